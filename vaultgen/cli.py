@@ -1,0 +1,182 @@
+"""Command line: argument parsing, messages and exit codes only; the work happens in the library."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import load_config
+from .errors import VaultgenError
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_SOURCES_FAILED = 0, 1, 2
+
+
+def _err(message: str) -> None:
+    click.echo(f"vaultgen: {message}", err=True)
+
+
+def _config(source, vault):
+    try:
+        return load_config(source=Path(source) if source else None, vault=Path(vault) if vault else None)
+    except VaultgenError as exc:
+        _err(f"error: {exc}")
+        sys.exit(EXIT_RUN_FAILED)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="vaultgen", message="%(prog)s %(version)s")
+def main() -> None:
+    """Turn a folder of newsletter issues into a linked Obsidian vault.
+
+    \b
+    Examples:
+      vaultgen build                      # issues/ → vault/
+      vaultgen build archive/ notes/      # another source and vault
+      vaultgen check vault/               # are all links and names valid?
+      vaultgen watch                      # rebuild whenever a source changes
+    """
+
+
+@main.command()
+@click.argument("source", required=False, type=click.Path(file_okay=False))
+@click.argument("vault", required=False, type=click.Path(file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON on stdout.")
+@click.option("--profile", is_flag=True, help="Print the time spent in each stage.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="List every note created, updated or removed.")
+def build(source, vault, dry_run, as_json, profile, quiet, verbose) -> None:
+    """Export every issue under SOURCE (default issues/) into VAULT (default vault/).
+
+    \b
+    Exit status: 0 all sources exported; 2 some could not be read, or only in part
+    (each named on stderr with the reason); 1 the run itself failed.
+    \b
+    Examples:
+      vaultgen build
+      vaultgen build ~/newsletters ~/Obsidian/Newsletters --profile
+      vaultgen build --dry-run -v
+    """
+    from .pipeline import Options, build as run_build
+
+    config = _config(source, vault)
+    options = Options(source=config.source, vault=config.vault, templates=config.templates,
+                      gazetteer=config.gazetteer, max_source_bytes=int(config.max_source_mib * 1024 * 1024),
+                      dry_run=dry_run)
+    try:
+        result = run_build(options)
+    except VaultgenError as exc:
+        _err(f"error: {exc}")
+        sys.exit(EXIT_RUN_FAILED)
+    for problem in result.errors:
+        _err(f"error: {problem}")
+    for problem in result.partial:
+        _err(f"warning: {problem} (exported in part)")
+    for problem in result.warnings:
+        _err(f"warning: {problem}")
+    for problem in result.report.problems:
+        _err(f"error: {problem}")
+    for path in result.report.preserved:
+        _err(f"warning: {path}: you edited vaultgen's part of this note; kept your version, not updated")
+    report = result.report
+    if as_json:
+        click.echo(json.dumps({"exit_code": result.exit_code, "dry_run": dry_run, "notes": result.counts,
+                               "failed": [str(e) for e in result.errors],
+                               "partial": [str(e) for e in result.partial],
+                               **report.as_dict(), "timings": {k: round(v, 4) for k, v in result.timings.items()}},
+                              indent=2, ensure_ascii=False))
+    elif not quiet:
+        if verbose:
+            for label in ("created", "updated", "removed", "orphaned"):
+                for path in getattr(report, label):
+                    click.echo(f"  {label:9} {path}")
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(result.counts.items()))
+        verb = "would write" if dry_run else "wrote"
+        click.echo(f"{'Dry run: ' if dry_run else ''}{counts or 'no notes'} in {options.vault}: {verb} "
+                   f"{len(report.created)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+                   f"{len(report.removed)} removed, {len(report.preserved)} kept as you edited them, "
+                   f"{len(report.orphaned)} orphaned; {len(result.errors)} failed.")
+    if profile:
+        total = sum(result.timings.values())
+        for stage, seconds in result.timings.items():
+            click.echo(f"  {stage:24} {seconds * 1000:8.1f} ms", err=as_json)
+        click.echo(f"  {'total':24} {total * 1000:8.1f} ms", err=as_json)
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@click.argument("vault", required=False, type=click.Path(file_okay=False))
+def check(vault) -> None:
+    """Validate a vault: links resolve, names are legal, frontmatter parses. Exit 1 when problems are found.
+
+    \b
+    Example:
+      vaultgen check vault/
+    """
+    from .check import check_vault, notices
+
+    root = Path(vault) if vault else _config(None, None).vault
+    if not root.is_dir():
+        _err(f"error: {root}: no such vault folder")
+        sys.exit(EXIT_RUN_FAILED)
+    problems = check_vault(root)
+    for label, items in sorted(notices(root).items()):
+        click.echo(f"note: {label}: {len(items)}")
+        for item in items:
+            click.echo(f"    {item}")
+    for label, items in sorted(problems.items()):
+        click.echo(f"PROBLEM {label}: {len(items)}")
+        for item in items[:20]:
+            click.echo(f"    {item}")
+    if problems:
+        sys.exit(1)
+    click.echo(f"{root}: valid")
+
+
+@main.command()
+@click.argument("source", required=False, type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
+def entities(source, as_json) -> None:
+    """List the entities found in SOURCE, to curate entities.yaml.
+
+    \b
+    Example:
+      vaultgen entities issues/ --json > entities.json
+    """
+    from .gazetteer import load_gazetteer
+    from .pipeline import extract_candidates, read_issues
+    from .resolve import merge_entities
+
+    config = _config(source, None)
+    issues, links, errors, _, _ = read_issues(config.source)
+    for problem in errors:
+        _err(f"error: {problem}")
+    found = merge_entities(extract_candidates(issues, links), load_gazetteer(config.gazetteer or config.vault / "entities.yaml"))
+    rows = sorted(found, key=lambda e: (-len(e.mentions), e.name.casefold()))
+    if as_json:
+        click.echo(json.dumps([{"name": e.name, "kind": e.kind, "mentions": len(e.mentions),
+                                "aliases": list(e.aliases)} for e in rows], indent=2, ensure_ascii=False))
+    else:
+        for e in rows:
+            aliases = f"  (aka {', '.join(e.aliases)})" if e.aliases else ""
+            click.echo(f"{len(e.mentions):5}  {e.kind:12}  {e.name}{aliases}")
+
+
+@main.command()
+def plugins() -> None:
+    """List loaded plugins: built-in readers and extractors, and third-party ones from entry points."""
+    from . import plugins as plugin_registry
+
+    for name, origin in plugin_registry.loaded():
+        click.echo(f"{name}  ({origin})")
+    for reader in plugin_registry.readers():
+        click.echo(f"  reader     {reader.name}")
+    for extractor in plugin_registry.extractors():
+        click.echo(f"  extractor  {extractor.name}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,97 @@
+"""YAML frontmatter in and out: safe splitting and loading of sources, typed dumping for notes."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Mapping
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+_HANDLER = YAMLHandler()
+_MAX_FRONTMATTER = 256 * 1024
+
+
+class FrontmatterError(ValueError):
+    """The frontmatter block exists but is not a YAML mapping we can use."""
+
+
+class _NoAliasLoader(yaml.BaseLoader):
+    """Every scalar stays a string (no YAML 1.1 'NO' → False surprises); aliases are refused (no alias bombs)."""
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed in frontmatter",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def split(text: str) -> tuple[str | None, str]:
+    """(frontmatter text or None, body). Only a block that opens on line 1 counts."""
+    if not _HANDLER.detect(text):
+        return None, text
+    try:
+        fm, body = _HANDLER.split(text)
+    except ValueError:
+        return None, text
+    return fm, body
+
+
+def load(fm: str) -> dict[str, Any]:
+    """Parse frontmatter to a mapping of strings, lists and mappings. Raises FrontmatterError."""
+    if len(fm) > _MAX_FRONTMATTER:
+        raise FrontmatterError(f"frontmatter is over {_MAX_FRONTMATTER // 1024} KiB")
+    try:
+        data = yaml.load(fm, Loader=_NoAliasLoader)  # noqa: S506 - BaseLoader subclass builds no objects
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f" (line {mark.line + 2})" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise FrontmatterError(f"frontmatter is not valid YAML{where}: {problem}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontmatterError(f"frontmatter is a {type(data).__name__}, not a mapping")
+    return data
+
+
+# --- dumping -------------------------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, wide lines, lists indented the way Obsidian writes them."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+
+def _str_presenter(dumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+_Dumper.add_representer(dt.date, lambda d, v: d.represent_scalar("tag:yaml.org,2002:timestamp", v.isoformat()))
+
+
+def dump(data: Mapping[str, Any]) -> str:
+    """The frontmatter block, '---' lines included. Key order is kept as given."""
+    text = yaml.dump(dict(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000,
+                     default_flow_style=False)
+    if text.strip() == "{}":
+        text = ""
+    return f"---\n{text}---\n"
+
+
+def parse_note(text: str) -> tuple[dict[str, Any] | None, str]:
+    """A vault note's frontmatter (typed, via safe_load) and body; None when it has no valid block."""
+    match = re.match(r"\A---\n(.*?\n)?---\n?", text, re.S)
+    if not match:
+        return None, text
+    try:
+        data = yaml.safe_load(match.group(1) or "") or {}
+    except yaml.YAMLError:
+        return None, text
+    if not isinstance(data, dict):
+        return None, text
+    return data, text[match.end():]

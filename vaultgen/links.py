@@ -1,0 +1,252 @@
+"""External links: find them in Markdown, canonicalise their URLs, classify what they point to."""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from .model import Link
+
+# Query parameters that only track the reader; everything else (YouTube's `v`, search terms) is kept.
+TRACKING_PARAMS = frozenset({
+    "ref", "ref_src", "ref_url", "referrer", "_hsenc", "_hsmi", "__hstc", "__hssc", "__hsfp", "hsctatracking",
+    "mc_cid", "mc_eid", "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "igshid", "twclid", "ttclid",
+    "_ga", "_gl", "mkt_tok", "trk", "trkcampaign", "sc_campaign", "sc_channel", "oly_enc_id", "oly_anon_id",
+    "vero_id", "vero_conv", "wickedid", "ck_subscriber_id", "s_kwcid", "spm", "si", "cmpid", "campaign_id",
+    "ss_source", "ss_campaign_id", "rss", "source_impression_id", "mbid", "sr_share", "ncid", "cid_source",
+})
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hs_", "vgo_")
+
+_FENCE = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$", re.M | re.S)
+_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+_BARE_URL = re.compile(r"(?<![(<\[\w/=\"'])https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?*_]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A Markdown link or image as written: text[start:end] in the body."""
+
+    start: int
+    end: int
+    text: str        # anchor text or alt text, Markdown kept
+    url: str         # destination, unescaped, joined if it was broken across lines
+    image: bool
+
+
+def protected_ranges(markdown: str) -> list[tuple[int, int]]:
+    """Fenced and inline code: never searched for links or mentions."""
+    ranges = [m.span() for m in _FENCE.finditer(markdown)]
+    for m in _INLINE_CODE.finditer(markdown):
+        if not any(a <= m.start() < b for a, b in ranges):
+            ranges.append(m.span())
+    return sorted(ranges)
+
+
+def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in ranges)
+
+
+def _match_bracket(text: str, close: int) -> int:
+    """Index of the '[' that opens the ']' at `close`, honouring nesting and escapes; -1 if none."""
+    depth, i = 0, close
+    while i >= 0:
+        ch = text[i]
+        escaped = i > 0 and text[i - 1] == "\\"
+        if ch == "]" and not escaped:
+            depth += 1
+        elif ch == "[" and not escaped:
+            depth -= 1
+            if depth == 0:
+                return i
+        elif ch == "\n" and i > 0 and text[i - 1] == "\n":
+            return -1  # links never span paragraphs
+        i -= 1
+    return -1
+
+
+def _destination(text: str, start: int) -> tuple[str, int] | None:
+    """Parse `(url "title")` at text[start] == '('; returns (url, end) or None."""
+    i = start + 1
+    n = len(text)
+    while i < n and text[i] in " \t":
+        i += 1
+    if i < n and text[i] == "<":
+        close = text.find(">", i)
+        if close < 0 or "\n\n" in text[i:close]:
+            return None
+        url, i = text[i + 1:close], close + 1
+    else:
+        depth, begin = 0, i
+        while i < n:
+            ch = text[i]
+            if ch == "\\" and i + 1 < n:
+                i += 2
+                continue
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif ch in " \t" or (ch == "\n" and text[i + 1:i + 2] in ("", "\n")):
+                break
+            i += 1
+        url = text[begin:i]
+    while i < n and text[i] in " \t\n":
+        i += 1
+    if i < n and text[i] in "\"'":
+        close = text.find(text[i], i + 1)
+        if close < 0:
+            return None
+        i = close + 1
+        while i < n and text[i] in " \t":
+            i += 1
+    if i >= n or text[i] != ")":
+        return None
+    url = re.sub(r"\s+", "", url)                   # a URL broken across lines is one URL
+    url = re.sub(r"\\([()\[\]_*~#&])", r"\1", url)  # escaped parentheses and friends
+    return html.unescape(url), i + 1
+
+
+def find_spans(markdown: str) -> list[Span]:
+    """Every inline link and image, in order, outside code."""
+    ranges = protected_ranges(markdown)
+    spans: list[Span] = []
+    for m in re.finditer(r"\]\(", markdown):
+        close = m.start()
+        if _inside(close, ranges) or (spans and close < spans[-1].end):
+            continue
+        open_ = _match_bracket(markdown, close)
+        parsed = _destination(markdown, close + 1)
+        if open_ < 0 or parsed is None:
+            continue
+        url, end = parsed
+        image = open_ > 0 and markdown[open_ - 1] == "!"
+        spans.append(Span(open_ - image, end, markdown[open_ + 1:close], url, image))
+    return spans
+
+
+def canonical_url(url: str) -> str:
+    """Tracking parameters and empty fragments removed, scheme and host lower-cased."""
+    url = html.unescape(url.strip())
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return url
+    host = parts.netloc.lower()
+    if host.endswith(":80") and parts.scheme.lower() == "http" or host.endswith(":443"):
+        host = host.rsplit(":", 1)[0]
+    # Pieces are kept as written (no re-encoding): only the tracking ones go.
+    query = [piece for piece in parts.query.split("&") if piece and not _is_tracking(piece.split("=", 1)[0])]
+    fragment = parts.fragment if parts.fragment.startswith(("!", "/")) or _keeps_fragment(host) else ""
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), host, path, "&".join(query), fragment))
+
+
+def _is_tracking(name: str) -> bool:
+    name = unquote(name).lower()
+    return name in TRACKING_PARAMS or name.startswith(_TRACKING_PREFIXES)
+
+
+def _keeps_fragment(host: str) -> bool:
+    # Wikipedia and docs sites use fragments for sections; a fragment there names a different resource.
+    return host.endswith("wikipedia.org")
+
+
+def is_external(url: str) -> bool:
+    return bool(re.match(r"https?://[^/\s]+\.[^/\s]+", url, re.I))
+
+
+def domain(url: str) -> str:
+    host = urlsplit(url).netloc.lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def resource_kind(url: str) -> str:
+    """What a URL points to, from its shape: repository, paper, tweet, video, profile, pdf, article, website."""
+    parts = urlsplit(url)
+    host, path = domain(url), parts.path.rstrip("/")
+    segments = [s for s in path.split("/") if s]
+    if host in ("github.com", "gitlab.com") and len(segments) >= 2:
+        return "repository"
+    if host in ("arxiv.org", "openreview.net", "aclanthology.org", "aclweb.org", "papers.nips.cc",
+                "proceedings.mlr.press", "paperswithcode.com") and segments[:1] in (["abs"], ["pdf"], ["forum"],
+                                                                                  ["paper"], ["anthology"]):
+        return "paper"
+    if host in ("twitter.com", "x.com", "mobile.twitter.com"):
+        return "tweet" if "status" in segments else "profile"
+    if host in ("youtube.com", "youtu.be", "m.youtube.com", "vimeo.com") or host.endswith(".youtube.com"):
+        return "video"
+    if host in ("linkedin.com",) or host.endswith(".linkedin.com"):
+        return "profile"
+    if path.lower().endswith(".pdf"):
+        return "pdf"
+    if host.endswith("wikipedia.org"):
+        return "encyclopedia"
+    if not segments:
+        return "website"
+    return "article"
+
+
+def plain(markdown: str) -> str:
+    """Markdown inline text → readable text (links → their text, emphasis and code marks dropped)."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]", r"\1", text)
+    text = re.sub(r"[*_`]{1,3}", "", text)
+    return " ".join(text.replace("\\", "").split())
+
+
+def sentence_at(markdown: str, start: int, end: int) -> str:
+    """The sentence holding markdown[start:end], as plain text, at most ~300 characters."""
+    para_start = markdown.rfind("\n\n", 0, start) + 1
+    para_end = markdown.find("\n\n", end)
+    para_end = len(markdown) if para_end < 0 else para_end
+    before, target, after = markdown[para_start:start], markdown[start:end], markdown[end:para_end]
+    # Sentences end at line ends too: one-sentence-per-line newsletters are common.
+    head = re.split(r"\n|(?<=[.!?])\s+(?=[A-Z\"“(])", before)[-1]
+    tail = re.split(r"\n|(?<=[.!?])\s+(?=[A-Z\"“(])", after)[0]
+    sentence = plain(head + target + tail).lstrip("*-•> ").strip()
+    return sentence if len(sentence) <= 300 else sentence[:297].rsplit(" ", 1)[0] + "…"
+
+
+def extract(markdown: str) -> list[Link]:
+    """External links (not images) with canonical URL, anchor text and sentence."""
+    links = []
+    for span in find_spans(markdown):
+        if span.image or not is_external(span.url):
+            continue
+        links.append(Link(span.url, canonical_url(span.url), plain(span.text), sentence_at(markdown, span.start, span.end)))
+    ranges = protected_ranges(markdown)
+    spans = find_spans(markdown)
+    for m in _BARE_URL.finditer(markdown):
+        if _inside(m.start(), ranges) or any(s.start <= m.start() < s.end for s in spans):
+            continue
+        links.append(Link(m.group(0), canonical_url(m.group(0)), "", sentence_at(markdown, m.start(), m.end())))
+    return links
+
+
+def rewrite(markdown: str, replace_link) -> str:
+    """Rebuild the body, calling replace_link(span, markdown_of_span) for each link and image span."""
+    out, last = [], 0
+    for span in find_spans(markdown):
+        out.append(markdown[last:span.start])
+        out.append(replace_link(span, markdown[span.start:span.end]))
+        last = span.end
+    out.append(markdown[last:])
+    return "".join(out)
+
+
+def canonicalize_bare_urls(markdown: str) -> str:
+    """Bare URLs in prose lose their tracking parameters too (links and code are left to their owners)."""
+    ranges = protected_ranges(markdown)
+    spans = [(s.start, s.end) for s in find_spans(markdown)]
+
+    def fix(m: re.Match) -> str:
+        if _inside(m.start(), ranges) or _inside(m.start(), spans):
+            return m.group(0)
+        return canonical_url(m.group(0))
+    return _BARE_URL.sub(fix, markdown)

@@ -1,0 +1,129 @@
+"""Issue metadata from every place a file offers it: index hints > the reader > the text > the file name."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from pathlib import PurePosixPath
+from typing import Any, Mapping
+
+from .model import Issue
+from .textfix import clean_inline
+
+# "2019-10-13-title.md", Jekyll's "2021-3-15-107.md"
+_FILENAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.](\d{1,2})[-_.](\d{1,2})(?!\d)")
+_LEADING_NUMBER = re.compile(r"^\s*#\s?(\d{1,5})\s*[:.\-–—]\s*")
+_NAMED_NUMBER = re.compile(
+    r"\b(?:welcome to (?:the |this week's |issue #?\d+ of )?)?"
+    r"((?:[A-Z][\w.&'’-]*|of|the|and|AI|NLP|ML)(?:\s+(?:[A-Z][\w.&'’-]*|of|the|and|AI|NLP|ML)){0,4})"
+    r"\s+(?:issue\s+|no\.?\s*|#)(\d{1,5})\b")
+_WELCOME = re.compile(r"\bwelcome to (?:the \d+\w* issue of |this week's |the )?"
+                      r"((?:the )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,4})", re.I)
+_SUBSCRIBE = re.compile(r"^\s*(?:subscribe to|you are receiving|this issue of|forward) (?:this issue of )?"
+                        r"((?:The )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})", re.M)
+_TITLE_PREFIX = re.compile(r"^((?:The )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})\s*[:|—–-]\s+\S")
+_ANCHOR_UNSAFE = re.compile(r"[#|^\[\]\\]")
+
+
+def to_int(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    match = re.fullmatch(r"\s*#?\s*(\d{1,6})\s*", str(value))
+    return int(match.group(1)) if match else None
+
+
+def to_date(value: Any) -> dt.date | None:
+    """An ISO 8601 date or datetime (or a date object) → date; anything else → None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if value is None:
+        return None
+    match = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", str(value))
+    if not match:
+        return None
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
+def parse_human_date(text: str) -> dt.date | None:
+    """'August 7, 2019', '7 August 2019', 'Aug 7 2019' → date."""
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B %Y", "%b %d %Y", "%A, %B %d, %Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(" ".join(text.replace(".", "").split()), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def date_from_filename(rel: str) -> dt.date | None:
+    match = _FILENAME_DATE.search(PurePosixPath(rel).name)
+    if not match:
+        return None
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
+def heading_text(text: str) -> str:
+    """Heading text that works as an Obsidian anchor: no `# | ^ [ ]`, no ': '."""
+    text = re.sub(r"\s*:\s+", " - ", text)
+    return " ".join(_ANCHOR_UNSAFE.sub("", text).split())
+
+
+def strip_number_prefix(title: str) -> str:
+    """'#24: Descript's new studio' → 'Descript's new studio'."""
+    return _LEADING_NUMBER.sub("", title).strip() or title
+
+
+def _first_heading(body: str) -> str | None:
+    match = re.search(r"^#{1,3} +(.+)$", body, re.M)
+    return match.group(1).strip() if match else None
+
+
+def _guess_newsletter(issue: Issue) -> str | None:
+    head = issue.body[:3000]
+    for pattern, text in ((_WELCOME, head), (_SUBSCRIBE, issue.body[-3000:])):
+        match = pattern.search(text)
+        if match:
+            name = re.sub(r"\s+(?:#\d+|issue|no)\b.*$", "", match.group(1).strip(" .,!"), flags=re.I)
+            if name and name.lower() not in {"the", "my", "our", "this"}:
+                return name
+    if issue.title:
+        match = _NAMED_NUMBER.search(issue.title) or _TITLE_PREFIX.match(issue.title)
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def _guess_number(issue: Issue) -> int | None:
+    if issue.title:
+        match = _LEADING_NUMBER.match(issue.title) or _NAMED_NUMBER.search(issue.title)
+        if match:
+            return int(match.groups()[-1])
+    match = re.search(r"\bwelcome to [^.\n]{0,60}?#(\d{1,5})\b", issue.body[:3000], re.I)
+    return int(match.group(1)) if match else None
+
+
+def complete(issue: Issue, hints: Mapping[str, Any], default_newsletter: str | None = None) -> Issue:
+    """Fill what the reader left unknown; index hints win over everything the file says."""
+    title = clean_inline(str(hints["title"])) if hints.get("title") else issue.title
+    newsletter = hints.get("newsletter") or issue.newsletter
+    number = to_int(hints.get("number")) or issue.number
+    date = to_date(hints.get("published_at") or hints.get("date")) or issue.date
+    url = hints.get("url") or issue.url
+    issue = replace(issue, title=title, newsletter=newsletter, number=number, date=date, url=url)
+    if issue.newsletter is None:
+        issue = replace(issue, newsletter=_guess_newsletter(issue) or default_newsletter or "Newsletter")
+    if issue.number is None:
+        issue = replace(issue, number=_guess_number(issue))
+    if issue.date is None:
+        issue = replace(issue, date=date_from_filename(issue.source))
+    if not issue.title:
+        fallback = _first_heading(issue.body) or PurePosixPath(issue.source).stem
+        issue = replace(issue, title=clean_inline(fallback))
+    return replace(issue, newsletter=clean_inline(str(issue.newsletter)))

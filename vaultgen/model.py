@@ -1,0 +1,108 @@
+"""The data model shared by every pipeline stage: frozen dataclasses, no behaviour."""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+ENTITY_KINDS = (
+    "organization", "person", "product", "model", "dataset",
+    "library", "paper", "event", "place", "other",
+)
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One source file, decoded and repaired, as readers see it."""
+
+    path: Path                      # absolute path on disk
+    rel: str                        # POSIX path relative to SOURCE: the issue's identity
+    text: str                       # decoded text, mojibake and control characters repaired
+    hints: Mapping[str, Any] = field(default_factory=dict)  # from _index.jsonl; wins over guesses
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One newsletter issue as a reader understood it; `body` is clean Markdown."""
+
+    source: str
+    body: str
+    title: str | None = None
+    newsletter: str | None = None
+    number: int | None = None
+    date: _dt.date | None = None
+    url: str | None = None
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    reader: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """An external link found in an issue body."""
+
+    url: str            # as written (unescaped)
+    canonical: str      # tracking parameters removed, normalised
+    text: str           # anchor text ('' for a bare URL)
+    sentence: str       # the sentence around the link, for context
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A named thing an extractor found in one issue."""
+
+    name: str                       # surface form as written
+    source: str                     # the issue's source path
+    extractor: str                  # which extractor found it
+    kind: str | None = None         # best guess, one of ENTITY_KINDS, or None
+    sentence: str = ""              # context of the mention
+    url: str | None = None          # link target when found through a link
+    confidence: float = 0.5         # 0..1; resolve.py decides what is kept
+    description: str | None = None  # "X is an app that …" when the text says so
+    aliases: tuple[str, ...] = ()   # forms the text itself declares ("Climate Change AI (CCAI)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where an entity or resource is cited: the issue and the sentence."""
+
+    source: str
+    surface: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real thing across the whole archive, after merging."""
+
+    key: str                        # stable merge key (casefolded canonical name)
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+    mentions: tuple[Mention, ...] = ()
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One canonical external URL and every issue that cites it."""
+
+    url: str
+    domain: str
+    kind: str
+    title: str | None = None
+    citations: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Note:
+    """A rendered note, ready for the writer."""
+
+    id: str                         # stable identity, also in frontmatter as vaultgen_id
+    type: str
+    path: str                       # vault-relative POSIX path
+    frontmatter: Mapping[str, Any]
+    body: str

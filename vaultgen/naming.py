@@ -1,0 +1,93 @@
+"""Note names and tags: legal on Linux, macOS, Windows and in Obsidian links; unique case-insensitively."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
+
+from slugify import slugify
+
+ILLEGAL = '*"\\/<>:|?#^[]'
+_ILLEGAL_RE = re.compile("[" + re.escape(ILLEGAL) + r"\x00-\x1f\x7f-\x9f%]")
+_RESERVED = {"con", "prn", "aux", "nul", "conin$", "conout$"} | {f"{p}{i}" for p in ("com", "lpt") for i in range(10)} \
+    | {f"{p}{c}" for p in ("com", "lpt") for c in "¹²³"}
+MAX_NAME_BYTES = 150  # leaves room for ".md", a collision suffix, and Windows' 260-character paths
+
+
+def key(name: str) -> str:
+    """The identity of a name for collisions: NFC, case-folded (macOS and Windows are case-insensitive)."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def _truncate(name: str, limit: int) -> str:
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    cut = name.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+    shorter = cut.rsplit(" ", 1)[0]
+    return (shorter if len(shorter) > limit // 2 else cut).rstrip(" .,-")
+
+
+def legal_name(text: str, fallback: str = "Untitled", limit: int = MAX_NAME_BYTES) -> str:
+    """A file name (without .md) that every OS and Obsidian accept; never empty."""
+    name = unicodedata.normalize("NFC", str(text))
+    name = re.sub(r"\s*:\s*", " - ", name)
+    name = _ILLEGAL_RE.sub(" ", name)
+    name = " ".join(name.split())
+    name = _truncate(name, limit).strip(" .")
+    if not name:
+        name = _truncate(" ".join(_ILLEGAL_RE.sub(" ", fallback).split()), limit).strip(" .") or "Untitled"
+    if name.split(".")[0].strip().casefold() in _RESERVED:
+        name = f"{name}_"
+    return name
+
+
+def short_hash(text: str, length: int = 6) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def tag(text: str) -> str | None:
+    """An Obsidian tag without '#': letters, digits, '_', '-', '/', at least one non-digit; None if nothing is left."""
+    parts = [slugify(p, allow_unicode=True, regex_pattern=r"[^\w-]+") for p in str(text).split("/")]
+    value = "/".join(p for p in parts if p)
+    if not value:
+        return None
+    if value.replace("/", "").replace("-", "").replace("_", "").isdigit():
+        value = f"n{value}"
+    return value
+
+
+@dataclass(frozen=True)
+class Request:
+    """A note that wants a name: `preferred` first, then `preferred (qualifier)`, then a numbered suffix."""
+
+    id: str
+    preferred: str
+    qualifier: str | None = None
+    priority: int = 0       # lower wins the bare name when several notes want it
+
+
+def assign(requests: Iterable[Request], taken: Iterable[str] = ()) -> dict[str, str]:
+    """Give every request a legal name unique case-insensitively, whatever the order of `requests`.
+
+    `taken` are names already used by files vaultgen did not write: they are never reused.
+    """
+    used = {key(t) for t in taken}
+    ordered = sorted(requests, key=lambda r: (key(legal_name(r.preferred, r.id)), r.priority, r.id))
+    names: dict[str, str] = {}
+    for r in ordered:
+        base = legal_name(r.preferred, r.id)
+        candidates = [base]
+        if r.qualifier:
+            candidates.append(legal_name(f"{base} ({r.qualifier})", r.id, MAX_NAME_BYTES + 30))
+        candidates += [legal_name(f"{base} ({n})", r.id, MAX_NAME_BYTES + 30) for n in range(2, 50)]
+        candidates.append(legal_name(f"{base} {short_hash(r.id)}", r.id, MAX_NAME_BYTES + 30))
+        for name in candidates:
+            if key(name) not in used:
+                break
+        else:  # pragma: no cover - 50 notes with one name and one hash collision
+            name = legal_name(f"{base} {short_hash(r.id, 16)}", r.id, MAX_NAME_BYTES + 30)
+        used.add(key(name))
+        names[r.id] = name
+    return names

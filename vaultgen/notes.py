@@ -1,0 +1,318 @@
+"""The global phase: name every note, link issues to entities, resources and each other, render notes."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+from urllib.parse import urlsplit
+
+from . import links as linkmod
+from . import naming, plugins
+from .model import Entity, Issue, Link, Note
+from .render import grouped, inert, link_label, render_body
+
+GENERIC_ANCHORS = frozenset({
+    "", "here", "this", "link", "original", "source", "paper", "blog post", "post", "article", "website", "site",
+    "this paper", "the paper", "read more", "more", "tweet", "thread", "video", "demo", "code", "github", "repo",
+    "announcement", "blog", "release notes", "pdf", "arxiv", "project page", "click here", "this link", "page",
+})
+INDEX_NOTES = ("Newsletters", "Entities", "Resources")
+
+
+@dataclass(frozen=True)
+class _Cited:
+    source: str
+    anchor: str
+    sentence: str
+
+
+def issue_id(issue: Issue) -> str:
+    return f"issue:{issue.source}"
+
+
+def _issue_label(issue: Issue) -> str:
+    bits = [issue.newsletter or ""]
+    if issue.number is not None:
+        bits[0] += f" #{issue.number}"
+    if issue.date:
+        bits.append(issue.date.isoformat())
+    return " · ".join(b for b in bits if b) or issue.title or issue.source
+
+
+def _issue_name(issue: Issue) -> str:
+    title = metadata_title(issue)
+    if issue.date:
+        return f"{issue.date.isoformat()} {title}"
+    return f"{issue.newsletter} {issue.number} - {title}" if issue.number is not None else title
+
+
+def metadata_title(issue: Issue) -> str:
+    """The title without a '#24:' prefix or a leading 'Newsletter:' that the folder already says."""
+    from .metadata import strip_number_prefix
+    title = strip_number_prefix(issue.title or issue.source)
+    if issue.newsletter and title.lower().startswith(issue.newsletter.lower()):
+        rest = title[len(issue.newsletter):].lstrip(" :|-–—")
+        title = rest or title
+    return title
+
+
+def _resource_name(url: str) -> str:
+    parts = urlsplit(url)
+    host = linkmod.domain(url)
+    path = " ".join(s for s in re.split(r"[/]+", parts.path) if s)
+    query = parts.query.replace("&", " ")
+    return " ".join(x for x in (host, path, query) if x)
+
+
+def _url_keys(url: str) -> list[str]:
+    """Keys under which an issue's own URL or alias is recognised in another issue's link."""
+    canonical = linkmod.canonical_url(url) if "://" in url else url
+    parts = urlsplit(canonical)
+    path = parts.path.rstrip("/")
+    keys = []
+    if parts.netloc:
+        keys.append(linkmod.domain(canonical) + path)
+    if path.count("/") >= 1 and len(path) > 8:
+        keys.append(path)
+    return keys
+
+
+def _cross_issue_index(issues: Iterable[Issue]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for issue in issues:
+        for url in filter(None, (issue.url, *issue.aliases)):
+            if "/" in url:
+                for k in _url_keys(url):
+                    index.setdefault(k, issue_id(issue))
+    return index
+
+
+def _best_title(anchors: list[str]) -> str | None:
+    counts: dict[str, int] = defaultdict(int)
+    for anchor in anchors:
+        if anchor.strip().casefold() not in GENERIC_ANCHORS and len(anchor) <= 200:
+            counts[anchor.strip()] += 1
+    if not counts:
+        return None
+    return min(counts, key=lambda a: (-counts[a], -len(a), a))
+
+
+def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: list[Entity], vault,
+               located: Mapping[str, Path], templates: Path | None) -> list[Note]:
+    """Every note of the vault, named, linked and rendered; deterministic for the same input."""
+    from .linkify import link_mentions
+
+    template_dir = str(templates) if templates else None
+    issues = sorted(issues, key=lambda i: i.source)
+    by_id = {issue_id(i): i for i in issues}
+    cross = _cross_issue_index(issues)
+
+    # Resources: one per canonical URL, across all issues; links to other issues are not resources.
+    cited: dict[str, list[_Cited]] = defaultdict(list)
+    for issue in issues:
+        for link in links[issue.source]:
+            if not any(cross.get(k) for k in _url_keys(link.canonical)):
+                cited[link.canonical].append(_Cited(issue.source, link.text, link.sentence))
+
+    # Names: foreign files and notes the user renamed keep theirs; everything else is assigned.
+    fixed = {nid: p.stem for nid, p in located.items()
+             if vault.manifest.get(nid, {}).get("path") != p.relative_to(vault.root).as_posix()}
+    requests = [naming.Request(f"index:{n}", n, priority=-1) for n in INDEX_NOTES]
+    requests += [naming.Request(issue_id(i), _issue_name(i)) for i in issues]
+    newsletters = sorted({i.newsletter for i in issues})
+    requests += [naming.Request(f"newsletter:{n}", n, "newsletter") for n in newsletters]
+    # The most-mentioned of several things with one name keeps the bare name; the others get "(kind)".
+    requests += [naming.Request(f"entity:{e.key}", e.name, e.kind, priority=10_000 - min(len(e.mentions), 9_999))
+                 for e in entities]
+    requests += [naming.Request(f"resource:{u}", _resource_name(u), priority=20_000) for u in cited]
+    requests = [r for r in requests if r.id not in fixed]
+    names = dict(fixed)
+    names.update(naming.assign(requests, taken=[*vault.foreign_names(located), *fixed.values()]))
+
+    # Entity mentions become links in every issue that names them, not only where they were found.
+    targets: dict[str, str] = {}
+    for e in sorted(entities, key=lambda e: (-len(e.mentions), e.key)):
+        for surface in (e.name, *e.aliases):
+            targets.setdefault(surface, names[f"entity:{e.key}"])
+    entity_by_name = {names[f"entity:{e.key}"]: e for e in entities}
+    found_in: dict[str, set[str]] = defaultdict(set)
+    for e in entities:
+        for m in e.mentions:
+            found_in[m.source].add(names[f"entity:{e.key}"])
+
+    notes: list[Note] = []
+    issue_entities: dict[str, set[str]] = {}
+    for issue in issues:
+        iid = issue_id(issue)
+        body = _rewrite_links(issue.body, cross, names)
+        body, linked = link_mentions(body, targets)
+        mentioned = set(linked) | found_in[issue.source]
+        issue_entities[issue.source] = mentioned
+        resources, seen = [], set()
+        for link in links[issue.source]:
+            rid = f"resource:{link.canonical}"
+            if rid in names and rid not in seen:
+                seen.add(rid)
+                label = link.text if link.text.casefold() not in GENERIC_ANCHORS else linkmod.domain(link.canonical)
+                resources.append({"name": names[rid], "label": link_label(label)})
+        context = {
+            "issue": issue, "body": body.rstrip(),
+            "entities": [{"name": n, "kind": entity_by_name[n].kind}
+                         for n in sorted(mentioned, key=str.casefold) if n in entity_by_name],
+            "resources": resources,
+        }
+        notes.append(Note(iid, "issue", f"Issues/{_folder(issue.newsletter)}/{names[iid]}.md",
+                          _issue_frontmatter(issue, names[iid]), render_body("issue", context, template_dir)))
+
+    entity_notes = _entity_notes(entities, names, by_id, issue_entities, template_dir)
+    notes += entity_notes
+    notes += _resource_notes(cited, names, by_id, template_dir)
+    notes += _index_notes(issues, newsletters, names, [Path(n.path).stem for n in entity_notes], cited, template_dir)
+    return [_transformed(n) for n in notes]
+
+
+def _folder(name: str | None) -> str:
+    return naming.legal_name(name or "Newsletter", "Newsletter", 80)
+
+
+def _rewrite_links(body: str, cross: Mapping[str, str], names: Mapping[str, str]) -> str:
+    """Canonical URLs everywhere; a link to another issue in SOURCE becomes a wikilink to its note."""
+    def replace(span: linkmod.Span, original: str) -> str:
+        if not linkmod.is_external(span.url):
+            return original
+        canonical = linkmod.canonical_url(span.url)
+        target = next((cross[k] for k in _url_keys(canonical) if k in cross), None)
+        if target and not span.image:
+            return f"[[{names[target]}|{link_label(linkmod.plain(span.text))}]]"
+        text = span.text.replace("\n", " ")
+        bang = "!" if span.image else ""
+        dest = f"<{canonical}>" if re.search(r"[\s()<>]", canonical) else canonical
+        return f"{bang}[{text}]({dest})"
+    return linkmod.canonicalize_bare_urls(linkmod.rewrite(body, replace))
+
+
+def _issue_frontmatter(issue: Issue, name: str) -> dict:
+    url_like = [a for a in issue.aliases if "/" in a]
+    aliases = [a for a in issue.aliases if "/" not in a]
+    if issue.title and issue.title != name and issue.title not in aliases:
+        aliases.insert(0, issue.title)
+    url = issue.url or next((a for a in url_like if a.startswith("http")), None)
+    tags = [naming.tag(f"newsletter/{issue.newsletter}")]
+    tags += [naming.tag(t) for t in issue.tags]
+    fm = {"type": "issue", "title": issue.title, "newsletter": issue.newsletter}
+    if issue.number is not None:
+        fm["number"] = issue.number
+    if issue.date:
+        fm["date"] = issue.date
+    if url:
+        fm["url"] = linkmod.canonical_url(url)
+    others = [u for u in url_like if u != url]
+    if others:
+        fm["urls"] = others
+    fm.update({"source": issue.source, "aliases": aliases, "tags": _unique(t for t in tags if t),
+               "vaultgen_id": issue_id(issue)})
+    return fm
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        if item.casefold() not in seen:
+            seen.add(item.casefold())
+            out.append(item)
+    return out
+
+
+def _issue_sort_key(issue: Issue):
+    return (issue.date.isoformat() if issue.date else "9999", issue.number or 0, issue.source)
+
+
+def _entity_notes(entities, names, by_id, issue_entities, template_dir) -> list[Note]:
+    notes = []
+    for e in entities:
+        eid = f"entity:{e.key}"
+        name = names[eid]
+        sentences = defaultdict(list)
+        for m in e.mentions:
+            sentences[m.source].append(m.sentence)
+        issues = sorted((i for i in by_id.values() if name in issue_entities.get(i.source, ())), key=_issue_sort_key)
+        if not issues:
+            continue
+        triples = [(names[issue_id(i)], _issue_label(i), s) for i in issues for s in (sentences[i.source] or [""])]
+        dates = [i.date for i in issues if i.date]
+        context = {"entity": e, "name": e.name, "kind": e.kind, "description": inert(e.description or ""),
+                   "mention_count": len(e.mentions) or len(issues), "urls": sorted(e.urls)[:10],
+                   "first_seen": min(dates).isoformat() if dates else None,
+                   "last_seen": max(dates).isoformat() if dates else None,
+                   "mentions": grouped(triples)}
+        aliases = _unique(a for a in (e.name, *e.aliases) if a != name)
+        fm = {"type": "entity", "title": e.name, "kind": e.kind, "aliases": aliases,
+              "tags": [naming.tag(f"entity/{e.kind}")]}
+        if e.description:
+            fm["description"] = e.description
+        if dates:
+            fm["first_seen"], fm["last_seen"] = min(dates), max(dates)
+        fm["mentions"] = context["mention_count"]
+        fm["issues"] = len(issues)
+        fm["vaultgen_id"] = eid
+        notes.append(Note(eid, "entity", f"Entities/{name}.md", fm, render_body("entity", context, template_dir)))
+    return notes
+
+
+def _resource_notes(cited, names, by_id, template_dir) -> list[Note]:
+    notes = []
+    by_source = {i.source: i for i in by_id.values()}
+    for url, citations in sorted(cited.items()):
+        rid = f"resource:{url}"
+        title = _best_title([c.anchor for c in citations])
+        kind = linkmod.resource_kind(url)
+        ordered = sorted(citations, key=lambda c: _issue_sort_key(by_source[c.source]))
+        triples = [(names[issue_id(by_source[c.source])], _issue_label(by_source[c.source]), c.sentence) for c in ordered]
+        context = {"url": url, "title": title and title.replace("]", "\\]").replace("[", "\\["), "kind": kind,
+                   "domain": linkmod.domain(url), "citations": grouped(triples)}
+        fm = {"type": "resource", "title": title or linkmod.domain(url), "url": url, "domain": linkmod.domain(url),
+              "kind": kind, "tags": [naming.tag(f"resource/{kind}")], "citations": len({c.source for c in citations}),
+              "vaultgen_id": rid}
+        notes.append(Note(rid, "resource", f"Resources/{names[rid]}.md", fm, render_body("resource", context, template_dir)))
+    return notes
+
+
+def _index_notes(issues, newsletters, names, entity_names, cited, template_dir) -> list[Note]:
+    notes = []
+    for newsletter in newsletters:
+        nid = f"newsletter:{newsletter}"
+        mine = sorted((i for i in issues if i.newsletter == newsletter), key=_issue_sort_key)
+        years: dict[str, list] = defaultdict(list)
+        for i in mine:
+            years[str(i.date.year) if i.date else "Undated"].append({"name": names[issue_id(i)], "label": link_label(
+                f"{_issue_label(i)} · {metadata_title(i)}")})
+        dates = [i.date for i in mine if i.date]
+        context = {"newsletter": newsletter, "issue_count": len(mine),
+                   "first_date": min(dates).isoformat() if dates else None,
+                   "last_date": max(dates).isoformat() if dates else None,
+                   "years": [{"label": y, "issues": years[y]} for y in sorted(years)]}
+        fm = {"type": "newsletter", "title": newsletter, "issues": len(mine),
+              "tags": [naming.tag("vaultgen/index")], "vaultgen_id": nid}
+        notes.append(Note(nid, "newsletter", f"Newsletters/{names[nid]}.md", fm,
+                          render_body("newsletter", context, template_dir)))
+    listed = {
+        "Newsletters": [f"- [[{names['newsletter:' + n]}]]" for n in newsletters],
+        "Entities": [f"- [[{n}]]" for n in sorted(entity_names, key=str.casefold)],
+        "Resources": [f"- [[{names['resource:' + u]}]]" for u in sorted(cited)],
+    }
+    for title in INDEX_NOTES:
+        iid = f"index:{title}"
+        body = "\n".join(listed[title]) + "\n" if listed[title] else "_Nothing yet._\n"
+        fm = {"type": "index", "title": title, "tags": [naming.tag("vaultgen/index")], "vaultgen_id": iid}
+        notes.append(Note(iid, "index", f"{names[iid]}.md", fm, body))
+    return notes
+
+
+def _transformed(note: Note) -> Note:
+    """Plugins' note transforms, in registration order; a transform returns a new Note or None."""
+    for result in plugins.plugin_manager().hook.transform_note(note=note, context={}):
+        if isinstance(result, Note):
+            note = result
+    return note

@@ -1,0 +1,51 @@
+"""Plugin discovery: built-ins first, then third-party plugins from the `vaultgen` entry-point group."""
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+import pluggy
+
+from . import hookspecs
+
+# Built-ins are registered through the same hooks third parties implement,
+# so the plugin API is exercised by every build.
+DEFAULT_PLUGINS = (
+    "vaultgen.readers.markdown",
+    "vaultgen.readers.email",
+    "vaultgen.readers.html",
+    "vaultgen.extract.entities",
+)
+
+
+@lru_cache(maxsize=1)
+def plugin_manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager("vaultgen")
+    pm.add_hookspecs(hookspecs)
+    for name in DEFAULT_PLUGINS:
+        pm.register(importlib.import_module(name), name=name)
+    pm.load_setuptools_entrypoints("vaultgen")
+    return pm
+
+
+def _collect(hook) -> list:
+    found: list = []
+    hook(register=found.append)
+    return found
+
+
+def readers() -> list:
+    """Every registered reader, in registration order."""
+    return _collect(plugin_manager().hook.register_readers)
+
+
+def extractors() -> list:
+    """Every registered entity extractor, in registration order."""
+    return _collect(plugin_manager().hook.register_extractors)
+
+
+def loaded() -> list[tuple[str, str]]:
+    """(plugin name, origin) for `vaultgen plugins`."""
+    pm = plugin_manager()
+    dists = {id(plugin): dist.project_name for plugin, dist in pm.list_plugin_distinfo()}
+    return [(name, dists.get(id(plugin), "built-in")) for name, plugin in pm.list_name_plugin()]

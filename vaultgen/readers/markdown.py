@@ -1,0 +1,102 @@
+"""Reader for Markdown issues, with or without YAML frontmatter (Hugo, Jekyll, Revue exports)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import frontmatter_io, metadata
+from ..errors import SourceError
+from ..hookspecs import hookimpl
+from ..model import Issue, SourceDoc
+from ..textfix import clean_inline
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
+_MD_SIGNS = re.compile(r"^#{1,6} \S|\]\([^)\s]+\)|^\s*[*-] \S|\*\*\S|^> ", re.M)
+_TAG_LIKE = re.compile(r"<(p|div|table|h[1-6]|br|span|a)\b", re.I)
+# A paragraph that opens with a bold sentence is a story headline in most newsletters.
+_BOLD_LEAD = re.compile(r"(?<=\n\n)\*\*([^*\n\[\]]{3,160}?)\*\*[ \t]*\n(?=\S)")
+_JEKYLL_BREAK = re.compile(r"^\s*\\\\\s*$\n?", re.M)
+
+
+class MarkdownReader:
+    name = "markdown"
+
+    def score(self, doc: SourceDoc) -> float:
+        head = doc.text[:4000]
+        fm, _ = frontmatter_io.split(head if "\n---" in head else doc.text)
+        if fm is not None:
+            return 0.9
+        if len(_TAG_LIKE.findall(head)) > 8:
+            return 0.2
+        return 0.6 if len(_MD_SIGNS.findall(head)) >= 2 else 0.1
+
+    def read(self, doc: SourceDoc) -> Issue:
+        fm_text, body = frontmatter_io.split(doc.text)
+        meta: dict[str, Any] = {}
+        warnings: list[str] = []
+        if fm_text is not None:
+            try:
+                meta = frontmatter_io.load(fm_text)
+            except frontmatter_io.FrontmatterError as exc:
+                warnings.append(f"{exc}; the frontmatter is kept as text in the note")
+                body = f"```yaml\n{fm_text.strip()}\n```\n\n{body}"
+        body = _JEKYLL_BREAK.sub("", body)
+        title = _text(meta.get("title"))
+        if title is None:
+            title, body = _take_title_heading(body)
+        body = _story_headings(body)
+        if not body.strip() and not title:
+            raise SourceError(doc.rel, "no text content")
+        return Issue(
+            source=doc.rel,
+            body=body.strip() + "\n",
+            title=title,
+            newsletter=_text(meta.get("newsletter")),
+            number=metadata.to_int(meta.get("number") or meta.get("issue")),
+            date=metadata.to_date(meta.get("date") or meta.get("published")),
+            url=_text(meta.get("url") or meta.get("canonical_url")),
+            aliases=_strings(meta.get("aliases")),
+            tags=_strings(meta.get("tags")) + _strings(meta.get("categories")),
+            reader=self.name,
+            warnings=tuple(warnings),
+        )
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = clean_inline(str(value))
+    return text or None
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else re.split(r"[,\s]+", str(value))
+    return tuple(t for t in (_text(v) for v in items if not isinstance(v, (dict, list))) if t)
+
+
+def _take_title_heading(body: str) -> tuple[str | None, str]:
+    """The first heading is the title when no frontmatter gives one; it leaves the body."""
+    match = _HEADING.search(body)
+    if not match or body[: match.start()].strip():
+        return None, body
+    return clean_inline(match.group(2)), body[match.end():]
+
+
+def _story_headings(body: str) -> str:
+    """Turn bold lead sentences of paragraphs inside sections into `###` story headings."""
+    if not re.search(r"^## ", body, re.M):
+        return body
+    first_section = re.search(r"^## ", body, re.M).start()
+
+    def heading(match: re.Match) -> str:
+        text = metadata.heading_text(match.group(1).strip().rstrip("."))
+        return f"### {text}\n\n" if text else match.group(0)
+
+    return body[:first_section] + _BOLD_LEAD.sub(heading, body[first_section:])
+
+
+@hookimpl
+def register_readers(register):
+    register(MarkdownReader())

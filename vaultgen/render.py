@@ -1,0 +1,73 @@
+"""Templates → note text. Bodies come from Jinja2 templates; frontmatter from the YAML serializer."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import jinja2
+
+from . import frontmatter_io
+from .errors import ConfigError
+from .model import Note
+
+END_MARKER = "%% vaultgen:end · write below this line: your text here survives every rebuild %%"
+_BUILTIN = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=8)
+def environment(override_dir: str | None = None) -> jinja2.Environment:
+    """Users' templates (a folder of `<type>.md.j2` files) shadow the built-in ones."""
+    loaders = [jinja2.FileSystemLoader(override_dir)] if override_dir else []
+    loaders.append(jinja2.FileSystemLoader(str(_BUILTIN)))
+    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=True, autoescape=False)
+
+
+def render_body(template: str, context: Mapping[str, Any], override_dir: str | None = None) -> str:
+    try:
+        text = environment(override_dir).get_template(f"{template}.md.j2").render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(f"{exc.filename or exc.name}:{exc.lineno}", f"template error: {exc.message}") from exc
+    except jinja2.TemplateError as exc:
+        raise ConfigError(f"template {template}.md.j2", f"template error: {exc}") from exc
+    return tidy(text)
+
+
+def tidy(text: str) -> str:
+    """No trailing spaces, at most one blank line in a row, one final newline."""
+    text = re.sub(r"[ \t]+$", "", text, flags=re.M)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n") + "\n"
+
+
+def note_text(note: Note) -> str:
+    """The complete file as first written: frontmatter, generated body, the end marker."""
+    return f"{frontmatter_io.dump(note.frontmatter)}{generated_part(note.body)}"
+
+
+def generated_part(body: str) -> str:
+    return f"{body.rstrip()}\n\n{END_MARKER}\n"
+
+
+def inert(text: str) -> str:
+    """Plain text quoted into a note (sentences, titles) that must not turn into links, tags or comments."""
+    text = text.replace("[[", "\\[\\[").replace("]]", "\\]\\]").replace("%%", "\\%\\%")
+    text = re.sub(r"(^|\s)#(?=\w)", r"\1\\#", text)
+    return text.replace("<%", "&lt;%")
+
+
+def link_label(text: str) -> str:
+    """Display text after `|` in a wikilink: no pipes or brackets, one line."""
+    return " ".join(re.sub(r"[|\[\]]", " ", text).split()) or "link"
+
+
+def grouped(mentions: Iterable[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """(issue note name, label, sentence) triples → one group per issue, sentences de-duplicated, order kept."""
+    groups: dict[str, dict[str, Any]] = {}
+    for issue, label, sentence in mentions:
+        group = groups.setdefault(issue, {"issue": issue, "label": link_label(label), "sentences": []})
+        if sentence and inert(sentence) not in group["sentences"]:
+            group["sentences"].append(inert(sentence))
+    return list(groups.values())

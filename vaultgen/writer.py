@@ -1,0 +1,282 @@
+"""Write notes into the vault: atomically, only when bytes change, never over a user's words or files."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from filelock import FileLock, Timeout
+
+from . import frontmatter_io
+from .errors import VaultError
+from .model import Note
+from .render import END_MARKER, generated_part
+
+STATE_DIR = ".vaultgen"
+MANIFEST = "manifest.json"
+TMP_PREFIX = ".vaultgen-tmp-"
+ORPHAN_TAG = "vaultgen/orphaned"
+# Keys vaultgen owns in every note; any other key belongs to the user and is kept as they left it.
+OWNED_KEYS = frozenset({
+    "type", "vaultgen_id", "title", "newsletter", "number", "date", "url", "urls", "source", "aliases", "tags",
+    "kind", "domain", "first_seen", "last_seen", "mentions", "citations", "issues", "description",
+})
+
+
+@dataclass
+class WriteReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    preserved: list[str] = field(default_factory=list)   # user edited the generated part: left alone
+    removed: list[str] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)    # source gone, user content kept
+    problems: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in self.__dict__.items()}
+
+
+def owned_hash(frontmatter: Mapping[str, Any], generated: str) -> str:
+    """Hash of what vaultgen owns in a note: its keys' values and the generated body."""
+    owned = {k: frontmatter[k] for k in sorted(frontmatter) if k in OWNED_KEYS and k != "tags"}
+    tags = [t for t in frontmatter.get("tags") or [] if t != ORPHAN_TAG] if isinstance(frontmatter.get("tags"), list) else frontmatter.get("tags")
+    payload = json.dumps([owned, tags, generated.replace("\r\n", "\n")], sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def split_user_tail(body: str) -> tuple[str, str] | None:
+    """(generated part, the user's text after the end marker); None when the marker is gone."""
+    at = body.rfind(END_MARKER)
+    if at < 0:
+        return None
+    line_end = body.find("\n", at)
+    line_end = len(body) if line_end < 0 else line_end + 1
+    return body[:line_end], body[line_end:]
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Temp file in the same folder, fsync, replace, fsync the folder: the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = None
+    if path.exists() or path.is_symlink():
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode) or st.st_nlink > 1:
+            raise VaultError(path, "is a symbolic or hard link; vaultgen does not write through links")
+        mode = stat.S_IMODE(st.st_mode)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open folders; rename is durable enough there
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class Vault:
+    """The output folder: its manifest of what vaultgen wrote, and the one-writer lock."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.state = root / STATE_DIR
+        self._lock = None
+        self.manifest: dict[str, dict[str, str]] = {}
+        self.templates: list[str] = []
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def open(self, wait: float = 0) -> "Vault":
+        if self.root.exists() and not self.root.is_dir():
+            raise VaultError(self.root, "is not a folder")
+        self.state.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(self.state / "lock"), timeout=wait)
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise VaultError(self.root, "another vaultgen process is writing this vault (lock: .vaultgen/lock)") from None
+        self._sweep_temp_files()
+        path = self.state / MANIFEST
+        if path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                self.manifest = data.get("notes", {})
+                self.templates = data.get("templates", [])
+            except (ValueError, AttributeError):
+                self.manifest = {}  # a damaged manifest: notes are found again by their vaultgen_id
+        return self
+
+    def close(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def save_manifest(self) -> None:
+        """Written last, after every note: a crash before this leaves notes the next build recognises by id."""
+        data = {"version": 1, "notes": dict(sorted(self.manifest.items())), "templates": sorted(self.templates)}
+        atomic_write(self.state / MANIFEST, (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
+
+    def _sweep_temp_files(self) -> None:
+        for tmp in self.root.rglob(f"{TMP_PREFIX}*"):
+            if tmp.is_file() and not tmp.is_symlink():
+                tmp.unlink(missing_ok=True)
+
+    # -- what is already there -------------------------------------------------------------
+    def markdown_files(self) -> list[Path]:
+        return sorted(p for p in self.root.rglob("*.md")
+                      if not any(part.startswith(".") for part in p.relative_to(self.root).parts))
+
+    def locate(self) -> dict[str, Path]:
+        """Where each note vaultgen wrote is now, found by the `vaultgen_id` in its frontmatter."""
+        found: dict[str, Path] = {}
+        recorded = {entry["path"]: note_id for note_id, entry in self.manifest.items()}
+        for path in self.markdown_files():
+            rel = path.relative_to(self.root).as_posix()
+            note_id = recorded.get(rel)
+            if note_id and _read_id(path) == note_id:
+                found[note_id] = path
+        missing = set(self.manifest) - set(found)
+        if missing:  # moved or renamed by the user: scan frontmatter once
+            for path in self.markdown_files():
+                note_id = _read_id(path)
+                if note_id in missing and note_id not in found:
+                    found[note_id] = path
+        return found
+
+    def foreign_names(self, located: Mapping[str, Path]) -> list[str]:
+        """Stems of Markdown files vaultgen did not write: names it must never take."""
+        ours = {p.resolve() for p in located.values()}
+        return [p.stem for p in self.markdown_files() if p.resolve() not in ours]
+
+    # -- writing ----------------------------------------------------------------------------
+    def write(self, notes: Iterable[Note], located: Mapping[str, Path], dry_run: bool = False) -> WriteReport:
+        report = WriteReport()
+        wanted = set()
+        for note in notes:
+            wanted.add(note.id)
+            try:
+                self._write_one(note, located.get(note.id), report, dry_run)
+            except (OSError, VaultError) as exc:
+                report.problems.append(f"{note.path}: {exc}")
+        for note_id in sorted(set(self.manifest) - wanted):
+            try:
+                self._retire(note_id, located.get(note_id), report, dry_run)
+            except (OSError, VaultError) as exc:
+                report.problems.append(f"{self.manifest[note_id]['path']}: {exc}")
+        return report
+
+    def _write_one(self, note: Note, current: Path | None, report: WriteReport, dry_run: bool) -> None:
+        target = self.root / note.path
+        generated = generated_part(note.body)
+        new_hash = owned_hash(note.frontmatter, generated)
+        if current is None:
+            if target.exists():
+                report.problems.append(f"{note.path}: a file vaultgen did not write is in the way; not written")
+                return
+            text = frontmatter_io.dump(note.frontmatter) + generated
+            report.created.append(note.path)
+        else:
+            old = current.read_text(encoding="utf-8", errors="surrogateescape")
+            meta, body = frontmatter_io.parse_note(old)
+            parts = split_user_tail(body) if meta is not None else None
+            record = self.manifest.get(note.id, {})
+            rel = current.relative_to(self.root).as_posix()
+            if parts is None or (record.get("hash") and owned_hash(meta, parts[0]) not in (record["hash"], new_hash)):
+                report.preserved.append(rel)  # the user edited what vaultgen wrote: theirs wins
+                self.manifest[note.id] = {"path": rel, "hash": record.get("hash", "")}
+                return
+            text = frontmatter_io.dump(_merge(meta, note.frontmatter)) + generated + parts[1]
+            if text.encode("utf-8") == old.encode("utf-8", errors="surrogateescape"):
+                report.unchanged.append(rel)
+                self.manifest[note.id] = {"path": rel, "hash": new_hash}
+                return
+            report.updated.append(rel)
+            if current != target and rel == record.get("path"):
+                # vaultgen put it there and a new name is due (say, a changed title): move it.
+                if target.exists():
+                    target = current
+                elif not dry_run:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(current, target)
+            else:
+                target = current  # the user moved or renamed it: it stays where they put it
+        if not dry_run:
+            atomic_write(target, text.encode("utf-8"))
+        self.manifest[note.id] = {"path": target.relative_to(self.root).as_posix(), "hash": new_hash}
+
+    def _retire(self, note_id: str, current: Path | None, report: WriteReport, dry_run: bool) -> None:
+        """A note whose source is gone: deleted when untouched, kept and tagged when the user wrote in it."""
+        record = self.manifest[note_id]
+        if current is None:
+            del self.manifest[note_id]
+            return
+        rel = current.relative_to(self.root).as_posix()
+        old = current.read_text(encoding="utf-8", errors="surrogateescape")
+        meta, body = frontmatter_io.parse_note(old)
+        parts = split_user_tail(body) if meta is not None else None
+        untouched = (parts is not None and not parts[1].strip() and set(meta) <= OWNED_KEYS
+                     and owned_hash(meta, parts[0]) == record.get("hash"))
+        if untouched:
+            if not dry_run:
+                current.unlink()
+            report.removed.append(rel)
+            del self.manifest[note_id]
+            return
+        tags = meta.get("tags") if meta else None
+        if meta is not None and isinstance(tags, list) and ORPHAN_TAG not in tags:
+            meta["tags"] = [*tags, ORPHAN_TAG]
+            if not dry_run:
+                atomic_write(current, (frontmatter_io.dump(meta) + body).encode("utf-8", errors="surrogateescape"))
+        report.orphaned.append(rel)
+        self.manifest[note_id] = {"path": rel, "hash": record.get("hash", ""), "orphaned": "yes"}
+
+
+def _merge(existing: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """vaultgen's keys take their new values; the user's keys and key order stay as they are."""
+    merged: dict[str, Any] = {}
+    for k, v in existing.items():
+        if k not in OWNED_KEYS:
+            merged[k] = v
+        elif k in new:
+            merged[k] = new[k]
+    for k, v in new.items():
+        merged.setdefault(k, v)
+    return merged
+
+
+def _read_id(path: Path) -> str | None:
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    if not head.startswith("---"):
+        return None
+    for line in head.splitlines()[1:80]:
+        if line.startswith("vaultgen_id:"):
+            return line.split(":", 1)[1].strip().strip("'\"") or None
+        if line.strip() == "---":
+            break
+    return None
