@@ -4,7 +4,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit, urlunsplit
+
+from markdown_it import MarkdownIt
 
 from .model import Link
 
@@ -18,7 +21,6 @@ TRACKING_PARAMS = frozenset({
 })
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hs_", "vgo_")
 
-_FENCE = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$", re.M | re.S)
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _BARE_URL = re.compile(r"(?<![(<\[\w/=\"'])https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?*_]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])")
@@ -35,16 +37,28 @@ class Span:
     image: bool
 
 
-def protected_ranges(markdown: str) -> list[tuple[int, int]]:
-    """Fenced and inline code: never searched for links or mentions."""
-    ranges = [m.span() for m in _FENCE.finditer(markdown)]
+_BLOCK_PARSER = MarkdownIt("commonmark")
+_CODE_BLOCKS = {"fence", "code_block", "html_block"}
+
+
+@lru_cache(maxsize=32)  # several stages ask about the same body in a row
+def protected_ranges(markdown: str) -> tuple[tuple[int, int], ...]:
+    """Code blocks, HTML blocks and inline code: never searched for links or mentions."""
+    starts = [0]
+    for line in markdown.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    ranges = []
+    for token in _BLOCK_PARSER.parse(markdown):
+        if token.type in _CODE_BLOCKS and token.map:
+            first, last = token.map
+            ranges.append((starts[min(first, len(starts) - 1)], starts[min(last, len(starts) - 1)]))
     for m in _INLINE_CODE.finditer(markdown):
         if not any(a <= m.start() < b for a, b in ranges):
             ranges.append(m.span())
-    return sorted(ranges)
+    return tuple(sorted(ranges))
 
 
-def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
+def _inside(pos: int, ranges) -> bool:
     return any(a <= pos < b for a, b in ranges)
 
 

@@ -13,7 +13,7 @@ from .errors import SourceError
 from .model import Issue, Link, SourceDoc
 from .notes import plan_notes
 from .writer import Vault, WriteReport
-from .vault_template import install_template
+from .starter import install_template
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,87 @@
+"""The command line, as users and scripts see it: exit codes, messages, outputs."""
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SAMPLES
+from vaultgen import __version__
+from vaultgen.cli import main
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "vaultgen", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+@pytest.fixture
+def issues(tmp_path):
+    folder = tmp_path / "issues"
+    shutil.copytree(SAMPLES, folder)
+    return folder
+
+
+def test_version():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_build_defaults_to_issues_into_vault_and_exits_0(issues):
+    result = run("build", cwd=issues.parent)
+    assert result.returncode == 0, result.stderr
+    assert len(list((issues.parent / "vault/Issues").rglob("*.md"))) == 5
+    assert run("check", cwd=issues.parent).returncode == 0
+
+
+def test_broken_yaml_exits_2_names_the_file_and_exports_the_rest(issues, tmp_path):
+    (issues / "broken.md").write_text("---\ntitle: [unclosed\ndate: 2020-01-01\n---\nBody text.\n")
+    (issues / "empty.md").write_text("")
+    (issues / "binary.md").write_bytes(b"\x00\x01\x02PNG" * 10)
+    result = run("build", issues, tmp_path / "out")
+    assert result.returncode == 2
+    assert "broken.md" in result.stderr and "not valid YAML" in result.stderr
+    assert "empty.md: empty file" in result.stderr
+    assert "binary.md" in result.stderr and "binary" in result.stderr
+    notes = list((tmp_path / "out/Issues").rglob("*.md"))
+    assert len(notes) == 6  # the five samples and the broken one, its frontmatter kept as text
+    broken = next(n for n in notes if "broken" in n.read_text())
+    assert "title: [unclosed" in broken.read_text()
+
+
+def test_run_failure_exits_1(issues, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run("build", issues, blocker)
+    assert result.returncode == 1 and "is not a folder" in result.stderr
+    assert run("build", tmp_path / "missing", tmp_path / "v").returncode == 1
+
+
+def test_check_reports_problems_with_exit_1(issues, tmp_path):
+    vault = tmp_path / "v"
+    assert run("build", issues, vault).returncode == 0
+    (vault / "Mine.md").write_text("A link to [[Nowhere]].\n")
+    result = run("check", vault)
+    assert result.returncode == 1 and "broken link" in result.stdout and "Nowhere" in result.stdout
+
+
+def test_json_report_and_dry_run(issues, tmp_path):
+    vault = tmp_path / "v"
+    result = run("build", issues, vault, "--dry-run", "--json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["dry_run"] is True and len(report["created"]) > 5
+    assert not list(vault.rglob("*.md"))
+    result = run("build", issues, vault, "--json")
+    assert json.loads(result.stdout)["notes"]["issue"] == 5
+
+
+def test_vaultgen_toml_sets_defaults(issues, tmp_path):
+    (tmp_path / "vaultgen.toml").write_text('source = "issues"\nvault = "elsewhere"\n')
+    assert run("build", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "elsewhere/Home.md").exists()
+    (tmp_path / "vaultgen.toml").write_text('sauce = "issues"\n')
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 1 and "unknown key 'sauce'" in result.stderr

@@ -1,0 +1,59 @@
+"""Links: Markdown link scanning, URL canonicalisation, resource kinds."""
+from hypothesis import given, strategies as st
+
+from vaultgen.links import canonical_url, extract, find_spans, resource_kind, sentence_at
+
+
+def test_tracking_parameters_are_removed_and_meaningful_ones_kept():
+    url = ("https://www.youtube.com/watch?utm_campaign=Dynamically%20Typed&utm_medium=email"
+           "&utm_source=Revue%20newsletter&v=fOZ-MySzAac")
+    assert canonical_url(url) == "https://www.youtube.com/watch?v=fOZ-MySzAac"
+    assert canonical_url("https://a.io/x?ref=dl-staging-website.ghost.io&_hsenc=p2&_hsmi=9&mc_cid=1&mc_eid=2"
+                         "&fbclid=3&gclid=4&q=keep") == "https://a.io/x?q=keep"
+    assert canonical_url("HTTPS://Example.COM:443/Path#") == "https://example.com/Path"
+    assert canonical_url("https://img.example/a.png?1570817604") == "https://img.example/a.png?1570817604"
+
+
+@given(st.text(alphabet="abcxyz_=&%", max_size=30))
+def test_canonical_url_is_idempotent_and_never_keeps_utm(query):
+    url = f"https://example.com/p?utm_source=x&{query}&utm_medium=y"
+    once = canonical_url(url)
+    assert canonical_url(once) == once
+    assert "utm_" not in once
+
+
+def test_escaped_parentheses_and_links_split_across_lines():
+    md = ("See [the article](https://en.wikipedia.org/wiki/Python_\\(language\\)) and [a long\n"
+          "anchor](https://example.com/a-very-\nlong-path?utm_source=x).")
+    spans = find_spans(md)
+    assert [s.url for s in spans] == ["https://en.wikipedia.org/wiki/Python_(language)",
+                                      "https://example.com/a-very-long-path?utm_source=x"]
+    assert spans[1].text == "a long\nanchor"
+    links = extract(md)
+    assert links[1].canonical == "https://example.com/a-very-long-path"
+    assert links[1].text == "a long anchor"
+
+
+def test_links_in_code_are_not_links_and_images_are_not_citations():
+    md = "`[x](https://a.com)`\n\n```\n[y](https://b.com)\n```\n\n![alt](https://c.com/i.png) [z](https://d.com)"
+    assert [link.canonical for link in extract(md)] == ["https://d.com/"]
+
+
+def test_bare_urls_are_found():
+    links = extract("Read https://example.com/post?utm_source=tw now.")
+    assert [link.canonical for link in links] == ["https://example.com/post"]
+
+
+def test_sentence_around_a_link():
+    md = "First sentence here. Then [Spleeter](https://github.com/deezer/spleeter) splits music. Last one."
+    span = find_spans(md)[0]
+    assert sentence_at(md, span.start, span.end) == "Then Spleeter splits music."
+
+
+def test_resource_kinds():
+    assert resource_kind("https://github.com/deezer/spleeter") == "repository"
+    assert resource_kind("https://arxiv.org/abs/2006.16668") == "paper"
+    assert resource_kind("https://twitter.com/karpathy/status/1") == "tweet"
+    assert resource_kind("https://youtu.be/01YrXUChqCI") == "video"
+    assert resource_kind("https://larq.dev/") == "website"
+    assert resource_kind("https://example.com/report.pdf") == "pdf"

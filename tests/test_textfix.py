@@ -1,0 +1,44 @@
+"""Decoding and repair: encodings, mojibake, invisible characters, inert Obsidian syntax."""
+import codecs
+
+import pytest
+
+from vaultgen.textfix import UndecodableError, clean_inline, decode, neutralize_markdown, repair
+
+
+def test_mac_roman_mojibake_including_emoji():
+    assert repair("so far I‚Äôm loving it") == "so far I’m loving it"
+    assert repair("Estrella S√≠ria, Fran√ßois") == "Estrella Síria, François"
+    assert repair("Intelligence \uf8ffüîå") == "Intelligence 🔌"
+    assert repair("Cool Things ‚ú®") == "Cool Things ✨"
+
+
+def test_clean_text_is_left_alone():
+    text = "café “quoted” — ok, naïve, São Paulo, Zürich, 深度学习, 🧙‍♀️"
+    assert repair(text) == text
+
+
+def test_invisible_and_control_characters_go():
+    assert repair("a\u200bb\x00c\x07d\r\ne") == "abcd\ne"
+
+
+def test_html_entities_in_titles():
+    assert clean_inline("Runway ML&#x27;s &quot;app store&quot;") == "Runway ML's \"app store\""
+    assert clean_inline("A &amp;#x27; B") == "A ' B"
+
+
+def test_decode_boms_and_fallbacks():
+    assert decode(codecs.BOM_UTF16_LE + "héllo".encode("utf-16-le"))[0] == "héllo"
+    assert decode(codecs.BOM_UTF8 + b"hi")[0] == "hi"
+    text, warnings = decode("café".encode("cp1252"))
+    assert text == "café" and "not valid UTF-8" in warnings[0]
+    with pytest.raises(UndecodableError):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+
+
+def test_obsidian_syntax_from_newsletters_is_inert():
+    md = "```dataview\nLIST\n```\nSee [[Note]] %% hidden %% <% tp.file.title %> `= this.x`"
+    out = neutralize_markdown(md)
+    assert "```text" in out and "[[" not in out.replace("\\[\\[", "") and "%%" not in out.replace("\\%\\%", "")
+    assert "<%" not in out and "`= " not in out
+    assert neutralize_markdown(out) == out
