@@ -24,7 +24,7 @@ def test_hostile_titles():
     assert legal_name("../../etc/passwd") == "etc passwd"
     assert legal_name("/absolute/path") == "absolute path"
     assert legal_name("CON") == "CON_"
-    assert legal_name("nul.txt") == "nul.txt_"
+    assert legal_name("nul.txt") == "nul_.txt"
     assert legal_name("What's [new]: GPT-4 | #1 ^ * ? \" < >") == "What's new - GPT-4 1"
     assert legal_name("   ...   ") == "Untitled"
     long_cjk = "深度学习" * 100

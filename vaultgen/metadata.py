@@ -16,9 +16,11 @@ _LEADING_NUMBER = re.compile(r"^\s*#\s?(\d{1,5})\s*[:.\-–—]\s*")
 _NAMED_NUMBER = re.compile(
     r"\b(?:welcome to (?:the |this week's |issue #?\d+ of )?)?"
     r"((?:[A-Z][\w.&'’-]*|of|the|and|AI|NLP|ML)(?:\s+(?:[A-Z][\w.&'’-]*|of|the|and|AI|NLP|ML)){0,4})"
-    r"\s+(?:issue\s+|no\.?\s*|#)(\d{1,5})\b")
-_WELCOME = re.compile(r"\bwelcome to (?:the \d+\w* issue of |this week's |the )?"
-                      r"((?:the )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,4})", re.I)
+    r"\s*[(（]?(?:issue\s*#?\s*|no\.?\s*|#)(\d{1,5})\b", re.I)
+# "NLP Newsletter 13": a bare number after a word that names a newsletter.
+_SERIES_NUMBER = re.compile(r"\b((?:[A-Z][\w.&'’-]*\s+){0,3}(?:Newsletter|Digest|Weekly|Bulletin|Roundup))\s+(\d{1,5})\b")
+_WELCOME = re.compile(r"\b(?i:welcome to (?:the \d+\w* issue of |this week's |the )?)"
+                      r"((?:[Tt]he )?[A-Z][\w’'&-]*(?:\s+[A-Z][\w’'&-]*){0,4})")
 _SUBSCRIBE = re.compile(r"^\s*(?:subscribe to|you are receiving|this issue of|forward) (?:this issue of )?"
                         r"((?:The )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})", re.M)
 _TITLE_PREFIX = re.compile(r"^((?:The )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})\s*[:|—–-]\s+\S")
@@ -86,23 +88,26 @@ def _first_heading(body: str) -> str | None:
 
 
 def _guess_newsletter(issue: Issue) -> str | None:
+    if issue.title:  # "NLP Newsletter #3: …" says it outright
+        match = _NAMED_NUMBER.search(issue.title) or _SERIES_NUMBER.search(issue.title)
+        if match:
+            return match.group(1).strip()
     head = issue.body[:3000]
     for pattern, text in ((_WELCOME, head), (_SUBSCRIBE, issue.body[-3000:])):
         match = pattern.search(text)
         if match:
             name = re.sub(r"\s+(?:#\d+|issue|no)\b.*$", "", match.group(1).strip(" .,!"), flags=re.I)
+            name = name.removeprefix("the ")  # "welcome to the NLP Newsletter", but "The Batch" keeps its "The"
             if name and name.lower() not in {"the", "my", "our", "this"}:
                 return name
-    if issue.title:
-        match = _NAMED_NUMBER.search(issue.title) or _TITLE_PREFIX.match(issue.title)
-        if match:
-            return match.group(1).strip()
-    return None
+    match = _TITLE_PREFIX.match(issue.title or "")
+    return match.group(1).strip() if match else None
 
 
 def _guess_number(issue: Issue) -> int | None:
     if issue.title:
-        match = _LEADING_NUMBER.match(issue.title) or _NAMED_NUMBER.search(issue.title)
+        match = (_LEADING_NUMBER.match(issue.title) or _NAMED_NUMBER.search(issue.title)
+                 or _SERIES_NUMBER.search(issue.title))
         if match:
             return int(match.groups()[-1])
     match = re.search(r"\bwelcome to [^.\n]{0,60}?#(\d{1,5})\b", issue.body[:3000], re.I)
@@ -118,7 +123,8 @@ def complete(issue: Issue, hints: Mapping[str, Any], default_newsletter: str | N
     url = hints.get("url") or issue.url
     issue = replace(issue, title=title, newsletter=newsletter, number=number, date=date, url=url)
     if issue.newsletter is None:
-        issue = replace(issue, newsletter=_guess_newsletter(issue) or default_newsletter or "Newsletter")
+        guess = _guess_newsletter(issue) or default_newsletter or "Newsletter"
+        issue = replace(issue, newsletter=guess, newsletter_guessed=True)
     if issue.number is None:
         issue = replace(issue, number=_guess_number(issue))
     if issue.date is None:
@@ -127,3 +133,25 @@ def complete(issue: Issue, hints: Mapping[str, Any], default_newsletter: str | N
         fallback = _first_heading(issue.body) or PurePosixPath(issue.source).stem
         issue = replace(issue, title=clean_inline(fallback))
     return replace(issue, newsletter=clean_inline(str(issue.newsletter)))
+
+
+def harmonize_newsletters(issues: list[Issue]) -> list[Issue]:
+    """Issues in one folder are one newsletter: a guessed name yields to the folder's clear majority.
+
+    Translations and odd issues ("Boletín informativo NLP #5") otherwise each start a newsletter of their own.
+    """
+    by_folder: dict[str, list[Issue]] = {}
+    for issue in issues:
+        by_folder.setdefault(str(PurePosixPath(issue.source).parent), []).append(issue)
+    out = []
+    for folder_issues in by_folder.values():
+        votes: dict[str, int] = {}
+        for issue in folder_issues:
+            votes[issue.newsletter] = votes.get(issue.newsletter, 0) + (1 if issue.newsletter_guessed else 2)
+        winner = min(votes, key=lambda n: (-votes[n], n))
+        clear = votes[winner] * 2 > sum(votes.values()) and len(folder_issues) >= 3
+        for issue in folder_issues:
+            if clear and issue.newsletter_guessed and issue.newsletter != winner:
+                issue = replace(issue, newsletter=winner)
+            out.append(issue)
+    return sorted(out, key=lambda i: i.source)

@@ -37,6 +37,7 @@ class Issue:
     tags: tuple[str, ...] = ()
     reader: str = ""
     warnings: tuple[str, ...] = ()
+    newsletter_guessed: bool = False  # from the text's words, not from metadata: may yield to the folder's
 
 
 @dataclass(frozen=True)

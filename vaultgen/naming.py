@@ -38,8 +38,9 @@ def legal_name(text: str, fallback: str = "Untitled", limit: int = MAX_NAME_BYTE
     name = _truncate(name, limit).strip(" .")
     if not name:
         name = _truncate(" ".join(_ILLEGAL_RE.sub(" ", fallback).split()), limit).strip(" .") or "Untitled"
-    if name.split(".")[0].strip().casefold() in _RESERVED:
-        name = f"{name}_"
+    first, dot, rest = name.partition(".")
+    if first.strip().casefold() in _RESERVED:
+        name = f"{first}_{dot}{rest}"  # Windows reserves "NUL" whatever the extension
     return name
 
 

@@ -53,8 +53,8 @@ def metadata_title(issue: Issue) -> str:
     from .metadata import strip_number_prefix
     title = strip_number_prefix(issue.title or issue.source)
     if issue.newsletter and title.lower().startswith(issue.newsletter.lower()):
-        rest = title[len(issue.newsletter):].lstrip(" :|-–—")
-        title = rest or title
+        rest = re.sub(r"^\s*(?:#|no\.?\s*|issue\s*)?\d+\b", "", title[len(issue.newsletter):], flags=re.I)
+        title = rest.lstrip(" :|-–—") or title
     return title
 
 
@@ -62,8 +62,11 @@ def _resource_name(url: str) -> str:
     parts = urlsplit(url)
     host = linkmod.domain(url)
     path = " ".join(s for s in re.split(r"[/]+", parts.path) if s)
+    path = re.sub(r"\.(html?|php|aspx?)$", "", path, flags=re.I)
     query = parts.query.replace("&", " ")
-    return " ".join(x for x in (host, path, query) if x)
+    name = " ".join(x for x in (host, path, query) if x)
+    # "README.md" as a note name would make [[… README.md]] point at a file called "… README".
+    return re.sub(r"\.md$", " md", name, flags=re.I)
 
 
 def _url_keys(url: str) -> list[str]:

@@ -87,6 +87,7 @@ def read_issues(source: Path, max_bytes: int = sources.DEFAULT_MAX_BYTES):
         issues.append(issue)
         warnings += [SourceError(issue.source, w) for w in decode_warnings]
         partial += [SourceError(issue.source, w) for w in issue.warnings]
+    issues = metadata.harmonize_newsletters(issues)
     links = {issue.source: linkmod.extract(issue.body) for issue in issues}
     return issues, links, errors, partial, warnings
 
