@@ -85,3 +85,30 @@ def test_vaultgen_toml_sets_defaults(issues, tmp_path):
     (tmp_path / "vaultgen.toml").write_text('sauce = "issues"\n')
     result = run("build", cwd=tmp_path)
     assert result.returncode == 1 and "unknown key 'sauce'" in result.stderr
+
+
+def test_init_creates_a_vault_and_never_overwrites(tmp_path):
+    vault = tmp_path / "v"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / ".obsidian/app.json").write_text('{"mine": true}')
+    result = CliRunner().invoke(main, ["init", str(vault)])
+    assert result.exit_code == 0, result.output
+    assert (vault / "Home.md").exists() and (vault / ".gitignore").exists()
+    assert (vault / ".obsidian/app.json").read_text() == '{"mine": true}'
+    (vault / "Home.md").write_text("my home")
+    CliRunner().invoke(main, ["init", str(vault)])
+    assert (vault / "Home.md").read_text() == "my home"
+
+
+def test_user_template_override_and_broken_template(issues, tmp_path):
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    (templates / "resource.md.j2").write_text("Custom resource {{ url }}\n")
+    (tmp_path / "vaultgen.toml").write_text(f'source = "{issues}"\nvault = "v"\ntemplates = "tpl"\n')
+    assert run("build", cwd=tmp_path).returncode == 0
+    resource = next((tmp_path / "v/Resources").glob("*.md")).read_text()
+    assert "Custom resource https://" in resource
+    (templates / "issue.md.j2").write_text("line one\n{% if %}\n")
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "issue.md.j2:2" in result.stderr and "template error" in result.stderr

@@ -166,6 +166,34 @@ def entities(source, as_json) -> None:
 
 
 @main.command()
+@click.argument("vault", required=False, type=click.Path(file_okay=False))
+def init(vault) -> None:
+    """Start a vault from the template (Obsidian settings, Home note, .gitignore) without building.
+
+    Files that already exist are left as they are.
+
+    \b
+    Example:
+      vaultgen init ~/Obsidian/Newsletters
+    """
+    from .starter import install_template
+    from .writer import Vault
+
+    root = Path(vault) if vault else _config(None, None).vault
+    try:
+        opened = Vault(root).open()
+        try:
+            copied = install_template(opened)
+            opened.save_manifest()
+        finally:
+            opened.close()
+    except (VaultgenError, OSError) as exc:
+        _err(f"error: {exc}")
+        sys.exit(EXIT_RUN_FAILED)
+    click.echo(f"{root}: {len(copied)} template files added" + (f" ({', '.join(copied)})" if copied else ""))
+
+
+@main.command()
 def plugins() -> None:
     """List loaded plugins: built-in readers and extractors, and third-party ones from entry points."""
     from . import plugins as plugin_registry

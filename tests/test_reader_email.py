@@ -1,0 +1,368 @@
+"""Tests for the plain-text e-mail reader (The Batch shape and its generalisations).
+
+Golden files: tests/data/expected/email/<stem>.md hold the reviewed bodies of the two sample
+e-mails in issues/. After an intended change, regenerate them and review the diff by eye:
+
+    VAULTGEN_REGEN=1 python -m pytest tests/test_reader_email.py
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vaultgen.errors import SourceError
+from vaultgen.model import Issue, SourceDoc
+from vaultgen.readers import email as email_reader
+from vaultgen.readers.email import EmailReader
+from vaultgen.textfix import decode, repair
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "issues"
+EXPECTED = ROOT / "tests" / "data" / "expected" / "email"
+FIXTURES = ROOT / "tests" / "data" / "email"
+BATCH_WITH_MASTHEAD = "003_87e5efa75a85db55"
+BATCH_WITHOUT_MASTHEAD = "004_8c0ce3aa714c14dc"
+
+READER = EmailReader()
+
+
+def _doc(folder: Path, content: str | bytes, name: str = "issue.txt") -> SourceDoc:
+    """Write a real file and load it the way the pipeline does: bytes → decode → repair."""
+    path = folder / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    text, _ = decode(path.read_bytes())
+    return SourceDoc(path=path, rel=name, text=repair(text))
+
+
+def _sample(folder: Path, stem: str) -> SourceDoc:
+    return _doc(folder, (SAMPLES / f"{stem}.txt").read_bytes(), f"{stem}.txt")
+
+
+def _read(folder: Path, content: str) -> Issue:
+    return READER.read(_doc(folder, content))
+
+
+STORY = """\
+Dear friends,
+
+A short letter about nothing in particular, long enough to be prose.
+
+Keep learning!
+
+Andrew
+
+Drone race
+
+Autonomous Drones Ready to Race
+
+Pilots in drone races fly quadcopters around a course. Soon AI may fly them.
+
+What's new: A league unveiled an autonomous racing drone.
+How it works: The drone carries four cameras.
+
+  • Teams tested their models on a simulated track.
+  • The winner takes a prize.
+
+Why it matters: Racing skills could transfer to delivery.
+
+Thoughts, suggestions, feedback? Please send to team@example.com.
+
+Copyright 2019 Example Inc., 1 Main Street, Springfield. All
+rights reserved.
+"""
+
+
+# --- golden -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stem", [BATCH_WITH_MASTHEAD, BATCH_WITHOUT_MASTHEAD])
+def test_golden_body(tmp_path, stem):
+    issue = READER.read(_sample(tmp_path, stem))
+    golden = EXPECTED / f"{stem}.md"
+    if os.environ.get("VAULTGEN_REGEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(issue.body, encoding="utf-8")
+    assert issue.body == golden.read_text(encoding="utf-8")
+
+
+# --- metadata -----------------------------------------------------------------------------------
+
+def test_masthead_gives_newsletter_and_date_and_leaves_the_body(tmp_path):
+    issue = READER.read(_sample(tmp_path, BATCH_WITH_MASTHEAD))
+    assert issue.newsletter == "The Batch"
+    assert issue.date == dt.date(2019, 8, 7)
+    assert issue.title is None  # no Subject: header, so the pipeline's fallback decides
+    assert issue.reader == "email" and issue.source == f"{BATCH_WITH_MASTHEAD}.txt"
+    assert issue.body.startswith("Dear friends,\n")
+    assert "August 7, 2019" not in issue.body
+
+
+def test_no_masthead_newsletter_from_footer_and_no_invented_date(tmp_path):
+    issue = READER.read(_sample(tmp_path, BATCH_WITHOUT_MASTHEAD))
+    assert issue.newsletter == "The Batch"  # from "Subscribe to The Batch"
+    assert issue.date is None
+    assert issue.title is None
+    assert issue.body.startswith("Dear friends,\n\nI just replaced my two-year-old phone")
+
+
+def test_nothing_known_means_none(tmp_path):
+    issue = _read(tmp_path, "Hello there,\n\nJust one paragraph of text here.\n")
+    assert (issue.newsletter, issue.date, issue.title, issue.number) == (None, None, None, None)
+
+
+def test_email_headers_give_title_and_date(tmp_path):
+    issue = READER.read(_doc(tmp_path, (FIXTURES / "wrapped_digest.txt").read_bytes()))
+    assert issue.title == "Robot Digest #12: Warehouse arms, tiny models"
+    assert issue.date == dt.date(2023, 3, 14)
+    assert issue.newsletter == "Robot Digest"
+    assert issue.number == 12
+    assert "Subject:" not in issue.body and "Issue #12" not in issue.body
+
+
+def test_masthead_date_between_separators(tmp_path):
+    issue = _read(tmp_path, "Weekly Widgets\nIssue 7 · 3 March 2021\n\nA Widget Story\n\nSome prose follows here.\n")
+    assert issue.newsletter == "Weekly Widgets"
+    assert issue.date == dt.date(2021, 3, 3)
+    assert issue.number == 7
+
+
+# --- body structure -----------------------------------------------------------------------------
+
+def test_letter_kept_as_plain_paragraphs_with_signoff_and_name(tmp_path):
+    body = _read(tmp_path, STORY).body
+    assert body.startswith("Dear friends,\n\nA short letter about nothing in particular")
+    assert "\n\nKeep learning!\n\nAndrew\n\n## Autonomous Drones Ready to Race\n" in body
+    assert "## Dear" not in body and "## Keep" not in body and "## Andrew" not in body
+
+
+def test_headline_after_alt_text_line(tmp_path):
+    body = _read(tmp_path, STORY).body
+    assert "## Autonomous Drones Ready to Race\n\n_(image: Drone race)_\n\nPilots in drone races" in body
+    assert "## Drone race" not in body
+    assert body.count("\n## ") == 1
+
+
+def test_headline_without_alt_text(tmp_path):
+    body = _read(tmp_path, "Dear all,\n\nLetter text.\n\nCheers!\n\nBig News Today\n\nThe news is big.\n").body
+    assert "## Big News Today\n\nThe news is big." in body
+    assert "_(image:" not in body
+
+
+def test_heading_text_is_anchor_safe(tmp_path):
+    body = _read(tmp_path, "Q&A: What's [Next] for #1 | ^AI\n\nThe answer follows in this paragraph.\n").body
+    heading = re.search(r"^## (.*)$", body, re.M).group(1)
+    assert heading == "Q&A - What's Next for 1 AI"
+
+
+def test_labels_become_bold_at_paragraph_start(tmp_path):
+    body = _read(tmp_path, STORY).body
+    # consecutive labelled lines without a blank line are separate paragraphs
+    assert "**What's new:** A league unveiled an autonomous racing drone.\n\n**How it works:** The drone" in body
+    assert "**Why it matters:** Racing skills" in body
+
+
+def test_label_needs_short_capitalised_prefix(tmp_path):
+    body = _read(tmp_path, "Drugs generally are developed by brute-force chemistry: Scientists mix and test.\n"
+                           "The answer is simple: use more data.\n").body
+    assert "**" not in body
+
+
+def test_label_alone_on_its_line(tmp_path):
+    body = _read(tmp_path, "Competitive strengths:\n\n  • Speed.\n  • Size.\n").body
+    assert body == "**Competitive strengths:**\n\n- Speed.\n- Size.\n"
+
+
+def test_bullets_become_markdown_list(tmp_path):
+    body = _read(tmp_path, STORY).body
+    assert ("**How it works:** The drone carries four cameras.\n\n"
+            "- Teams tested their models on a simulated track.\n- The winner takes a prize.\n\n") in body
+    assert "•" not in body
+
+
+def test_hard_wrapped_lines_and_urls_are_joined(tmp_path):
+    body = READER.read(_doc(tmp_path, (FIXTURES / "wrapped_digest.txt").read_bytes())).body
+    assert ("This week was busy. We read forty papers so you do not have to, and picked the three that "
+            "matter most for people who ship robots in the real world.") in body
+    assert "https://example.com/research/warehouse-arms/stacking-simulator?ref=digest so that" in body
+    assert ("- Training took two days on eight GPUs, far less than earlier methods that needed weeks of "
+            "real-world trials.") in body
+    assert "Cheers,\n\nMaya\n\n## Warehouse Arms Learn to Stack\n\n_(image: A robotic arm stacking boxes)_" in body
+
+
+def test_unwrapped_lines_stay_separate_paragraphs(tmp_path):
+    body = _read(tmp_path, "The first sentence is a whole paragraph.\nThe second one is too.\n").body
+    assert body == "The first sentence is a whole paragraph.\n\nThe second one is too.\n"
+
+
+def test_course_ad_becomes_folded_callout_with_its_alt_text(tmp_path):
+    issue = READER.read(_sample(tmp_path, BATCH_WITH_MASTHEAD))
+    assert ("> [!note]- Sponsored\n> ML Iterative Cycle Course Ad\n>\n> It’s hard to know in advance"
+            in issue.body)
+    assert "Enroll today!\n\n## Protein Predictor" in issue.body
+
+
+def test_ad_without_alt_text(tmp_path):
+    body = _read(tmp_path, "Story Title\n\nSome story prose here.\n\n"
+                           "Learn how to build models in Course 4 of our Specialization. Start today\n").body
+    assert body.endswith("> [!note]- Sponsored\n> Learn how to build models in Course 4 of our "
+                         "Specialization. Start today\n")
+
+
+def test_message_from_sponsor_block(tmp_path):
+    body = READER.read(_doc(tmp_path, (FIXTURES / "wrapped_digest.txt").read_bytes())).body
+    assert ("> [!note]- Sponsored\n> A message from Acme Cloud\n>\n> Train your models twice as fast on "
+            "Acme GPUs.") in body
+    assert "Sign up today!\n\n## Tiny Models, Big Results\n" in body
+
+
+def test_story_mentioning_sponsors_is_not_an_ad(tmp_path):
+    body = _read(tmp_path, "A Contest\n\nThe contest, sponsored by a bank, starts today. "
+                           "Teams register now and compete in June.\n").body
+    assert "[!note]" not in body
+
+
+def test_footer_dropped(tmp_path):
+    body = _read(tmp_path, STORY).body
+    assert body.rstrip().endswith("**Why it matters:** Racing skills could transfer to delivery.")
+    for boilerplate in ("Thoughts, suggestions", "Copyright", "rights reserved", "team@example.com"):
+        assert boilerplate not in body
+    sample = READER.read(_sample(tmp_path, BATCH_WITH_MASTHEAD)).body
+    for boilerplate in ("Subscribe", "unsubscribe", "Page Mill Road", "Behance", "thebatch@"):
+        assert boilerplate not in sample
+    assert sample.endswith("Now machine learning engineers can have the best of all worlds.\n")
+
+
+def test_story_about_copyright_at_the_end_is_kept(tmp_path):
+    body = _read(tmp_path, "Court Rules on AI Art\n\nA court ruled on copyright for images made by models. "
+                           "The decision covers training data, outputs and licences for many artists "
+                           "who had sued, and it may shape the law for years to come in several countries.\n").body
+    assert "A court ruled on copyright" in body
+
+
+def test_markdown_specials_are_escaped(tmp_path):
+    body = READER.read(_doc(tmp_path, (FIXTURES / "wrapped_digest.txt").read_bytes())).body
+    assert "\n\\# not a heading, just a hash\n" in body
+    assert "\\[\\[not a link]] and \\%\\%not a comment\\%\\% and \\<\\% tp.date %>" in body
+    assert "\\$2 chip" in body and "\\#TinyML" in body
+    assert "[[" not in body and "%%" not in body and "<%" not in body
+
+
+@pytest.mark.parametrize("line, escaped", [
+    ("> not a quote", "\\> not a quote"),
+    ("2019. A year in review.", "2019\\. A year in review."),
+    ("[1]: https://example.com", "\\[1]: https://example.com"),
+    ("| a | b |", "\\| a | b |"),
+    ("See <b>bold</b> and <https://example.com>.", "See \\<b>bold\\</b> and <https://example.com>."),
+])
+def test_structure_at_paragraph_start_is_inert(tmp_path, line, escaped):
+    assert _read(tmp_path, line + "\n").body == escaped + "\n"
+
+
+def test_section_label_byline_and_separators(tmp_path):
+    issue = _read(tmp_path, """\
+TOP STORIES
+
+Chatbots Go Mainstream
+
+By Jane Doe
+
+Millions of people now chat with bots. Users can subscribe to Netflix and ask bots.
+
+* * *
+
+Google Pulls Political Ad
+
+The company removed a campaign ad after complaints. Enroll today!
+""")
+    body = issue.body
+    assert body.startswith("TOP STORIES\n\n## Chatbots Go Mainstream\n\nBy Jane Doe\n\nMillions")
+    assert "_(image:" not in body and "* * *" not in body
+    assert "## Google Pulls Political Ad\n\nThe company removed" in body and "[!note]" not in body
+    assert issue.newsletter is None  # "subscribe to Netflix" in a story names no newsletter
+
+
+def test_parenthesised_sponsored_line_opens_an_ad(tmp_path):
+    body = _read(tmp_path, "A Story\n\nStory text here.\n\nFaster Builds With Acme (Sponsored)\n\n"
+                           "Acme compiles your code in half the time.\n\nNext Story\n\nMore story text.\n").body
+    assert ("> [!note]- Sponsored\n> Faster Builds With Acme (Sponsored)\n>\n> Acme compiles your code in "
+            "half the time.\n\n## Next Story\n") in body
+
+
+# --- errors and robustness ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["", "   \n\t\n", "\u00a0\n"])
+def test_empty_text_is_a_source_error(tmp_path, text):
+    doc = SourceDoc(path=tmp_path / "e.txt", rel="e.txt", text=text)
+    with pytest.raises(SourceError) as info:
+        READER.read(doc)
+    assert info.value.path == "e.txt" and info.value.reason == "empty file"
+
+
+def test_only_footer_is_a_source_error(tmp_path):
+    with pytest.raises(SourceError, match="no content"):
+        _read(tmp_path, "Unsubscribe here.\n\nCopyright 2020 Example Inc.\n")
+
+
+# Fragments that steer the reader into its branches (letter, labels, ads, footer, headers); the
+# second strategy is unrestricted text.
+_FRAGMENTS = list("ab Z:•#[]%<>$-.,!?\n\n\n\t\u00a0") + [
+    "Dear friends,", "Keep learning!", "What's new: ", "Copyright 2020", "https://x.io/", "  • ",
+    "Start today", "August 7, 2019", "Subject: ", "Date: ", "Course 4", "A message from X"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=120).map("".join) | st.text(max_size=300))
+def test_any_text_gives_an_issue_or_a_source_error(tmp_path, text):
+    doc = SourceDoc(path=tmp_path / "h.txt", rel="h.txt", text=text)
+    assert 0.0 <= READER.score(doc) <= 1.0
+    try:
+        issue = READER.read(doc)
+    except SourceError as exc:
+        assert exc.path == "h.txt"
+        return
+    assert isinstance(issue, Issue) and issue.body.endswith("\n") and issue.body.strip()
+    assert not re.search(r"(?<!\\)(\[\[|%%|<%)", issue.body)
+
+
+def test_a_megabyte_on_one_line_is_read(tmp_path):
+    issue = _read(tmp_path, "word " * 200_000)
+    assert issue.body.count("word") == 200_000
+
+
+# --- score --------------------------------------------------------------------------------------
+
+def test_score_samples_look_like_email(tmp_path):
+    for stem in (BATCH_WITH_MASTHEAD, BATCH_WITHOUT_MASTHEAD):
+        assert 0.65 <= READER.score(_sample(tmp_path, stem)) <= 0.75
+    assert READER.score(_doc(tmp_path, (FIXTURES / "wrapped_digest.txt").read_bytes())) >= 0.65
+
+
+def test_score_zero_for_frontmatter_markdown_and_html(tmp_path):
+    frontmatter = "---\ntitle: An issue\ndate: 2019-10-13\n---\n\nDear friends,\n\nWhat's new: text here.\n"
+    html = "<!DOCTYPE html><html><body><p>Dear friends,</p><p>What's new: x</p></body></html>"
+    assert READER.score(_doc(tmp_path, frontmatter)) == 0.0
+    assert READER.score(_doc(tmp_path, html, "h.html")) == 0.0
+    assert READER.score(_sample(tmp_path, "000_08b7c5cf3f2cafef")) == 0.0  # a real frontmatter issue
+
+
+def test_score_ordering(tmp_path):
+    email = READER.score(_sample(tmp_path, BATCH_WITHOUT_MASTHEAD))
+    markdown = READER.score(_sample(tmp_path, "002_9bee8cc4421629a8"))  # '# title' and [x](y) links
+    plain = READER.score(_doc(tmp_path, "Just some notes.\nNothing e-mail like here.\n"))
+    md_email = READER.score(_doc(tmp_path, "# Weekly\n\nDear friends,\n\nWhat's new: [a](https://a.io) "
+                                           "is out now and more.\n\n## Story\n\nWhy it matters: it does.\n"))
+    assert email > 0.6 > md_email and md_email < 0.5
+    assert markdown < 0.1 and plain < 0.1
+    assert READER.score(SourceDoc(path=tmp_path / "e", rel="e", text="")) == 0.0
+
+
+def test_registers_through_the_plugin_hook():
+    found = []
+    email_reader.register_readers(register=found.append)
+    assert len(found) == 1 and found[0].name == "email"
+    assert callable(found[0].score) and callable(found[0].read)

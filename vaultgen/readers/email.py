@@ -1,0 +1,425 @@
+"""Reader for plain-text newsletter e-mails (masthead, letter, headlined stories, ads, footer)."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from itertools import takewhile
+from email.utils import parsedate_to_datetime
+
+from .. import frontmatter_io
+from ..errors import SourceError
+from ..hookspecs import hookimpl
+from ..model import Issue, SourceDoc
+from ..metadata import heading_text, parse_human_date
+from ..textfix import clean_inline
+
+# --- line shapes -------------------------------------------------------------------------------
+_ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_HEADER = re.compile(r"^(from|to|cc|date|subject|sent|reply-to):\s*(.*)$", re.I)
+_GREETING = re.compile(
+    r"^(dear|hi|hello|hey|greetings|howdy|good (morning|afternoon|evening))\b[^.!?:]{0,40}[,!:]?$", re.I)
+_SIGNOFF = re.compile(
+    r"^(keep learning|best|cheers|thanks|thank you|sincerely|regards|warmly|warm regards|yours|"
+    r"until next (time|week)|see you|stay (safe|tuned|curious)|talk soon|all the best|onward|happy \w+)"
+    r"\b[^.?:]{0,25}[!,.]?$", re.I)
+_NAME = re.compile(r"^[-–—~ ]*[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,2}$")
+# "What's new:", "Yes, but:", "Key insight:": a short capitalised prefix, then a sentence or nothing.
+_LABEL = re.compile(r"^([A-Z][\w'’-]*(?:,? [\w'’-]+){0,3}):(?=\s+[\"“‘'(A-Z0-9•]|\s*$)")
+_BULLET = re.compile(r"^(\s*)(?:[•◦▪‣●○■□·*+-]|(\d{1,3})[.)])\s+(\S.*)$")
+_RULE = re.compile(r"^(?:[-_=*~#·•] ?){2,}$")  # "-----", "* * *", "--": separators, not content
+_BYLINE = re.compile(r"^[Bb]y [A-Z]")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s")
+_YEAR = re.compile(r"\d{4}")
+_SEPARATORS = re.compile(r"\s+[|·•—–-]\s+")  # "Issue 12 · August 7, 2019"
+_ISSUE_NO = re.compile(r"(?:\bissue|\bno\.|#)\s*#?\s*(\d{1,5})\b", re.I)
+
+# --- footer, ads, newsletter names ---------------------------------------------------------------
+_FOOTER = re.compile(
+    r"unsubscribe|\bsubscribe (?:here|now|to\b)|update (?:your )?preferences|manage (?:your )?"
+    r"(?:subscription|preferences)|copyright\s*(?:©|\(c\)|\d{4})|©\s*\d{4}|all rights reserved|"
+    r"thoughts, suggestions|view (?:this email |it )?in (?:your |a )?browser|forward(?:ed)? this|"
+    r"forward to a friend|you (?:are receiving|received) this|privacy policy|follow us on|"
+    r"add (?:our|us to your) (?:e-?mail )?address|stay updated with", re.I)
+_SPONSOR_LINE = re.compile(
+    r"^(a message from|sponsored|sponsor|advertisement|brought to you by|presented by|in partnership"
+    r" with|together with|partner content|promoted)\b|\((sponsored|sponsor|ad|advertisement|promoted)\)$", re.I)
+# An ad ends with an imperative call to action and talks about courses, sign-ups, offers.
+_CTA = re.compile(r"^(enroll|start|sign up|register|join|apply|get started|buy|order|reserve|claim|"
+                  r"download|subscribe|learn more|book|grab|try)\b", re.I)
+_AD_WORD = re.compile(r"\b(course \d|courses?|specialization|enroll\w*|certificate|coursera|webinar|"
+                      r"workshop|discount|free trial|sign up|register|tickets?|learn how|limited time|promo)\b",
+                      re.I)
+# Case-insensitive lead-in, case-sensitive name: "Subscribe to The Batch", not "subscribe to our list".
+_CAPS_NAME = r"([A-Z][\w'’&.-]*(?:[ ][A-Z0-9][\w'’&.-]*){0,4})"
+_SUBSCRIBE_TO = re.compile(r"(?i:\bsubscribe to )" + _CAPS_NAME)
+_THIS_ISSUE_OF = re.compile(r"(?i:\bthis (?:issue|edition) of )" + _CAPS_NAME)
+
+# --- Markdown safety ---------------------------------------------------------------------------
+# Obsidian turns these into links, comments, Templater/Dataview code, math, HTML or tags anywhere.
+_INLINE_RISK = re.compile(r"\[{2,}|%{2,}|<%|\$|`(?=\$?=)|<(?!(?:https?://|mailto:)[^>\s]+>)(?=[A-Za-z/!?])"
+                          r"|(?:(?<=\s)|^)#(?=\w)")
+# ...and these only at the start of a block (headings, quotes, tables, fences, rules, lists, link defs).
+_START_RISK = re.compile(r"^(?:#|>|\||```|~~~|[-*+](?=\s|$)|[-*_=]{3,}\s*$|=+\s*$|\[[^\]]*\]:)")
+_NUMBERED_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
+_HTML_DOC = re.compile(r"<(!doctype|html|body)\b", re.I)
+_HTML_TAG = re.compile(r"</?(p|div|span|table|td|tr|br|a)\b[^>]{0,200}>", re.I)
+
+
+def _norm_lines(text: str) -> list[str]:
+    """Lines with odd spaces folded and trailing space gone; leading indentation kept for bullets."""
+    lines = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _ODD_SPACE.sub(" ", raw).rstrip()
+        words = line.split()
+        lines.append(" " * (len(line) - len(line.lstrip())) + " ".join(words) if words else "")
+    return lines
+
+
+def _split_headers(lines: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Take an RFC 822-style header block (From:/Subject:/Date:) off the top, if there is one."""
+    i = next((i for i, line in enumerate(lines) if line), len(lines))
+    headers: dict[str, str] = {}
+    while i < len(lines) and (m := _HEADER.match(lines[i])):
+        key = m.group(1).lower()
+        headers[key] = m.group(2).strip()
+        i += 1
+        while i < len(lines) and lines[i].startswith(" "):  # a folded header line
+            headers[key] += " " + lines[i].strip()
+            i += 1
+    # one "Date:" line alone is prose; a Subject or two header lines make a header block
+    return (headers, lines[i:]) if len(headers) >= 2 or "subject" in headers else ({}, lines)
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line and not _RULE.match(line.strip()):
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [b for b in blocks if b]
+
+
+def _date_in(line: str) -> _dt.date | None:
+    """The date a short masthead line states, alone or between separators."""
+    if len(line) > 60 or not _YEAR.search(line):  # strptime is slow: only try lines with a year
+        return None
+    return next(filter(None, map(parse_human_date, [line, *_SEPARATORS.split(line)])), None)
+
+
+def _is_short(line: str) -> bool:
+    """A standalone line that could be a masthead, headline or image alt text rather than prose."""
+    return (len(line) <= 100 and len(line.split()) <= 16 and line[-1] not in ".,;:"
+            and not (line[-1] in "!?" and _SENTENCE_BREAK.search(line))  # "Yikes! We hope so!" is prose
+            and any(c.isalpha() for c in line) and not _LABEL.match(line))
+
+
+def _wrap_width(blocks: list[list[str]]) -> int | None:
+    """The column the text was hard-wrapped at, or None when lines are whole paragraphs."""
+    lengths = [len(line) for block in blocks for line in block[:-1]]
+    width = max((n for n in lengths if n <= 100), default=0)
+    if width < 50:  # short lines everywhere: addresses, lists, signatures, not a wrapped text
+        return None
+    filled = sum(1 for n in lengths if width - 20 <= n <= width)
+    return width if filled >= max(3, len(lengths) // 2) else None
+
+
+def _url_break(prev: str, cur: str) -> bool:
+    """A URL cut by the wrap: the previous line ends inside it and this line goes on with it."""
+    tail, head = prev.rsplit(" ", 1)[-1], cur.split(" ", 1)[0]
+    if not re.match(r"[<(]?(https?://|www\.)", tail):
+        return False
+    if tail[0] in "<(" and head[-1:] in ">)":
+        return True
+    return tail[-1] in "/-_?=&%#+~" and not head[:1].isupper() or bool(re.search(r"[/?=&%]", head))
+
+
+def _continues(prev: str, cur: str, indent: int, unit: dict, width: int | None) -> str | None:
+    """The joiner when `cur` continues the unit ending in line `prev`, else None."""
+    if _url_break(prev, cur):
+        return ""
+    if unit["kind"] == "bullet" and indent > unit["indent"]:
+        return " "
+    word = cur.split(" ", 1)[0]
+    if prev[-1] not in ".!?:\"”’)" and cur[0].islower():
+        return "" if prev[-1] == "-" and prev[-2:-1].isalpha() else " "
+    if width and len(prev) + 1 + len(word) > width - 2:  # the next word did not fit: a wrap
+        return " "
+    return None
+
+
+def _units(blocks: list[list[str]], width: int | None) -> list[dict]:
+    """Blocks → paragraphs and bullet items, each remembering its block (headlines are 1-unit blocks)."""
+    units: list[dict] = []
+    for b, block in enumerate(blocks):
+        first, prev = len(units), ""
+        for line in block:
+            text, indent = line.strip(), len(line) - len(line.lstrip())
+            bullet = _BULLET.match(line)
+            joiner = None
+            if len(units) > first and not bullet and not _LABEL.match(text):
+                joiner = _continues(prev, text, indent, units[-1], width)
+            if joiner is not None:
+                units[-1]["text"] += joiner + text
+            elif bullet:
+                units.append({"kind": "bullet", "text": bullet.group(3), "indent": len(bullet.group(1)),
+                              "num": bullet.group(2), "block": b})
+            else:
+                units.append({"kind": "para", "text": text, "block": b})
+            prev = text
+        if len(units) - first == 1 and units[first]["kind"] == "para" and _is_short(units[first]["text"]):
+            units[first]["short"] = True
+    return units
+
+
+def _masthead(blocks: list[list[str]], greeting_block: int | None) -> int:
+    """How many leading blocks are masthead: short lines before the greeting, or up to a date line."""
+    short = [len(block) <= 6 and all(len(line) <= 60 and line[-1] != "." for line in block)
+             for block in blocks[:4]]
+    if greeting_block is not None:
+        return len(list(takewhile(bool, short[:greeting_block])))
+    for n, block in enumerate(blocks[:3]):
+        if not short[n]:
+            break
+        if any(_date_in(line) for line in block):
+            return n + 1
+    return 0
+
+
+def _meta(lines: list[str]) -> tuple[str | None, _dt.date | None, int | None]:
+    """Newsletter name, date and issue number from masthead lines."""
+    name = date = number = None
+    for line in lines:
+        found, issue_no = _date_in(line), _ISSUE_NO.search(line)
+        date = date or found
+        number = number or (int(issue_no.group(1)) if issue_no else None)
+        if name is None and not (found or issue_no or _FOOTER.search(line)) and len(line) <= 60:
+            name = clean_inline(line)
+    return name or None, date, number
+
+
+def _footer_start(blocks: list[list[str]]) -> int:
+    """Index of the first footer block: the trailing run of boilerplate, from its first marker on."""
+    start = len(blocks)
+    for i in range(len(blocks) - 1, -1, -1):
+        text = " ".join(line.strip() for line in blocks[i])
+        markers = {m.group(0).lower() for m in _FOOTER.finditer(text)}
+        if markers and not _LABEL.match(text) and (len(text) <= 200 or len(markers) >= 2):
+            start = i
+        elif not all(len(line) <= 80 and line[-1] not in ".?!:" or line.strip().startswith("http")
+                     for line in blocks[i]):
+            break
+    return start
+
+
+def _is_ad(unit: dict) -> bool:
+    text = unit["text"]
+    if unit["kind"] != "para" or _LABEL.match(text) or len(text) > 800:
+        return False
+    *pitch, last = re.split(r"(?<=[.!?])\s+", text)
+    # the pitch must sell on its own: "Enroll today!" is a call to action, not evidence of one
+    weak = {m.group(0).lower() for m in _AD_WORD.finditer(" ".join(pitch))}
+    return bool(_CTA.match(last) and len(last) <= 80 and weak) or len(weak) >= 3
+
+
+def _greeting(units: list[dict]) -> int | None:
+    return next((i for i, u in enumerate(units[:12]) if _GREETING.match(u["text"])), None)
+
+
+def _letter_end(units: list[dict], greet: int) -> int:
+    """Last unit of the letter: its sign-off (and the name under it), else the prose before a headline."""
+    end = greet
+    for i in range(greet + 1, len(units)):
+        if _SIGNOFF.match(units[i]["text"]) and len(units[i]["text"]) <= 40:
+            nxt, after = units[i + 1] if i + 1 < len(units) else None, units[i + 2:i + 3]
+            # a name on its own line is a headline when story text follows it
+            if nxt and _NAME.match(nxt["text"]) and (nxt["block"] == units[i]["block"] or (
+                    nxt.get("short") and (not after or after[0].get("short")))):
+                return i + 1
+            return i
+        if units[i].get("short"):
+            break
+        end = i
+    return end
+
+
+def _roles(units: list[dict]) -> list[str]:
+    """Role per unit: letter, ad, alt (image alt text), heading, or text."""
+    roles = ["text"] * len(units)
+    greet = _greeting(units)
+    if greet is not None:  # nothing in the letter is a headline, not even "Dear friends,"
+        end = _letter_end(units, greet)
+        roles[greet:end + 1] = ["letter"] * (end + 1 - greet)
+    for i, unit in enumerate(units):
+        if roles[i] != "text":
+            continue
+        if unit.get("short") and _SPONSOR_LINE.search(unit["text"]):
+            j = i + 1  # a sponsor line opens an ad that runs to the next standalone line or label
+            while j < len(units) and roles[j] == "text" and not units[j].get("short") \
+                    and not _LABEL.match(units[j]["text"]):
+                j += 1
+            if j > i + 1:
+                roles[i:j] = ["ad"] * (j - i)
+        elif _is_ad(unit):
+            roles[i] = "ad"
+            if i and units[i - 1].get("short") and roles[i - 1] == "text":  # the ad's image alt text
+                roles[i - 1] = "ad"
+
+    def prose(k: int) -> bool:  # story text follows; a "By Jane Doe" byline counts as story text
+        return k < len(units) and roles[k] == "text" and (
+            not units[k].get("short") or bool(_BYLINE.match(units[k]["text"])))
+
+    def headline(k: int) -> bool:
+        return k < len(units) and roles[k] == "text" and units[k].get("short", False) \
+            and not _BYLINE.match(units[k]["text"])
+
+    for i, unit in enumerate(units):
+        if not headline(i):
+            continue
+        # alt text, then the headline; an all-caps line is a section label, not an image
+        if headline(i + 1) and prose(i + 2) and not unit["text"].isupper():
+            roles[i], roles[i + 1] = "alt", "heading"
+        elif prose(i + 1):
+            roles[i] = "heading"
+    return roles
+
+
+def _inert(text: str) -> str:
+    """Escape what would turn plain prose into Markdown/Obsidian structure."""
+    text = _INLINE_RISK.sub(lambda m: "".join("\\" + c if c in "[%<$`#" else c for c in m.group(0)), text)
+    if _START_RISK.match(text):
+        return "\\" + text
+    return _NUMBERED_START.sub(r"\1\\\2", text)
+
+
+def _heading_text(text: str) -> str:
+    return heading_text(clean_inline(text)).strip(" -")  # Obsidian anchors break on # | ^ [ ] and ": "
+
+
+def _paragraph(unit: dict) -> str:
+    label = _LABEL.match(unit["text"])
+    if not label:
+        return _inert(unit["text"])
+    rest = unit["text"][label.end():].strip()
+    return f"**{label.group(1)}:**" + (" " + _inert(rest) if rest else "")
+
+
+def _list(items: list[dict]) -> str:
+    base = min(u["indent"] for u in items)
+    lines = []
+    for u in items:
+        level = min(3, (u["indent"] - base) // 2)
+        marker = f"{u['num']}." if u["num"] else "-"
+        lines.append("    " * level + f"{marker} {_inert(u['text'])}")
+    return "\n".join(lines)
+
+
+def _render(units: list[dict], roles: list[str]) -> str:
+    parts: list[str] = []
+    i = 0
+    while i < len(units):
+        role, j = roles[i], i + 1
+        if role == "ad":
+            while j < len(units) and roles[j] == "ad":
+                j += 1
+            inner = _render_plain(units[i:j]).split("\n")
+            parts.append("> [!note]- Sponsored\n" + "\n".join(("> " + s) if s else ">" for s in inner))
+        elif role == "alt":
+            alt = _inert(units[i]["text"]).replace("_", "\\_")
+            parts.append(f"## {_heading_text(units[j]['text'])}\n\n_(image: {alt})_")
+            j += 1
+        elif role == "heading":
+            parts.append(f"## {_heading_text(units[i]['text'])}")
+        else:
+            while j < len(units) and roles[j] in ("text", "letter"):
+                j += 1
+            parts.append(_render_plain(units[i:j]))
+        i = j
+    return "\n\n".join(parts) + "\n"
+
+
+def _render_plain(units: list[dict]) -> str:
+    """Paragraphs and lists, no headings: letter, story text, callout insides."""
+    parts, i = [], 0
+    while i < len(units):
+        j = i + 1
+        if units[i]["kind"] == "bullet":
+            while j < len(units) and units[j]["kind"] == "bullet":
+                j += 1
+            parts.append(_list(units[i:j]))
+        else:
+            parts.append(_paragraph(units[i]))
+        i = j
+    return "\n\n".join(parts)
+
+
+def _newsletter_in(text: str, pattern: re.Pattern) -> str | None:
+    for m in pattern.finditer(text):
+        name = m.group(1).rstrip(".'’-")
+        if name.split()[0] not in ("Our", "This", "My", "Your") and name.lower() != "the newsletter":
+            return clean_inline(name)
+    return None
+
+
+class EmailReader:
+    """Plain-text e-mail newsletters: letter kept as prose, stories as `##` sections."""
+
+    name = "email"
+
+    def score(self, doc: SourceDoc) -> float:
+        text, head = doc.text, doc.text[:20000]
+        if not text.strip() or frontmatter_io.split(text)[0] is not None or _HTML_DOC.search(head) \
+                or len(_HTML_TAG.findall(head)) >= 3:
+            return 0.0  # frontmatter Markdown and HTML belong to other readers
+        lines = _norm_lines(text[:200000])
+        stripped = [line.strip() for line in lines if line.strip()]
+        signals = [
+            any(_GREETING.match(s) for s in stripped[:12]),
+            sum(1 for s in stripped if _LABEL.match(s) and len(s) > 40) >= 2,
+            any(s.startswith("•") for s in stripped),
+            any(_date_in(s) for s in stripped[:5]),
+            any(_SIGNOFF.match(s) and len(s) <= 40 for s in stripped),
+            bool(_FOOTER.search("\n".join(stripped[-30:]))),
+            bool(_split_headers(lines)[0]),
+        ]
+        if not any(signals):
+            return 0.05  # plain text without e-mail traits: let the generic reader have it
+        score = min(0.7, 0.3 + 0.1 * sum(signals))
+        headings = [s for s in stripped if re.match(r"#{1,6} \S", s)]
+        if "](http" in text or len(headings) >= 2 or stripped[0] in headings:
+            score *= 0.5  # Markdown links or headings: the Markdown reader should win
+        return round(score, 2)
+
+    def read(self, doc: SourceDoc) -> Issue:
+        if not doc.text.strip():
+            raise SourceError(doc.rel, "empty file")
+        headers, lines = _split_headers(_norm_lines(doc.text))
+        blocks = _blocks(lines)
+        units = _units(blocks, _wrap_width(blocks))
+        greeting = _greeting(units)
+        head = _masthead(blocks, None if greeting is None else units[greeting]["block"])
+        newsletter, date, number = _meta([line.strip() for block in blocks[:head] for line in block])
+        foot = _footer_start(blocks)
+        footer_text = "\n".join(line for block in blocks[max(foot, head):] for line in block)
+        units = [u for u in units if head <= u["block"] < foot]
+        if not units:
+            raise SourceError(doc.rel, "no content besides masthead and footer")
+        warnings = []
+        if "date" in headers and date is None:
+            try:
+                date = parsedate_to_datetime(headers["date"]).date()
+            except (TypeError, ValueError, IndexError, OverflowError):
+                date = _date_in(headers["date"])
+            if date is None:
+                warnings.append(f"Date header not understood: {headers['date'][:60]!r}")
+        # "subscribe to X" only counts in the footer: in a story X is whatever people subscribe to
+        newsletter = newsletter or _newsletter_in(footer_text, _SUBSCRIBE_TO) or _newsletter_in(
+            doc.text, _THIS_ISSUE_OF)
+        title = clean_inline(headers.get("subject", "")) or None
+        return Issue(source=doc.rel, body=_render(units, _roles(units)), title=title, newsletter=newsletter,
+                     number=number, date=date, reader=self.name, warnings=tuple(warnings))
+
+
+@hookimpl
+def register_readers(register):
+    register(EmailReader())
