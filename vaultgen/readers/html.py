@@ -1,0 +1,509 @@
+"""HTML reader: Ghost/CMS fragments, whole web pages and HTML e-mails, as an Issue with a Markdown body."""
+from __future__ import annotations
+
+import datetime as _dt
+import email.utils
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.exceptions import ParserRejectedMarkup
+from markdownify import MarkdownConverter, chomp, should_remove_whitespace_inside, should_remove_whitespace_outside
+
+from ..errors import SourceError
+from ..hookspecs import hookimpl
+from ..model import Issue, SourceDoc
+from ..textfix import clean_inline
+
+# Scoring. Raw MIME (header lines first) belongs to the e-mail reader, which decodes the parts.
+_FRONTMATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\n")
+_MAIL_HEADERS = re.compile(r"\A(?:[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*){2}")
+_DOC_START = re.compile(r"\A\ufeff?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
+                        re.I | re.S)
+_SCORE_TAG = re.compile(r"</?(?:p|div|h[1-6]|table|tr|td|th|tbody|ul|ol|li|br|hr|figure|img|a|span|strong|em|b|i|"
+                        r"blockquote|section|article|body|center|font|pre)\b[^<>]{0,500}>", re.I)
+_MD_SIGNS = re.compile(r"^(?:#{1,6} |[ \t]*[-*+] |[ \t]*\d{1,3}\. |> |```)|\]\(", re.M)
+
+# Structure.
+_DROP = {"script", "style", "noscript", "template", "nav", "iframe", "svg", "form", "button", "input", "select",
+         "textarea", "object", "embed", "canvas", "map", "link", "meta", "title", "base", "footer"}
+# markdownify glues unknown tags inline and turns every table into a Markdown table: layout gets plain blocks.
+_AS_DIV = {"center", "main", "header", "aside", "address", "details", "summary", "body", "html", "head",
+           "hgroup", "fieldset", "article", "section"}
+_TABLE_PARTS = {"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup"}
+_HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+_BLOCKS = set(_HEADINGS) | {"p", "div", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "figure", "figcaption",
+                            "pre", "table", "tr", "td", "th", "hr", "vg-sponsored", "[document]"}
+_MARKUP = {"a", "em", "i", "strong", "b", "code", "kbd", "samp", "del", "s", "q"}  # emit a leading marker
+_HIDDEN = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all|visibility\s*:\s*hidden", re.I)
+_AD_ATTR = re.compile(r"sponsor|advert|promo", re.I)
+_AD_MARK = re.compile(
+    r"\A\s*(?:a\s+message\s+from\b|sponsor(?:ed|s)?(?:\s+(?:content|message|post|section))?\s*[:\-–—]?\s*\Z"
+    r"|(?:this\s+(?:issue|newsletter|edition|email|episode)\s+is\s+)?(?:sponsored|presented|brought\s+to\s+you)\s+by\b"
+    r"|together\s+with\b|in\s+partnership\s+with\b|advertisement\b|paid\s+(?:post|partnership|promotion)\b"
+    r"|from\s+our\s+(?:sponsors?|partners?)\b)", re.I)
+_JUNK = re.compile(
+    r"unsubscribe|view\s+(?:this\s+(?:e-?mail|newsletter|issue|message)\s+|it\s+)?(?:in|on)\s+(?:your|a|the)?\s*"
+    r"(?:web\s*)?browser|view\s+(?:it\s+|this\s+e-?mail\s+)?online|(?:manage|update)\s+(?:your\s+)?(?:e-?mail\s+)?"
+    r"(?:preferences|subscription)|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this|no\s+longer\s+wish\s+to\s+receive|©|"
+    r"copyright\s*(?:©\s*)?\d{4}|all\s+rights\s+reserved|forward\s+(?:this\s+)?to\s+a\s+friend|having\s+trouble\s+"
+    r"(?:viewing|reading)", re.I)
+# Profile links only (a tweet or a video cited in the news is content, not a social icon row).
+_SOCIAL = re.compile(r"^https?://(?:www\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|linkedin\.com|instagram\.com|"
+                     r"youtube\.com|tiktok\.com|threads\.net|pinterest\.com|reddit\.com|bsky\.app|mastodon\.social)"
+                     r"(?:/(?:company|in|channel|c|user|u|r|groups))?(?:/(?!watch\b)[@\w.-]*)?/?(?:[?#]\S*)?$", re.I)
+_PIXEL = re.compile(r"spacer|pixel\.(?:gif|png)|blank\.gif|transparent\.(?:gif|png)|/open\.(?:gif|aspx)", re.I)
+
+# Text escaping. Bare URLs match first and stay verbatim, so links found in the text still resolve.
+_ESC = (r"(?P<url>https?://[^\s<>\"]+)|\\(?=[!-/:-@\[-`{-~])|[*`]|\[\[|\](?=\()|%%|<(?=[A-Za-z/!?%])|(?<![\w&])#(?=\w)"
+        r"|_(?![^\W_])|(?<![^\W_])_")
+_ESC_RE = {(a, c): re.compile(_ESC + (r"|[\[\]]" if a else "") + (r"|\|" if c else "")) for a in (0, 1) for c in (0, 1)}
+_MATH = re.compile(r"\$(?=\S)[^$\n]*(?<=\S)\$")  # Obsidian would render "$5–$10" as LaTeX
+_LS_DIGITS = re.compile(r"(\s*\d{1,9})(?=[.)](?:\s|$))")
+_LS_MARK = re.compile(r"\s*(?=#{1,6}(?:\s|$)|[-+](?:\s|$)|>|=+\s*$|-+\s*$|~~~)")
+_WS = re.compile(r"[\t\r\n ]+")
+_NBSP = re.compile(r"\xa0|&(?:nbsp|#0*160|#x0*a0);?", re.I)
+# bs4's html.parser builder remembers every void tag written as <br> in a list it scans on each end tag:
+# quadratic on e-mails with thousands of <br>/<img>. Written as <br />, they never enter that list.
+_VOID = re.compile(r"<(br|hr|img|wbr|input|source|col|area|embed|param|track)\b"
+                   r"((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)\s*/?>", re.I)
+_FENCE = re.compile(r"^((?:>\s?)*)\s{0,3}(`{3,}|~{3,})(.*)$")
+
+
+def _escape(text: str, link: bool = False, cell: bool = False) -> str:
+    """Markdown and Obsidian syntax in source text made literal: [[, %%, <%, #tags, emphasis, $math$."""
+    text = _ESC_RE[int(link), int(cell)].sub(
+        lambda m: m.group() if m.group("url") else "".join("\\" + c for c in m.group()), text)
+    return text.replace("$", "\\$") if "$" in text and _MATH.search(text) else text
+
+
+def _attr(el: Tag | None, name: str) -> str:
+    value = el.get(name) if el is not None else None
+    return " ".join(value) if isinstance(value, list) else (value or "")
+
+
+def _plain(el: Tag) -> str:
+    """Visible text on one line; <br> counts as a space."""
+    return " ".join("".join(" " if n.name == "br" else str(n) for n in el.descendants
+                            if type(n) is NavigableString or n.name == "br").split())
+
+
+def _short_text(el: Tag, limit: int) -> str | None:
+    """The text if it has at most `limit` characters; stops reading early, so climbing the tree stays linear."""
+    out, size = [], 0
+    for s in el.strings:
+        out.append(s)
+        if (size := size + len(s)) > limit * 4 + 200:
+            return None
+    text = " ".join("".join(out).split())
+    return text if len(text) <= limit else None
+
+
+def _dest(url: str) -> str:
+    url = re.sub(r"[\r\n\t]", "", url).strip()
+    if re.search(r"\s", url) or url.count("(") != url.count(")"):
+        return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"  # CommonMark's form for awkward URLs
+    return url
+
+
+def _italic(text: str) -> str:
+    return text if len(text) > 1 and text[0] == text[-1] == "*" else f"*{text}*"
+
+
+def _is_break(node) -> bool:
+    return isinstance(node, Tag) and (node.name == "br" or node.name in _BLOCKS)
+
+
+def _sibling(node, forward: bool):
+    """The next (or previous) sibling that is not white space."""
+    sib = node.next_sibling if forward else node.previous_sibling
+    while isinstance(sib, NavigableString) and not sib.strip():
+        sib = sib.next_sibling if forward else sib.previous_sibling
+    return sib
+
+
+def _line_start(node) -> bool:
+    """Does this text begin a Markdown line, where '1. ' or '# ' would become a list or a heading?"""
+    while (prev := _sibling(node, False)) is None:
+        parent = node.parent
+        if parent is None or parent.name in _BLOCKS or parent.name in _MARKUP:
+            return parent is None or parent.name in _BLOCKS
+        node = parent
+    return _is_break(prev)
+
+
+def _within(node, names) -> Tag | None:
+    """The nearest ancestor named in `names`; a plain walk, far cheaper than bs4's find_parent."""
+    node = node.parent
+    while node is not None and node.name not in names:
+        node = node.parent
+    return node
+
+
+def _block_of(node) -> Tag | None:
+    node = node.parent
+    while node is not None and node.name not in _BLOCKS:
+        node = node.parent
+    return node
+
+
+def _inline(markup: str):
+    """Emphasis that survives a paragraph break inside it and keeps white space outside its markers."""
+    def convert(self, el, text, parent_tags):
+        if "_noformat" in parent_tags:
+            return text
+        pieces = []
+        for piece in text.split("\n\n"):
+            core = piece.strip()
+            pieces.append(piece.replace(core, f"{markup}{core}{markup}", 1) if core else piece)
+        return "\n\n".join(pieces)
+    return convert
+
+
+class _Converter(MarkdownConverter):
+    def __init__(self):
+        super().__init__(bullets="-", heading_style="atx", wrap=True, wrap_width=None)
+
+    def process_text(self, el, parent_tags=None):
+        parent_tags = parent_tags or set()
+        if "pre" in parent_tags:
+            return str(el)
+        text = _WS.sub(" ", str(el))
+        if "_noformat" not in parent_tags:
+            text = _escape(text, "a" in parent_tags, bool(parent_tags & {"td", "th"}))
+        inside = should_remove_whitespace_inside(el.parent)
+        if should_remove_whitespace_outside(el.previous_sibling) or (inside and not el.previous_sibling):
+            text = text.lstrip()
+        if should_remove_whitespace_outside(el.next_sibling) or (inside and not el.next_sibling):
+            text = text.rstrip()
+        if text and not parent_tags & {"_noformat", "_inline"} and _line_start(el):
+            if m := _LS_DIGITS.match(text):
+                text = m.group(1) + "\\" + text[m.end():]
+            elif m := _LS_MARK.match(text):
+                text = text[: m.end()] + "\\" + text[m.end():]
+        return text
+
+    convert_em = convert_i = _inline("*")
+    convert_strong = convert_b = _inline("**")
+    convert_del = convert_s = _inline("~~")
+
+    def convert_a(self, el, text, parent_tags):
+        prefix, suffix, text = chomp(text)
+        text = re.sub(r"\s*\n\s*", " ", text)  # link text cannot hold a paragraph break
+        href = _attr(el, "href").strip()
+        if not text or parent_tags & {"_noformat", "a"} or not href or href.startswith("#") \
+                or href.lower().startswith("javascript:"):
+            return prefix + text + suffix
+        return f"{prefix}[{text}]({_dest(href)}){suffix}"
+
+    def convert_img(self, el, text, parent_tags):
+        src = _attr(el, "src") or _attr(el, "data-src")
+        if not src.strip() or src.startswith("data:") or _PIXEL.search(src) \
+                or {_attr(el, "width").strip(), _attr(el, "height").strip()} & {"0", "1"}:
+            return ""  # tracking pixels, spacers and inline blobs carry no content
+        return f"![{_escape(' '.join(_attr(el, 'alt').split()), link=True)}]({_dest(src)})"
+
+    def convert_figure(self, el, text, parent_tags):
+        body = text.strip()
+        if "_inline" in parent_tags or not body:
+            return body
+        cap, alt = el.find("figcaption"), " ".join(_attr(el.find("img"), "alt").split())
+        if not (cap and cap.get_text(strip=True)) and alt and "![" in body:
+            body += "\n" + _italic(_escape(alt))  # no figcaption: the alt text is the caption
+        return f"\n\n{body}\n\n"
+
+    def convert_figcaption(self, el, text, parent_tags):
+        text = re.sub(r"\s*\n\s*", " ", text).strip()
+        return "" if not text else f"\n{_italic(text)}\n" if "figure" in parent_tags else f"\n\n{_italic(text)}\n\n"
+
+    def convert_br(self, el, text, parent_tags):
+        return " " if "_inline" in parent_tags else "\n\n" if el.get("data-vg-para") else "\n"
+
+    def convert_hN(self, n, el, text, parent_tags):
+        if "_inline" in parent_tags:
+            return text
+        if "vg-sponsored" in parent_tags:  # a heading inside a callout would still enter the outline
+            text = re.sub(r"\s*\n\s*", " ", text).strip()
+            text = text[2:-2] if len(text) > 4 and text.startswith("**") and text.endswith("**") else text
+            return f"\n\n**{text}**\n\n" if text else ""
+        # Plain text without # | ^ [ ] and with " - " for ": ", so [[Note#Heading]] anchors work.
+        plain = " ".join(re.sub(r"[#|^\[\]]", "", _plain(el)).replace(": ", " - ").split())
+        return f"\n\n{'#' * max(2, min(6, n))} {_escape(plain)}\n\n" if plain else ""
+
+    def convert_hr(self, el, text, parent_tags):
+        return "" if parent_tags & {"vg-sponsored", "_inline", "pre"} else "\n\n---\n\n"
+
+    def convert_pre(self, el, text, parent_tags):
+        text = text.strip("\n")
+        m = re.search(r"\b(?:language|lang)-([\w+#.-]+)", _attr(el, "class") + " " + _attr(el.find("code"), "class"))
+        lang = m.group(1) if m else ""
+        if lang.lower() in ("dataview", "dataviewjs"):
+            lang = "text"  # a live query from someone else's newsletter must not run in the vault
+        fence = "`" * max(3, 1 + max((len(r) for r in re.findall("`+", text)), default=0))
+        return f"\n\n{fence}{lang}\n{text}\n{fence}\n\n" if text.strip() else ""
+
+    def convert_vg_sponsored(self, el, text, parent_tags):
+        text = re.sub(r"\n{3,}", "\n\n", text.strip("\n"))
+        if parent_tags & {"vg-sponsored", "_inline"} or not text.strip():
+            return text
+        lines = ["> [!note]- Sponsored"] + [("> " + line).rstrip() for line in text.split("\n")]
+        return "\n\n" + "\n".join(lines) + "\n\n"
+
+
+# Metadata: the first non-empty source in each list wins.
+_META = {
+    "title": ("og:title", "twitter:title", "dc.title", "<title>"),
+    "newsletter": ("og:site_name", "application-name"),
+    "date": ("article:published_time", "datepublished", "dc.date.issued", "dc.date", "date", "pubdate",
+             "publish-date", "publish_date", "sailthru.date", "parsely-pub-date", "<time>"),
+    "url": ("<canonical>", "og:url"),
+}
+
+
+def _parse_date(value: str) -> _dt.date | None:
+    value = " ".join(value.split())
+    if m := re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", value):
+        try:
+            return _dt.date(*map(int, m.groups()))  # the date as written, not shifted to UTC
+        except ValueError:
+            return None
+    try:
+        return email.utils.parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        pass
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d"):
+        try:
+            return _dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    return None
+
+
+def _metadata(soup, root, warnings: list[str]) -> dict:
+    found: dict[str, str] = {}
+    for meta in soup.find_all("meta"):
+        key = (_attr(meta, "property") or _attr(meta, "name") or _attr(meta, "itemprop")).strip().lower()
+        if _attr(meta, "content").strip():
+            found.setdefault(key, _attr(meta, "content"))
+    for link in soup.find_all("link", href=True):
+        if "canonical" in _attr(link, "rel").lower().split():
+            found.setdefault("<canonical>", _attr(link, "href"))
+    title = next((t for t in soup.find_all("title") if t.find_parent("svg") is None), None)
+    found["<title>"] = title.get_text() if title is not None else ""
+    time = root.find("time", datetime=True) or root.find("time")
+    found["<time>"] = (_attr(time, "datetime") or time.get_text()) if time is not None else ""
+    out = {field: next((found[k].strip() for k in keys if found.get(k, "").strip()), None)
+           for field, keys in _META.items()}
+    out["title"], out["newsletter"] = (clean_inline(out[k]) if out[k] else None for k in ("title", "newsletter"))
+    if out["date"] and (date := _parse_date(out["date"])) is None:
+        warnings.append(f"unreadable date {out['date'][:40]!r}")
+    out["date"] = date if out["date"] else None
+    for sep in (" | ", " - ", " – ", " — ", " · "):  # "Issue 5 | Site" when the site's name is known
+        if out["title"] and out["newsletter"] and out["title"].endswith(sep + out["newsletter"]):
+            out["title"] = out["title"][: -len(sep + out["newsletter"])].strip() or out["title"]
+    return out
+
+
+def _same(a: str, b: str | None) -> bool:
+    a, b = re.sub(r"\W", "", a).casefold(), re.sub(r"\W", "", b or "").casefold()
+    short, long_ = sorted((a, b), key=len)
+    return bool(short) and short in long_ and len(short) * 2 >= len(long_)
+
+
+def _clean(soup, root: Tag, text: str) -> None:
+    """Drop page chrome and e-mail boilerplate, flatten layout, mark ads, <br><br> and lone images, in place."""
+    drops, tables, parts, ads, junk, marks, social, brs, imgs = [], [], [], [], [], [], [], [], []
+    has_th, has_table = set(), set()  # ids of tables holding a <th> or a nested table
+    for el in root.descendants:  # one walk collects everything; changing the tree mid-walk would derail it
+        if isinstance(el, NavigableString):
+            if type(el) is not NavigableString:  # comments, doctypes, <?xml?>, CDATA
+                drops.append(el)
+            elif _JUNK.search(el):
+                junk.append(el)
+            elif _AD_MARK.match(el):
+                marks.append(el)
+        elif el.name in _DROP or el.has_attr("hidden") or _HIDDEN.search(_attr(el, "style")) \
+                or (el.name == "header" and root.name not in ("article", "main")):
+            drops.append(el)
+        else:
+            if _AD_ATTR.search(_attr(el, "class") + " " + _attr(el, "id")):
+                ads.append(el)
+            {"table": tables, "br": brs, "img": imgs}.get(el.name, parts if el.name in _TABLE_PARTS else []).append(el)
+            if el.name in ("th", "table") and (outer := _within(el, ("table",))) is not None:
+                (has_th if el.name == "th" else has_table).add(id(outer))
+            if el.name == "a" and _SOCIAL.match(_attr(el, "href")):
+                social.append(el)
+            elif el.name in _AS_DIV:
+                el.name = "div"
+            elif el.name == "ol" and not re.fullmatch(r"[0-9]{1,9}", _attr(el, "start")):
+                el.attrs.pop("start", None)  # markdownify int()s any "numeric" start, "½" included
+    for el in drops:
+        el.extract()
+    # Layout tables (every e-mail) become plain blocks; only real data tables stay Markdown tables.
+    for t in tables:
+        if id(t) not in has_th or id(t) in has_table or _attr(t, "role") == "presentation":
+            t.name = "div"
+    for el in parts:
+        if _within(el, ("table",)) is None:
+            el.name = "div"
+    for el in ads:  # blocks only: a "promo" class on a link must not split its paragraph
+        if el.name in _BLOCKS and _within(el, ("vg-sponsored",)) is None:
+            el.wrap(soup.new_tag("vg-sponsored"))
+
+    # E-mail boilerplate lives at the edges: only short blocks in the first 20% or the last half of the
+    # content (measured from the root, past any <head> full of CSS) go.
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    total = len(root.get_text())
+
+    def offset(el: Tag) -> int | None:
+        line = getattr(el, "sourceline", None)
+        return starts[line - 1] + (el.sourcepos or 0) if line and line <= len(starts) else None
+
+    first = offset(root) or 0
+
+    def drop_block(block: Tag | None, limit: int) -> None:
+        if block is None or block is root or (at := offset(block)) is None or _short_text(block, limit) is None:
+            return
+        if 0.2 < (at - first) / max(1, len(text) - first) < 0.5:
+            return
+        while block.parent is not None and block.parent is not root \
+                and (t := _short_text(block.parent, limit)) is not None and len(t) * 3 < total:
+            block = block.parent
+        block.extract()
+
+    for s in junk[:50]:
+        if _within(s, ("pre",)) is None:
+            drop_block(_block_of(s), 300)
+    for a in social[:50]:
+        if (block := _block_of(a)) is not None and all(_SOCIAL.match(_attr(x, "href")) for x in block("a")):
+            drop_block(block, 40)
+
+    # Text-marked ads ("A MESSAGE FROM …"): from their label to the next <hr> or heading.
+    for s in marks[:50]:
+        block = _block_of(s)
+        if block is None or block is root or _within(s, ("vg-sponsored",)) is not None \
+                or next((t for t in block.strings if t.strip()), None) is not s or _short_text(block, 120) is None:
+            continue
+        unit = block
+        while _sibling(unit, True) is None and unit.parent is not None and unit.parent is not root:
+            unit = unit.parent
+        if unit.parent is None:  # already dropped as boilerplate
+            continue
+        group, sib = [unit], unit.next_sibling
+        while sib is not None and not (isinstance(sib, Tag) and (sib.name in _HEADINGS + ["hr"]
+                                                                   or sib.find(_HEADINGS + ["hr"]))):
+            group.append(sib)
+            sib = sib.next_sibling
+        wrapper = soup.new_tag("vg-sponsored")
+        unit.insert_before(wrapper)
+        for node in group:
+            wrapper.append(node.extract())
+
+    # <br><br>, even across inline tags, is a paragraph break: mark the first, drop the others.
+    gone: set[int] = set()
+    for br in brs:
+        if id(br) in gone:
+            continue
+        extra = []
+        for node in br.next_elements:
+            if isinstance(node, NavigableString) and node.strip() or isinstance(node, Tag) \
+                    and (node.name in _BLOCKS or node.name == "img"):
+                break
+            if isinstance(node, Tag) and node.name == "br":
+                extra.append(node)
+        for node in extra:
+            gone.add(id(node))
+            node.extract()
+        if extra:
+            br["data-vg-para"] = "1"
+    # An image alone on its line is treated as a figure: its alt text becomes the caption.
+    for img in imgs:
+        node = img
+        while _sibling(node, False) is None and _sibling(node, True) is None \
+                and node.parent is not None and node.parent.name not in _BLOCKS:
+            node = node.parent
+        if node.parent is not None and node.parent.name in _BLOCKS - {"figure", "td", "th"} \
+                and _within(img, ("figure", "td", "th")) is None \
+                and all(s is None or _is_break(s) for s in (_sibling(node, False), _sibling(node, True))):
+            node.wrap(soup.new_tag("figure"))
+
+
+def _tidy(md: str) -> str:
+    """No trailing spaces, one blank line at most, '---' between blank lines, inert dataview fences."""
+    out: list[str] = []
+    fence = None
+    for line in md.split("\n"):
+        line = line.rstrip()
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence) and not m.group(3).strip():
+                fence = None
+        elif m:
+            fence = m.group(2)
+            if m.group(3).strip().lower() in ("dataview", "dataviewjs"):
+                line = line[: m.start(3)] + "text"
+        if not line:
+            if out and out[-1]:
+                out.append("")
+        elif line == "---" and fence is None:  # never directly under text, never twice, never at the ends
+            while out and not out[-1]:
+                out.pop()
+            out += ["", "---", ""] if out and out[-1] != "---" else [""] if out else []
+        else:
+            out += ["", line] if out and out[-1] == "---" else [line]
+    while out and out[-1] in ("", "---"):
+        out.pop()
+    return "\n".join(out) + "\n" if out else ""
+
+
+class HtmlReader:
+    name = "html"
+
+    def score(self, doc: SourceDoc) -> float:
+        text = doc.text or ""
+        if _FRONTMATTER.match(text) or _MAIL_HEADERS.match(text):
+            return 0.0
+        if _DOC_START.match(text):
+            return 0.8
+        sample = text[:20000]
+        tags = _SCORE_TAG.findall(sample)
+        if not tags:
+            return 0.0
+        share = sum(map(len, tags)) / max(1, len(sample.strip()))
+        if len(_MD_SIGNS.findall(sample)) <= len(tags) // 4 \
+                and (share >= 0.25 or (share >= 0.08 and sample.lstrip().startswith("<"))):
+            return 0.8
+        return 0.2  # some tags in what is mostly another format: let that format's reader win
+
+    def read(self, doc: SourceDoc) -> Issue:
+        if not (doc.text or "").strip():
+            raise SourceError(doc.rel, "no text content")
+        try:
+            return self._read(doc)
+        except RecursionError:
+            raise SourceError(doc.rel, "HTML nested too deeply to read") from None
+        except ParserRejectedMarkup as exc:
+            raise SourceError(doc.rel, f"unparseable HTML: {exc}") from None
+
+    def _read(self, doc: SourceDoc) -> Issue:
+        text = _VOID.sub(r"<\1\2 />", _NBSP.sub(" ", doc.text))
+        soup = BeautifulSoup(text, "html.parser")
+        warnings: list[str] = []
+        articles = soup.find_all("article", limit=2)
+        root = (articles[0] if len(articles) == 1 else None) or soup.find("main") or soup.body or soup
+        meta = _metadata(soup, root, warnings)
+        h1 = root.find("h1") or soup.find("h1")
+        h1_text = clean_inline(_plain(h1)) if h1 is not None else ""
+        title = meta["title"] or h1_text or None
+        if h1_text and _same(h1_text, title):
+            h1.extract()  # the page's h1 is the note's title, not a body heading
+        _clean(soup, root, text)
+        body = _tidy(_Converter().process_tag(root, parent_tags=set()))
+        if not body.strip():
+            raise SourceError(doc.rel, "no text content")
+        return Issue(source=doc.rel, body=body, title=title, newsletter=meta["newsletter"], date=meta["date"],
+                     url=meta["url"], reader=self.name, warnings=tuple(warnings))
+
+
+@hookimpl
+def register_readers(register):
+    register(HtmlReader())
