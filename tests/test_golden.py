@@ -14,7 +14,7 @@ from vaultgen.pipeline import Options, build
 
 GOLDEN = Path(__file__).parent / "data/golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input").is_dir())
-SKIP = {"lock"}
+SKIP = {"lock", "state.sqlite"}
 
 
 def files(root: Path) -> dict[str, bytes]:

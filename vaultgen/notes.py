@@ -19,6 +19,9 @@ GENERIC_ANCHORS = frozenset({
     "announcement", "blog", "release notes", "pdf", "arxiv", "project page", "click here", "this link", "page",
 })
 INDEX_NOTES = ("Newsletters", "Entities", "Resources")
+KIND_INDEX = {"organization": "Organizations", "person": "People", "product": "Products", "model": "Models",
+              "dataset": "Datasets", "library": "Libraries", "paper": "Papers", "event": "Events", "place": "Places",
+              "other": "Other entities"}
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,10 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     requests += [naming.Request(f"entity:{e.key}", e.name, e.kind, priority=10_000 - min(len(e.mentions), 9_999))
                  for e in entities]
     requests += [naming.Request(f"resource:{u}", _resource_name(u), priority=20_000) for u in cited]
+    requests += [naming.Request(f"index:kind:{k}", KIND_INDEX[k], "index", priority=-1)
+                 for k in sorted({e.kind for e in entities})]
+    requests += [naming.Request(f"index:domain:{d}", f"{d} (site)", priority=-1)
+                 for d in sorted({linkmod.domain(u) for u in cited})]
     requests = [r for r in requests if r.id not in fixed]
     names = dict(fixed)
     names.update(naming.assign(requests, taken=[*vault.foreign_names(located), *fixed.values()]))
@@ -171,8 +178,9 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
 
     entity_notes = _entity_notes(entities, names, by_id, issue_entities, template_dir)
     notes += entity_notes
-    notes += _resource_notes(cited, names, by_id, template_dir)
-    notes += _index_notes(issues, newsletters, names, [Path(n.path).stem for n in entity_notes], cited, template_dir)
+    resource_notes = _resource_notes(cited, names, by_id, template_dir)
+    notes += resource_notes
+    notes += _index_notes(issues, newsletters, names, entity_notes, resource_notes, template_dir)
     return [_transformed(n) for n in notes]
 
 
@@ -274,7 +282,8 @@ def _resource_notes(cited, names, by_id, template_dir) -> list[Note]:
         ordered = sorted(citations, key=lambda c: _issue_sort_key(by_source[c.source]))
         triples = [(names[issue_id(by_source[c.source])], _issue_label(by_source[c.source]), c.sentence) for c in ordered]
         context = {"url": url, "title": title and title.replace("]", "\\]").replace("[", "\\["), "kind": kind,
-                   "domain": linkmod.domain(url), "citations": grouped(triples)}
+                   "domain": linkmod.domain(url), "domain_note": names[f"index:domain:{linkmod.domain(url)}"],
+                   "citations": grouped(triples)}
         fm = {"type": "resource", "title": title or linkmod.domain(url), "url": url, "domain": linkmod.domain(url),
               "kind": kind, "tags": [naming.tag(f"resource/{kind}")], "citations": len({c.source for c in citations}),
               "vaultgen_id": rid}
@@ -282,7 +291,7 @@ def _resource_notes(cited, names, by_id, template_dir) -> list[Note]:
     return notes
 
 
-def _index_notes(issues, newsletters, names, entity_names, cited, template_dir) -> list[Note]:
+def _index_notes(issues, newsletters, names, entity_notes, resource_notes, template_dir) -> list[Note]:
     notes = []
     for newsletter in newsletters:
         nid = f"newsletter:{newsletter}"
@@ -300,16 +309,33 @@ def _index_notes(issues, newsletters, names, entity_names, cited, template_dir) 
               "tags": [naming.tag("vaultgen/index")], "vaultgen_id": nid}
         notes.append(Note(nid, "newsletter", f"Newsletters/{names[nid]}.md", fm,
                           render_body("newsletter", context, template_dir)))
-    listed = {
-        "Newsletters": [f"- [[{names['newsletter:' + n]}]]" for n in newsletters],
-        "Entities": [f"- [[{n}]]" for n in sorted(entity_names, key=str.casefold)],
-        "Resources": [f"- [[{names['resource:' + u]}]]" for u in sorted(cited)],
-    }
-    for title in INDEX_NOTES:
-        iid = f"index:{title}"
-        body = "\n".join(listed[title]) + "\n" if listed[title] else "_Nothing yet._\n"
+
+    def index(iid: str, title: str, lines: list[str], folder: str = "") -> Note:
         fm = {"type": "index", "title": title, "tags": [naming.tag("vaultgen/index")], "vaultgen_id": iid}
-        notes.append(Note(iid, "index", f"{names[iid]}.md", fm, body))
+        body = "\n".join(lines) + "\n" if lines else "_Nothing yet._\n"
+        return Note(iid, "index", f"{folder}{names[iid]}.md", fm, body)
+
+    by_kind: dict[str, list[Note]] = defaultdict(list)
+    for note in entity_notes:
+        by_kind[note.frontmatter["kind"]].append(note)
+    for kind, members in sorted(by_kind.items()):
+        members.sort(key=lambda n: (-n.frontmatter["mentions"], Path(n.path).stem.casefold()))
+        lines = [f"- [[{Path(n.path).stem}]] · {n.frontmatter['mentions']}" for n in members]
+        notes.append(index(f"index:kind:{kind}", KIND_INDEX[kind], lines, "Entities/"))
+    by_domain: dict[str, list[Note]] = defaultdict(list)
+    for note in resource_notes:
+        by_domain[note.frontmatter["domain"]].append(note)
+    for domain, members in sorted(by_domain.items()):
+        members.sort(key=lambda n: (-n.frontmatter["citations"], Path(n.path).stem.casefold()))
+        lines = [f"- [[{Path(n.path).stem}|{link_label(n.frontmatter['title'])}]] · {n.frontmatter['citations']}"
+                 for n in members]
+        notes.append(index(f"index:domain:{domain}", domain, lines, "Resources/"))
+    domains = sorted(by_domain, key=lambda d: (-len(by_domain[d]), d))
+    notes.append(index("index:Newsletters", "Newsletters", [f"- [[{names['newsletter:' + n]}]]" for n in newsletters]))
+    notes.append(index("index:Entities", "Entities", [f"- [[{names['index:kind:' + k]}]] · {len(by_kind[k])}"
+                                                      for k in sorted(by_kind)]))
+    notes.append(index("index:Resources", "Resources", [f"- [[{names['index:domain:' + d]}|{d}]] · "
+                                                        f"{len(by_domain[d])}" for d in domains]))
     return notes
 
 

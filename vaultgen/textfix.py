@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 import ftfy
+from ftfy import badness
 
 # ftfy undoes most mojibake; quotes stay curly and widths stay as written.
 _FTFY = ftfy.TextFixerConfig(
@@ -67,7 +68,8 @@ def _redecode_mac_roman(match: re.Match) -> str:
 def repair(text: str) -> str:
     """Undo mojibake, drop invisible and control characters, normalise newlines to \\n and to NFC."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = ftfy.fix_text(text, _FTFY)
+    if badness.is_bad(text):  # a quick scan: clean text, the common case, skips ftfy's slower repair
+        text = ftfy.fix_text(text, _FTFY)
     text = _MAC_RUN.sub(_redecode_mac_roman, text)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)

@@ -62,26 +62,74 @@ def split_user_tail(body: str) -> tuple[str, str] | None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Temp file in the same folder, fsync, replace, fsync the folder: the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = None
-    if path.exists() or path.is_symlink():
-        st = os.lstat(path)
-        if stat.S_ISLNK(st.st_mode) or st.st_nlink > 1:
-            raise VaultError(path, "is a symbolic or hard link; vaultgen does not write through links")
-        mode = stat.S_IMODE(st.st_mode)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    problems = write_batch([(path, data, _ANY)])
+    if problems:
+        raise VaultError(path, problems[0].split(": ", 1)[1])
+
+
+_ANY = object()  # write_batch: replace whatever is there
+
+
+def _check_target(path: Path) -> int | None:
+    """The mode to keep, or None for a new file; refuses links (writing through them edits another file)."""
+    if not (path.exists() or path.is_symlink()):
+        return None
+    st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode) or st.st_nlink > 1:
+        raise VaultError(path, "is a symbolic or hard link; vaultgen does not write through links")
+    return stat.S_IMODE(st.st_mode)
+
+
+def write_batch(items: list[tuple[Path, bytes, object]]) -> list[str]:
+    """Write many files so that each is wholly old or wholly new after a crash at any moment.
+
+    Every temp file is written first, then made durable with one sync instead of one fsync per
+    file, then renamed over its target. `expected` is the target's bytes when it was read (None:
+    it must not exist): a file changed meanwhile, say by the user's editor, is left alone.
+    """
+    staged, problems = [], []
+    for path, data, expected in items:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            mode = _check_target(path)
+            fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                if len(items) == 1:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            if mode is not None:
+                os.chmod(tmp, mode)
+            staged.append((Path(tmp), path, expected))
+        except (OSError, VaultError) as exc:
+            problems.append(f"{path}: {exc.reason if isinstance(exc, VaultError) else exc}")
+    if len(staged) > 1:
+        os.sync()
+    folders = set()
+    for tmp, path, expected in staged:
+        try:
+            if expected is not _ANY and _current_bytes(path) != expected:
+                problems.append(f"{path}: changed while vaultgen was writing; left as it is now")
+                tmp.unlink(missing_ok=True)
+                continue
+            os.replace(tmp, path)
+            folders.add(path.parent)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            problems.append(f"{path}: {exc}")
+    if len(folders) > 4:
+        os.sync()
+    else:
+        for folder in folders:
+            _fsync_dir(folder)
+    return problems
+
+
+def _current_bytes(path: Path) -> bytes | None:
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -173,6 +221,7 @@ class Vault:
     # -- writing ----------------------------------------------------------------------------
     def write(self, notes: Iterable[Note], located: Mapping[str, Path], dry_run: bool = False) -> WriteReport:
         report = WriteReport()
+        self._pending: list[tuple[Path, bytes, object]] = []
         wanted = set()
         for note in notes:
             wanted.add(note.id)
@@ -185,6 +234,8 @@ class Vault:
                 self._retire(note_id, located.get(note_id), report, dry_run)
             except (OSError, VaultError) as exc:
                 report.problems.append(f"{self.manifest[note_id]['path']}: {exc}")
+        report.problems += write_batch(self._pending)
+        self._pending = []
         return report
 
     def _write_one(self, note: Note, current: Path | None, report: WriteReport, dry_run: bool) -> None:
@@ -198,7 +249,8 @@ class Vault:
             text = frontmatter_io.dump(note.frontmatter) + generated
             report.created.append(note.path)
         else:
-            old = current.read_text(encoding="utf-8", errors="surrogateescape")
+            old_bytes = current.read_bytes()
+            old = old_bytes.decode("utf-8", errors="surrogateescape")
             meta, body = frontmatter_io.parse_note(old)
             parts = split_user_tail(body) if meta is not None else None
             record = self.manifest.get(note.id, {})
@@ -208,7 +260,7 @@ class Vault:
                 self.manifest[note.id] = {"path": rel, "hash": record.get("hash", "")}
                 return
             text = frontmatter_io.dump(_merge(meta, note.frontmatter)) + generated + parts[1]
-            if text.encode("utf-8") == old.encode("utf-8", errors="surrogateescape"):
+            if text.encode("utf-8") == old_bytes:
                 report.unchanged.append(rel)
                 self.manifest[note.id] = {"path": rel, "hash": new_hash}
                 return
@@ -220,10 +272,11 @@ class Vault:
                 elif not dry_run:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(current, target)
+                    old_bytes = _current_bytes(target)
             else:
                 target = current  # the user moved or renamed it: it stays where they put it
         if not dry_run:
-            atomic_write(target, text.encode("utf-8"))
+            self._pending.append((target, text.encode("utf-8"), None if current is None else old_bytes))
         self.manifest[note.id] = {"path": target.relative_to(self.root).as_posix(), "hash": new_hash}
 
     def _retire(self, note_id: str, current: Path | None, report: WriteReport, dry_run: bool) -> None:
@@ -248,7 +301,8 @@ class Vault:
         if meta is not None and isinstance(tags, list) and ORPHAN_TAG not in tags:
             meta["tags"] = [*tags, ORPHAN_TAG]
             if not dry_run:
-                atomic_write(current, (frontmatter_io.dump(meta) + body).encode("utf-8", errors="surrogateescape"))
+                self._pending.append((current, (frontmatter_io.dump(meta) + body).encode("utf-8", errors="surrogateescape"),
+                                      old.encode("utf-8", errors="surrogateescape")))
         report.orphaned.append(rel)
         self.manifest[note_id] = {"path": rel, "hash": record.get("hash", ""), "orphaned": "yes"}
 
