@@ -1,5 +1,6 @@
 """The command line, as users and scripts see it: exit codes, messages, outputs."""
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -7,14 +8,16 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLES
+from conftest import ROOT, SAMPLES
 from vaultgen import __version__
 from vaultgen.cli import main
 
 
 def run(*args, cwd=None):
+    # The checkout first on the path: the same code as the in-process tests, installed or not.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     return subprocess.run([sys.executable, "-m", "vaultgen", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+                          cwd=cwd, timeout=300, env=env)
 
 
 @pytest.fixture
@@ -47,7 +50,7 @@ def test_broken_yaml_exits_2_names_the_file_and_exports_the_rest(issues, tmp_pat
     assert "binary.md" in result.stderr and "binary" in result.stderr
     notes = list((tmp_path / "out/Issues").rglob("*.md"))
     assert len(notes) == 6  # the five samples and the broken one, its frontmatter kept as text
-    broken = next(n for n in notes if "broken" in n.read_text())
+    broken = next(n for n in notes if "source: broken.md" in n.read_text())
     assert "title: [unclosed" in broken.read_text()
 
 
@@ -57,6 +60,7 @@ def test_run_failure_exits_1(issues, tmp_path):
     result = run("build", issues, blocker)
     assert result.returncode == 1 and "is not a folder" in result.stderr
     assert run("build", tmp_path / "missing", tmp_path / "v").returncode == 1
+    assert run("build", "--no-such-option").returncode == 1
 
 
 def test_check_reports_problems_with_exit_1(issues, tmp_path):
