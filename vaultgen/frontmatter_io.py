@@ -65,8 +65,12 @@ class _Dumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
+_YAML_BREAKS = re.compile("[\x85\u2028\u2029\r]")
+
+
 def _str_presenter(dumper, value: str):
-    style = "|" if "\n" in value else None
+    # YAML reads NEL and the Unicode separators as line breaks: only double quotes keep them intact.
+    style = '"' if _YAML_BREAKS.search(value) else "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

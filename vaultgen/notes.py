@@ -122,9 +122,10 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
             if not any(cross.get(k) for k in _url_keys(link.canonical)):
                 cited[link.canonical].append(_Cited(issue.source, link.text, link.sentence))
 
-    # Names: foreign files and notes the user renamed keep theirs; everything else is assigned.
-    fixed = {nid: p.stem for nid, p in located.items()
-             if vault.manifest.get(nid, {}).get("path") != p.relative_to(vault.root).as_posix()}
+    # Names: a note keeps the name it has (links to it, the user's included, keep working, and a
+    # title edited while the watcher runs does not rename it); foreign files keep theirs; new notes
+    # get one assigned.
+    fixed = {nid: p.stem for nid, p in located.items()}
     requests = [naming.Request(f"index:{n}", n, priority=-1) for n in INDEX_NOTES]
     requests += [naming.Request(issue_id(i), _issue_name(i)) for i in issues]
     newsletters = sorted({i.newsletter for i in issues})
