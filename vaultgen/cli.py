@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -41,8 +42,8 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("source", required=False, type=click.Path(file_okay=False))
-@click.argument("vault", required=False, type=click.Path(file_okay=False))
+@click.argument("source", required=False, type=click.Path())
+@click.argument("vault", required=False, type=click.Path())
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON on stdout.")
 @click.option("--profile", is_flag=True, help="Print the time spent in each stage.")
@@ -108,7 +109,7 @@ def build(source, vault, dry_run, as_json, profile, quiet, verbose) -> None:
 
 
 @main.command()
-@click.argument("vault", required=False, type=click.Path(file_okay=False))
+@click.argument("vault", required=False, type=click.Path())
 def check(vault) -> None:
     """Validate a vault: links resolve, names are legal, frontmatter parses. Exit 1 when problems are found.
 
@@ -137,7 +138,7 @@ def check(vault) -> None:
 
 
 @main.command()
-@click.argument("source", required=False, type=click.Path(file_okay=False))
+@click.argument("source", required=False, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
 def entities(source, as_json) -> None:
     """List the entities found in SOURCE, to curate entities.yaml.
@@ -166,7 +167,7 @@ def entities(source, as_json) -> None:
 
 
 @main.command()
-@click.argument("vault", required=False, type=click.Path(file_okay=False))
+@click.argument("vault", required=False, type=click.Path())
 def init(vault) -> None:
     """Start a vault from the template (Obsidian settings, Home note, .gitignore) without building.
 
@@ -194,6 +195,48 @@ def init(vault) -> None:
 
 
 @main.command()
+@click.argument("source", required=False, type=click.Path())
+@click.argument("vault", required=False, type=click.Path())
+@click.option("--poll", is_flag=True, help="Poll for changes instead of waiting for file events (network, Docker "
+                                           "and WSL mounts send none).")
+def watch(source, vault, poll) -> None:
+    """Build, then keep VAULT in step with SOURCE until Ctrl-C or SIGTERM (exit 0).
+
+    \b
+    One line per batch of changes: sources added, changed or removed, notes
+    written and removed, and the milliseconds it took. Bad sources are
+    reported and retried when they change again; the watcher keeps going.
+    \b
+    Examples:
+      vaultgen watch
+      vaultgen watch ~/newsletters ~/Obsidian/Newsletters --poll
+    """
+    import signal
+
+    from .pipeline import Options
+    from .watch import Watcher
+
+    config = _config(source, vault)
+    options = Options(source=config.source, vault=config.vault, templates=config.templates,
+                      gazetteer=config.gazetteer, max_source_bytes=int(config.max_source_mib * 1024 * 1024))
+    watcher = Watcher(options, poll=poll, log=lambda line: click.echo(line))
+
+    def stop(signum, _frame):
+        watcher.stop.set()  # the current build finishes, a pending batch is flushed, then exit 0
+        signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        watcher.run()
+    except VaultgenError as exc:
+        _err(f"error: {exc}")
+        sys.exit(EXIT_RUN_FAILED)
+    click.echo("stopped")
+    sys.exit(EXIT_OK)
+
+
+@main.command()
 def plugins() -> None:
     """List loaded plugins: built-in readers and extractors, and third-party ones from entry points."""
     from . import plugins as plugin_registry
@@ -206,5 +249,25 @@ def plugins() -> None:
         click.echo(f"  extractor  {extractor.name}")
 
 
+def entry() -> None:
+    """The console script: click's usage errors exit 1 (the run failed), as the contract says, not 2."""
+    try:
+        main.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        _err("aborted")
+        sys.exit(EXIT_RUN_FAILED)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_RUN_FAILED)
+    except VaultgenError as exc:
+        _err(f"error: {exc}")
+        sys.exit(EXIT_RUN_FAILED)
+    except Exception as exc:  # noqa: BLE001 - a bug: say so in one line, exit 1 as the contract says
+        if os.environ.get("VAULTGEN_DEBUG"):
+            raise
+        _err(f"internal error: {type(exc).__name__}: {exc} (set VAULTGEN_DEBUG=1 for the traceback)")
+        sys.exit(EXIT_RUN_FAILED)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()

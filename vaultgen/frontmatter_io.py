@@ -64,6 +64,9 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow=False, indentless=False):
         return super().increase_indent(flow, False)
 
+    def ignore_aliases(self, data):  # the same date twice must not become &id001 / *id001
+        return True
+
 
 _YAML_BREAKS = re.compile("[\x85\u2028\u2029\r]")
 

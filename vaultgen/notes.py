@@ -255,7 +255,7 @@ def _entity_notes(entities, names, by_id, issue_entities, template_dir) -> list[
         triples = [(names[issue_id(i)], _issue_label(i), s) for i in issues for s in (sentences[i.source] or [""])]
         dates = [i.date for i in issues if i.date]
         context = {"entity": e, "name": e.name, "kind": e.kind, "description": inert(e.description or ""),
-                   "mention_count": len(e.mentions) or len(issues), "urls": sorted(e.urls)[:10],
+                   "mention_count": max(len(e.mentions), len(issues)), "urls": sorted(e.urls)[:10],
                    "first_seen": min(dates).isoformat() if dates else None,
                    "last_seen": max(dates).isoformat() if dates else None,
                    "mentions": grouped(triples)}
@@ -322,7 +322,7 @@ def _index_notes(issues, newsletters, names, entity_notes, resource_notes, templ
     for kind, members in sorted(by_kind.items()):
         members.sort(key=lambda n: (-n.frontmatter["mentions"], Path(n.path).stem.casefold()))
         lines = [f"- [[{Path(n.path).stem}]] · {n.frontmatter['mentions']}" for n in members]
-        notes.append(index(f"index:kind:{kind}", KIND_INDEX[kind], lines, "Entities/"))
+        notes.append(index(f"index:kind:{kind}", KIND_INDEX[kind], lines, "Indexes/"))
     by_domain: dict[str, list[Note]] = defaultdict(list)
     for note in resource_notes:
         by_domain[note.frontmatter["domain"]].append(note)
@@ -330,7 +330,7 @@ def _index_notes(issues, newsletters, names, entity_notes, resource_notes, templ
         members.sort(key=lambda n: (-n.frontmatter["citations"], Path(n.path).stem.casefold()))
         lines = [f"- [[{Path(n.path).stem}|{link_label(n.frontmatter['title'])}]] · {n.frontmatter['citations']}"
                  for n in members]
-        notes.append(index(f"index:domain:{domain}", domain, lines, "Resources/"))
+        notes.append(index(f"index:domain:{domain}", domain, lines, "Indexes/Sites/"))
     domains = sorted(by_domain, key=lambda d: (-len(by_domain[d]), d))
     notes.append(index("index:Newsletters", "Newsletters", [f"- [[{names['newsletter:' + n]}]]" for n in newsletters]))
     notes.append(index("index:Entities", "Entities", [f"- [[{names['index:kind:' + k]}]] · {len(by_kind[k])}"
