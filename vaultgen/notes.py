@@ -106,8 +106,12 @@ def _best_title(anchors: list[str]) -> str | None:
 
 
 def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: list[Entity], vault,
-               located: Mapping[str, Path], templates: Path | None) -> list[Note]:
-    """Every note of the vault, named, linked and rendered; deterministic for the same input."""
+               located: Mapping[str, Path], templates: Path | None, notices: list[str] | None = None) -> list[Note]:
+    """Every note of the vault, named, linked and rendered; deterministic for the same input.
+
+    `notices` receives one line per note that could not take its natural name because a file of the
+    user's already has it.
+    """
     from .linkify import link_mentions
 
     template_dir = str(templates) if templates else None
@@ -139,8 +143,15 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     requests += [naming.Request(f"index:domain:{d}", f"{d} (site)", priority=-1)
                  for d in sorted({linkmod.domain(u) for u in cited})]
     requests = [r for r in requests if r.id not in fixed]
+    foreign = vault.foreign_names(located)
     names = dict(fixed)
-    names.update(naming.assign(requests, taken=[*vault.foreign_names(located), *fixed.values()]))
+    names.update(naming.assign(requests, taken=[*foreign, *fixed.values()]))
+    if notices is not None:
+        taken = {naming.key(f) for f in foreign}
+        for r in requests:
+            wanted = naming.legal_name(r.preferred, r.id)
+            if naming.key(wanted) in taken:
+                notices.append(f"'{wanted}' is the name of a note of yours; vaultgen's note is '{names[r.id]}'")
 
     # Entity mentions become links in every issue that names them, not only where they were found.
     targets: dict[str, str] = {}

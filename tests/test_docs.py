@@ -1,0 +1,25 @@
+"""The docs cover what users can touch: every template variable and every command."""
+import re
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from vaultgen.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_template_variable_is_documented():
+    docs = (ROOT / "docs/TEMPLATES.md").read_text()
+    env = jinja2.Environment()
+    for template in sorted((ROOT / "vaultgen/templates").glob("*.md.j2")):
+        section = docs.split(f"## `{template.name}`", 1)[1].split("\n## ", 1)[0]
+        for name in meta.find_undeclared_variables(env.parse(template.read_text())):
+            assert f"`{name}`" in section, f"{template.name}: `{name}` is not in docs/TEMPLATES.md"
+
+
+def test_every_command_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for name in main.commands:
+        assert re.search(rf"`vaultgen {name}\b", readme), f"vaultgen {name} is not in the README"
