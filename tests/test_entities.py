@@ -1,0 +1,198 @@
+"""Entity extraction and merging: names from links and prose, no junk, one entity per real thing."""
+import random
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultgen import plugins
+from vaultgen.extract.entities import LinkEntityExtractor, TextEntityExtractor
+from vaultgen.links import extract as extract_links
+from vaultgen.model import Candidate, Issue
+from vaultgen.resolve import KEEP, merge_entities
+
+JUNK = {"hey", "read", "thanks", "anyway", "today", "here", "this", "we", "i", "the", "dear", "keep", "update",
+        "link", "original", "release notes", "paper", "blog post", "ai", "ml", "nlp", "gpu", "ceo", "monday",
+        "june", "english", "canadian", "what's new", "why it matters", "we're thinking"}
+
+
+def issue(body, source="a.md", newsletter="Weekly Bytes", **kw):
+    return Issue(source=source, body=body, newsletter=newsletter, **kw)
+
+
+def names_of(*issues):
+    cands = []
+    for i in issues:
+        links = extract_links(i.body)
+        for x in (LinkEntityExtractor(), TextEntityExtractor()):
+            cands += list(x.extract(i, links))
+    return {e.name: e for e in merge_entities(cands)}
+
+
+def test_extractors_are_registered_through_the_plugin_hook():
+    names = [x.name for x in plugins.extractors()]
+    assert "links" in names and "text" in names
+
+
+def test_link_anchors_name_things_and_generic_anchors_do_not():
+    body = (
+        "All four services are built on [Spleeter](https://github.com/deezer/spleeter), an open-source AI model "
+        "by French music service [Deezer](https://www.deezer.com/). Read the [release notes](https://x.org/r), "
+        "the [original](https://youtu.be/x) or [here](https://example.com) (see [WB #22](https://weeklybytes.com/22)).\n"
+        "1. [Electricity Systems](https://blog.example.com/electricity-systems)\n"
+    )
+    found = names_of(issue(body, url="https://weeklybytes.com/23"))
+    assert found["Spleeter"].kind == "model"
+    assert found["Spleeter"].description.startswith("An open-source AI model")
+    assert found["Deezer"].kind in ("organization", "product")   # "French music service Deezer"
+    for junk in ("release notes", "original", "here", "WB #22", "WB", "Electricity Systems"):
+        assert junk not in found
+
+
+def test_github_repos_arxiv_citations_and_profiles():
+    body = (
+        "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "
+        "The code is open: [polyaxon/polyaxon](https://github.com/polyaxon/polyaxon). Polyaxon is a tool to train "
+        "models.\n\nIn a paper, [Lepikhin et al. (2020)](https://arxiv.org/abs/2006.16668) introduce GShard. "
+        "And [Liem and Panichella (2020)](https://example.org/p.pdf) find issues in ImageNet.\n"
+    )
+    found = names_of(issue(body))
+    assert found["Romano Foti"].kind == "person"
+    assert "polyaxon/polyaxon" in found["Polyaxon"].aliases
+    assert found["Lepikhin et al. (2020)"].kind == "paper"
+    assert found["Lepikhin"].kind == "person"
+    assert "Liem and Panichella (2020)" in found and "Panichella" in found
+    assert {"GShard", "ImageNet", "Kavita Ganesan"} <= set(found)
+
+
+def test_prose_names_without_links_and_no_sentence_start_junk():
+    body = (
+        "Hey everyone, welcome to Weekly Bytes #24!\n\n"
+        "Read on. Thanks to everyone who wrote in. Anyway, here is the news.\n\n"
+        "**What's new:** Momenta, an autonomous-vehicle startup, and researchers at Peking University "
+        "released Gate Decorator. Unlike other methods, Gate Decorator prunes whole filters from an "
+        "ImageNet-trained ResNet.\n\n"
+        "Deepfaked audio made headlines in May when a Canadian startup called Dessa cloned the voice of "
+        "podcaster Joe Rogan. According to the security company Symantec, it worked.\n"
+    )
+    found = names_of(issue(body))
+    assert {"Momenta", "Peking University", "Gate Decorator", "ImageNet", "ResNet", "Dessa", "Joe Rogan",
+            "Symantec"} <= set(found)
+    assert found["Momenta"].kind == "organization"
+    assert found["Dessa"].description == "A Canadian startup"
+    assert found["Joe Rogan"].kind == "person"
+    assert not {n.casefold() for n in found} & JUNK
+    assert "Weekly Bytes" not in found and "WB" not in found
+
+
+def test_headlines_do_not_make_every_capitalised_word_a_name():
+    body = "## Clash of the Frameworks\n\nMost applications run on TensorFlow or PyTorch.\n"
+    found = names_of(issue(body))
+    assert set(found) == {"TensorFlow", "PyTorch"}
+
+
+def test_versions_case_variants_possessives_and_definitions_merge():
+    a = issue("TensorFlow 2.0 was released. Google's team wrote it.\n\nThe Tensorflow docs are long.", "a.md")
+    b = issue("We compare TensorFlow with PyTorch 1.3 from Facebook. Google released it.\n\n"
+              "Climate Change AI (CCAI) runs workshops; CCAI also has a wiki.", "b.md")
+    found = names_of(a, b)
+    tf = found["TensorFlow"]
+    assert {"TensorFlow 2.0", "Tensorflow"} <= set(tf.aliases)
+    assert {m.source for m in tf.mentions} == {"a.md", "b.md"}
+    assert "PyTorch 1.3" in found["PyTorch"].aliases
+    assert "Google" in found and "Google's" not in found
+    assert "CCAI" in found["Climate Change AI"].aliases and "CCAI" not in found
+
+
+def test_local_aliases_surnames_and_acronyms():
+    body = ("Benedict Evans of Andreessen Horowitz wrote an essay. Evans describes four waves.\n\n"
+            "The Drone Racing League unveiled a drone. A recent DRL video shows it.")
+    found = names_of(issue(body))
+    assert "Evans" not in found and len(found["Benedict Evans"].mentions) == 2
+    assert found["Andreessen Horowitz"].kind == "organization"
+    assert "DRL" in found["Drone Racing League"].aliases
+
+
+def test_merge_is_independent_of_input_order():
+    cands = [
+        Candidate("TensorFlow 2.0", "a", "t", "library", "s1", None, 0.7),
+        Candidate("Tensorflow", "b", "t", None, "s2", None, 0.55),
+        Candidate("Climate Change AI", "a", "t", "organization", "s3", None, 0.8, aliases=("CCAI",)),
+        Candidate("CCAI", "c", "t", None, "s4", None, 0.6),
+        Candidate("Momenta", "a", "t", "organization", "s5", None, 0.75, "An autonomous-vehicle startup"),
+        Candidate("Read", "a", "t", None, "s6", None, 0.1),
+    ]
+    expected = merge_entities(cands)
+    for seed in range(20):
+        shuffled = cands[:]
+        random.Random(seed).shuffle(shuffled)
+        assert merge_entities(shuffled) == expected
+    assert [e.key for e in expected] == sorted(e.key for e in expected)
+    assert "Read" not in {e.name for e in expected}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.permutations(list(range(8))))
+def test_property_merge_order_independent(order):
+    base = [Candidate(n, s, "t", k, f"{n} in {s}", None, c) for n, s, k, c in [
+        ("GPT-2", "x", "model", 0.7), ("GPT-2", "y", None, 0.4), ("OpenAI", "x", "organization", 0.6),
+        ("OpenAI’s", "y", None, 0.5), ("Medium", "x", None, 0.25), ("Medium", "y", None, 0.3),
+        ("Gemini", "x", "model", 0.8), ("Hey", "y", None, 0.2)]]
+    assert merge_entities([base[i] for i in order]) == merge_entities(base)
+
+
+def test_threshold_one_weak_mention_is_dropped_a_link_is_kept():
+    weak = Candidate("Segments", "a", "text", None, "Segments at start.", None, 0.3)
+    linked = Candidate("Naki", "a", "links", "product", "See Naki.", "https://naki.org", 0.85)
+    found = {e.name for e in merge_entities([weak, linked])}
+    assert found == {"Naki"} and 0.3 < KEEP < 0.85
+
+
+def test_two_things_with_one_name_get_two_keys():
+    cands = []
+    for src in ("a", "b", "c"):
+        cands.append(Candidate("Gemini", src, "t", "model", f"Google's Gemini model in {src}.", None, 0.8))
+    for src in ("d", "e"):
+        cands.append(Candidate("Gemini", src, "t", "organization", f"The exchange Gemini in {src}.", None, 0.8))
+    ents = merge_entities(cands)
+    assert len(ents) == 2 and len({e.key for e in ents}) == 2
+    assert {e.kind for e in ents} == {"model", "organization"}
+
+
+def test_newsletter_name_is_vetoed_archive_wide():
+    a = issue("Welcome to Weekly Bytes #3! Google did things.", "a.md")
+    b = issue("Weekly Bytes readers liked Google and Weekly Bytes merch.", "b.md", newsletter=None)
+    found = names_of(a, b)
+    assert "Weekly Bytes" not in found and "Google" in found
+
+
+SAMPLES_JUNK = JUNK | {"dt", "dynamically typed", "the batch", "see all 43", "dt #22", "course 4", "nope",
+                       "sounds", "companies", "results", "researchers"}
+
+
+def test_samples_have_no_junk_and_find_the_obvious():
+    from pathlib import Path
+
+    from vaultgen.pipeline import extract_candidates, read_issues
+
+    issues, links, *_ = read_issues(Path(__file__).resolve().parents[1] / "issues")
+    found = {e.name: e for e in merge_entities(extract_candidates(issues, links))}
+    assert not {n.casefold() for n in found} & SAMPLES_JUNK
+    for name in ("TensorFlow", "PyTorch", "Descript", "Spleeter", "Deezer", "Drone Racing League", "MNIST",
+                 "GPT-2", "BERT", "National University of Singapore", "Coconet"):
+        assert name in found, name
+    assert found["TensorFlow"].kind == "library"
+    assert len({m.source for m in found["TensorFlow"].mentions}) >= 3
+
+
+def test_extraction_is_linear_and_fast():
+    para = ("Researchers at Peking University and Momenta, an autonomous-vehicle startup, trained ResNet on "
+            "ImageNet with PyTorch, says [Jane Doe](https://twitter.com/janedoe). Google Brain agreed. ")
+    body = "\n\n".join(f"## Story {k}\n\n" + para * 3 for k in range(8))
+    issues = [issue(body, f"{n}.md") for n in range(200)]
+    text, links = TextEntityExtractor(), LinkEntityExtractor()
+    start = time.perf_counter()
+    cands = [c for i in issues for x in (text, links) for c in x.extract(i, extract_links(i.body))]
+    ents = merge_entities(cands)
+    assert time.perf_counter() - start < 10
+    assert {"Peking University", "Momenta", "Google Brain", "Jane Doe"} <= {e.name for e in ents}

@@ -1,0 +1,135 @@
+"""link_mentions: plain mentions become wikilinks; code, links, URLs, headings and HTML are never touched."""
+import re
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultgen.linkify import Linker, link_mentions
+
+TARGETS = {
+    "TensorFlow": "TensorFlow", "Tensorflow": "TensorFlow", "PyTorch": "PyTorch", "Google": "Google",
+    "Google Brain": "Google Brain", "ACES": "Asynchronously Coded Electronic Skin", "Medium": "Medium (product)",
+    "GPT-2": "GPT-2", "GPT": "GPT", "ImageNet": "ImageNet", "remove.bg": "remove.bg", "CNN": "CNN",
+    "privacy": "TensorFlow Privacy", "nlp": "nlp (library)", "Papers with Code": "Papers with Code",
+}
+_LINK = re.compile(r"\[\[(?:[^\]|\\]*(?:\\?\|))?|\]\]")
+
+
+def unlink(text: str) -> str:
+    """Remove every inserted [[Note| and ]]: what is left must be the input."""
+    return _LINK.sub("", text)
+
+
+def link(md, targets=TARGETS, **kw):
+    return link_mentions(md, targets, **kw)
+
+
+def test_links_first_mention_per_section_and_keeps_casing():
+    md = "## One\n\nTensorflow is here. TensorFlow again.\n\n## Two\n\nWe use tensorflow and TensorFlow.\n"
+    out, linked = link(md)
+    assert out.count("[[TensorFlow") == 2
+    assert "[[TensorFlow|Tensorflow]] is here. TensorFlow again." in out
+    assert "We use tensorflow and [[TensorFlow]]." in out       # lower case is not the name
+    assert linked == {"TensorFlow"}
+
+
+def test_longest_match_wins():
+    out, linked = link("Google Brain and Google both work on GPT-2, not GPT.")
+    assert "[[Google Brain]] and [[Google]]" in out
+    assert "[[GPT-2]], not [[GPT]]" in out
+    assert linked == {"Google Brain", "Google", "GPT-2", "GPT"}
+
+
+def test_short_acronyms_are_case_sensitive():
+    out, _ = link("Aces and aces, but ACES is the skin.")
+    assert out == "Aces and aces, but [[Asynchronously Coded Electronic Skin|ACES]] is the skin."
+
+
+def test_word_boundaries_and_compounds():
+    out, _ = link("Googlers, PyTorchLightning, Medium-sized teams, TensorFlow.js; ImageNet-trained nets.")
+    assert out == "Googlers, PyTorchLightning, Medium-sized teams, TensorFlow.js; [[ImageNet]]-trained nets."
+
+
+def test_common_word_names_need_their_capital_and_not_a_sentence_start():
+    out, linked = link("Medium posts are long. I read it on Medium today; a medium size.")
+    assert out == "Medium posts are long. I read it on [[Medium (product)|Medium]] today; a medium size."
+
+
+def test_generic_acronyms_and_common_lowercase_names_are_never_linked():
+    out, linked = link("A CNN classifier respects privacy and NLP.")
+    assert out == "A CNN classifier respects privacy and NLP." and not linked
+
+
+def test_never_inside_code_links_urls_headings_html_or_callout_titles():
+    md = (
+        "# Google heading\n\n"
+        "Use `PyTorch` in code, see [PyTorch docs](https://pytorch.org) and https://google.com/PyTorch.\n\n"
+        "```\nTensorFlow in a fence\n```\n\n"
+        "<span title=\"Google\">x</span> [[Google]] already linked, ![Google](img.png)\n\n"
+        "> [!note]- Sponsored by Google\n> PyTorch in the ad body counts.\n\n"
+        "_(image: Google logo)_\n\n"
+        "mail google@google.com\n"
+    )
+    out, linked = link(md)
+    assert unlink(out) == md.replace("[[Google]]", "Google") or unlink(out) == md
+    assert "> [[PyTorch]] in the ad body counts." in out
+    assert out.count("[[") == 2          # the existing [[Google]] and the ad's PyTorch
+    assert linked == {"PyTorch"}
+
+
+def test_self_links_are_skipped():
+    out, linked = link("Google and PyTorch.", self_name="Google")
+    assert out == "Google and [[PyTorch]]." and linked == {"PyTorch"}
+
+
+def test_bracketed_text_is_not_linked_into_triple_brackets():
+    out, _ = link("[Google’s platform (MTurk)] and then Google.")
+    assert "[[[" not in out and out.endswith("[[Google]].")
+
+
+def test_tables_escape_the_pipe():
+    out, _ = link("| lib | note |\n|---|---|\n| Tensorflow | fast |\n")
+    assert "[[TensorFlow\\|Tensorflow]]" in out
+
+
+def test_multiword_case_insensitive_keeps_source_casing():
+    out, _ = link("The team behind Papers With Code launched it.")
+    assert "[[Papers with Code|Papers With Code]]" in out
+
+
+def test_linker_is_fast_for_many_targets():
+    targets = {f"Name{i}x": f"Note {i}" for i in range(20000)}
+    targets.update(TARGETS)
+    linker = Linker(targets)
+    body = ("Google Brain released Name123x and TensorFlow with PyTorch. " * 40 + "\n\n## Next\n\n") * 25
+    start = time.perf_counter()
+    for _ in range(20):
+        out, linked = linker.link(body)
+    assert time.perf_counter() - start < 2.0
+    assert "Note 123" in linked
+
+
+_PIECES = list("abc TensorflowPyTorchGoogleBrain[]()`#*_-.:/\n|>!GPT-2ACES") + [
+    "TensorFlow", "Google Brain", "https://x.org/Google", "`PyTorch`", "[Google](https://g.com)", "## ", "\n\n",
+    " ACES ", "remove.bg", "Papers with Code", "[[Google]]", "Medium", ". Medium", "ImageNet-trained"]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_property_only_links_are_inserted(md):
+    if "[[" in md or "]]" in md:
+        return        # existing wikilinks: unlink() could not tell them apart
+    out, linked = link(md)
+    assert unlink(out) == md
+    for note in linked:
+        assert f"[[{note}" in out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["TensorFlow", "Google", "PyTorch", "GPT-2"]), st.text(alphabet="ab /.:-", max_size=20))
+def test_property_never_inside_code_or_urls(name, noise):
+    md = f"`{name} {noise}` https://example.com/{name}/{noise.strip()} ```\n{name}\n```"
+    out, linked = link(md)
+    assert out == md and not linked

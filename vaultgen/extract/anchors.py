@@ -1,0 +1,208 @@
+"""The link extractor: anchor texts that name their target, GitHub repositories, papers, profiles."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+from urllib.parse import unquote, urlsplit
+
+from ..model import Candidate, Issue, Link
+from .lexicon import Lexicon, lexicon
+from .names import clip, context, is_generic, self_names, shape_kind, tokens, trim_punct
+
+C_LINK_NAME = 0.85      # a link whose anchor names its target ("[Spleeter](github.com/deezer/spleeter)")
+C_LINK_WEAK = 0.6       # an anchor of ordinary words that the URL confirms
+C_LINK_TITLE = 0.7      # a title introduced as one ("…here: [Using computing to fix climate change](…)")
+C_URL_ONLY = 0.5        # a repository named by its URL only, and named in the text too
+
+_GH_RESERVED = frozenset("features topics sponsors orgs marketplace about collections trending settings apps login "
+                         "join explore site blog pricing enterprise customer-stories security readme".split())
+_TW_RESERVED = frozenset("home search hashtag i intent share explore settings messages notifications".split())
+_SELF_ANCHOR = re.compile(r"^(?:[A-Z]{1,4}\s*)?#\s?\d+$|^(?:see all|all)\s+\d+|^\d+(?:\.\d+)*$|^part\s+\w+$", re.I)
+_OWNER_REPO = re.compile(r"^([\w.-]+)/([\w.-]+)(?:\s|$)")
+_INTRO = re.compile(r"(?::|\b(?:called|titled|entitled|named|paper|essay|post|article|book|report|thesis|study|"
+                    r"preprint|video|talk)\W{0,3})\s*[\"“]?$", re.I)
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).netloc.casefold().split("@")[-1].split(":")[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _host_matches(name: str, host: str) -> bool:
+    """True when the host is the name's own site: deezer.com for Deezer, mturk.com for Mechanical Turk."""
+    labels = [l for l in host.split(".")[:-1] if l not in ("www", "blog", "app", "en", "m")]
+    if not labels:
+        return False
+    label = labels[-1]
+    comp = _compact(name)
+    if len(comp) < 2:
+        return False
+    if comp == _compact(label) or comp == _compact(host) or (len(comp) >= 4 and comp in _compact(label)) \
+            or (len(label) >= 4 and _compact(label) in comp):
+        return True
+    words = {w for w in re.findall(r"\w+", name.casefold()) if len(w) >= 4}
+    if words & {w for w in re.split(r"[-_]", label) if len(w) >= 4}:
+        return True
+    it = iter(comp)
+    return len(label) >= 4 and label[0] == comp[0] and all(ch in it for ch in label)
+
+
+def _github(url: str) -> tuple[str, str] | None:
+    parts = urlsplit(url)
+    if _host(url) != "github.com":
+        return None
+    segs = [unquote(s) for s in parts.path.split("/") if s]
+    if len(segs) >= 2 and segs[0].casefold() not in _GH_RESERVED:
+        return segs[0], re.sub(r"\.git$", "", segs[1])
+    return None
+
+
+def _profile(url: str) -> bool:
+    host, segs = _host(url), [s for s in urlsplit(url).path.split("/") if s]
+    if host in ("twitter.com", "x.com", "mobile.twitter.com"):
+        return bool(segs) and segs[0].casefold() not in _TW_RESERVED
+    if host.endswith("linkedin.com"):
+        return len(segs) >= 2 and segs[0] == "in"
+    return host == "github.com" and len(segs) == 1 and segs[0].casefold() not in _GH_RESERVED
+
+
+def _url_kind(url: str, lex: Lexicon) -> str | None:
+    host = _host(url)
+    path = urlsplit(url).path.casefold()
+    for prefix, kind in lex.url_kinds:
+        h, _, p = prefix.partition("/")
+        if (host == h or host.endswith("." + h)) and path.lstrip("/").startswith(p):
+            return kind
+    return None
+
+
+def _strip_anchor(anchor: str, lex: Lexicon) -> str:
+    """ "Runway ML’s website" → "Runway ML", "PyTorch library" → PyTorch; a title stays as it is."""
+    name = anchor
+    words = name.split()
+    while len(words) > 1 and words[-1].islower() and lex.is_word(words[-1]) and not any(
+            w.islower() for w in words[:-1]) and words[-2].casefold() not in lex.connectors:
+        words.pop()
+    name = " ".join(words)
+    for _ in range(2):
+        low = name.casefold()
+        for head in lex.anchor_heads:
+            if low.endswith(" " + head) and len(low) > len(head) + 2:
+                name = name[: -len(head) - 1].rstrip()
+                break
+        name = re.sub(r"['’]s$", "", name).strip()
+    return name
+
+
+class LinkEntityExtractor:
+    """Anchor texts that name their target; GitHub repositories, arXiv papers and profile links."""
+
+    name = "links"
+
+    def extract(self, issue: Issue, links: Sequence[Link]) -> Iterable[Candidate]:
+        lex = lexicon()
+        own_hosts = {_host(u) for u in (issue.url, *issue.aliases) if u and "//" in u}
+        own_names = self_names(issue, ())
+        plain = None
+        out: list[Candidate] = []
+
+        def in_text(word: str) -> str | None:
+            """The word as the issue's prose writes it (outside URLs), or None."""
+            nonlocal plain
+            if plain is None:
+                plain = re.sub(r"\]\([^)]*\)|https?://\S+|[\w.+-]+@\S+", " ", issue.body)
+            pattern = r"(?<![\w/.-])" + r"[\s-]?".join(map(re.escape, re.split(r"[-_ ]+", word))) + r"(?![\w/-])"
+            m = re.search(pattern, plain, re.I)
+            return m.group(0) if m else None
+
+        def emit(name, link, conf, kind, desc=None, aliases=()):
+            if not re.search(r"[^\W\d_]", name) or name.casefold() in own_names:
+                return
+            out.append(Candidate(name, issue.source, self.name, kind, clip(link.sentence), link.canonical or link.url,
+                                 conf, desc, tuple(aliases)))
+
+        for link in links:
+            url = link.canonical or link.url
+            host = _host(url)
+            if not host or host in own_hosts:
+                continue
+            anchor = trim_punct(" ".join(re.sub(r"[*_`]+", "", link.text).split()).strip("[]"))
+            anchor = re.sub(r"^[^\w#@$(]+", "", anchor)
+            repo = _github(url)
+            if repo and repo[0].casefold() == repo[1].casefold():
+                owner = None
+            else:
+                owner = repo[0] if repo else None
+            low = anchor.casefold()
+            generic = not anchor or low in lex.generic_anchors or _SELF_ANCHOR.match(anchor) \
+                or low in own_names or any(low.startswith(n + " ") for n in own_names if len(n) > 3)
+            shown = _OWNER_REPO.match(anchor)
+            if repo and (generic or (shown and shown.group(2).casefold() == repo[1].casefold())):
+                surface = repo[1] if shown else in_text(repo[1])
+                if surface and (shown or not lex.is_word(surface) or surface[:1].isupper()):
+                    kind = "model" if re.search(r"\bmodel\b", link.sentence, re.I) and not shown else "library"
+                    emit(surface, link, 0.8 if shown else C_URL_ONLY, kind, None, (f"{repo[0]}/{repo[1]}",))
+                    if owner and in_text(owner):
+                        emit(in_text(owner), link, C_URL_ONLY, "organization")
+                continue
+            if generic:
+                continue
+            self._anchor(anchor, link, url, host, repo, owner, emit, in_text, lex)
+        return out
+
+    def _anchor(self, anchor, link, url, host, repo, owner, emit, in_text, lex):
+        name = _strip_anchor(anchor, lex)
+        toks = tokens(name, lex)
+        if not toks:
+            return
+        sentence = " ".join(link.sentence.split())
+        at = sentence.find(anchor)
+        before = sentence[:at] if at >= 0 else ""
+        intro = bool(_INTRO.search(before)) if at > 0 else False
+        url_kind = _url_kind(url, lex)
+        profile = _profile(url)
+        words = [t for t in toks if not t.version]
+        capital = [t for t in words if t.cap or t.strength >= 1]
+        lower = [t for t in words if not (t.cap or t.strength >= 1) and t.core.casefold() not in lex.connectors]
+        matched = _host_matches(name, host) or \
+            bool(repo and _compact(repo[1]) in (_compact(name), _compact(name.split()[-1])))
+        best = max((t.strength for t in words), default=-1)
+        if is_generic(name.casefold(), lex) and not matched:
+            return
+        ctx = context(sentence, at, at + len(anchor), lex, len(words)) if at >= 0 else None
+        cue_kind = ctx.kind if ctx else None
+        desc = ctx.description if ctx else None
+        if not capital:
+            # "sotabench", "fast.ai": a lower-case anchor names its target only when the URL agrees.
+            if len(words) == 1 and (matched or best == 3) and not lex.is_word(name):
+                emit(name, link, C_LINK_WEAK, cue_kind or url_kind or "product", desc)
+            return
+        name_like = not lower and len(words) <= 6 and (toks[0].cap or toks[0].strength >= 1)
+        if not name_like or (len(words) >= 3 and intro and not matched):
+            if matched and len(words) <= 5:
+                emit(name, link, C_LINK_NAME, cue_kind or "product", desc)
+            elif intro or url_kind == "paper":
+                kind = "other" if host in ("youtube.com", "youtu.be", "vimeo.com") else "paper"
+                emit(anchor, link, C_LINK_TITLE, kind)
+            return
+        person = profile and len(words) <= 4 and all(t.core.isalpha() or "-" in t.core for t in words)
+        if best <= 1 and not (matched or person or repo or intro or lex.known.get(name.casefold())):
+            return                     # "Electricity Systems", "Transportation": ordinary words in a list of links
+        kind = ("person" if person else None) or (lex.known.get(name.casefold()) or (None, None))[1] or cue_kind \
+            or (("library" if repo else None) if repo else url_kind) or shape_kind([t.core for t in words], lex)
+        if kind is None and matched:
+            kind = "organization" if len(words) == 1 else "product"
+        if url_kind == "person" and not person:
+            kind = cue_kind or None
+        conf = C_LINK_NAME if (matched or person or repo or best >= 2) else C_LINK_WEAK
+        if person and len(words) == 1:
+            conf = C_LINK_WEAK
+        aliases = (f"{repo[0]}/{repo[1]}",) if repo and _compact(repo[1]) == _compact(name) else ()
+        emit(name, link, conf, kind, desc, aliases)
+        if repo and owner and in_text(owner) and _compact(owner) != _compact(name):
+            emit(in_text(owner), link, C_URL_ONLY, "organization")
+

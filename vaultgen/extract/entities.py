@@ -1,0 +1,258 @@
+"""Built-in entity extractors, registered through the plugin hook: links (anchors.py) and prose (here)."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+from ..hookspecs import hookimpl
+from ..model import Candidate, Issue, Link
+from .anchors import C_LINK_TITLE, LinkEntityExtractor
+from .lexicon import Lexicon, lexicon
+from .names import NAME_HEADS as _NAME_HEADS
+from .names import Phrase, abbreviates, clip, context, is_generic, phrases, self_names, shape_kind, tokens, trim_punct
+from .prose import Sentence, parse, title_spans
+
+# Confidence of one mention, by evidence; resolve.py adds mentions up and keeps what reaches KEEP (0.5).
+C_DEFINED = 0.8         # "Climate Change AI (CCAI)"
+C_CITATION = 0.75       # "Lepikhin et al. (2020)"
+C_AUTHOR = 0.6          # its first author
+C_KNOWN = 0.8           # a name in the built-in list of well-known names
+C_SHAPE = {3: 0.7, 2: 0.55, 1: 0.45, 0: 0.25}   # one word, mid-sentence, by token strength (names.Tok)
+C_MULTI = {3: 0.7, 2: 0.7, 1: 0.55, 0: 0.45}    # several words
+ENUMERATION_BOOST = 0.15
+
+_ET_AL = re.compile(r"\b([A-Z][\w'’-]+)(?:\s+(?:and|&)\s+([A-Z][\w'’-]+))?\s+et\.?\s+al\.?"
+                    r"(?:,?\s*\(?((?:19|20)\d\d)\)?)?")
+_TWO_AUTHORS = re.compile(r"\b([A-Z][\w'’-]+)\s+(?:and|&)\s+([A-Z][\w'’-]+)\s+\(((?:19|20)\d\d)\)")
+_DEFINITION = re.compile(r"^\s*(?:[a-z]+\s+)?\((?:or |aka |a\.k\.a\.? |also known as |short for )?"
+                         r"([A-Za-z][\w&.-]*[A-Za-z0-9])\)")
+_QUOTED_TITLE = re.compile(r"\b(titled|called|named|entitled)\s+[“\"]([^”\"]{3,150})[”\"]")
+_CALLED_LOWER = re.compile(r"\b(?:called|named|dubbed)\s+([a-z][\w.-]{3,})\b")
+_WORK_CUES = {"paper": "paper", "papers": "paper", "essay": "paper", "book": "paper", "report": "paper",
+              "article": "paper", "thesis": "paper", "study": "paper", "post": "paper", "preprint": "paper",
+              "dissertation": "paper", "film": "other", "movie": "other", "song": "other", "album": "other",
+              "podcast": "other", "show": "other", "series": "other", "documentary": "other", "video": "other"}
+
+class TextEntityExtractor:
+    """Proper-noun phrases, CamelCase and acronym tokens, definitions, citations and titles in prose."""
+
+    name = "text"
+
+    def extract(self, issue: Issue, links: Sequence[Link]) -> Iterable[Candidate]:
+        lex = lexicon()
+        prose = parse(issue.body, lex.is_word)
+        banned = self_names(issue, prose.sentences)
+        banned |= {h.casefold() for h in prose.headings if all(lex.is_word(w) for w in re.findall(r"[^\W\d_]+", h))}
+        out: list[Candidate] = []
+
+        def emit(name, sentence, conf, kind=None, desc=None, aliases=()):
+            name = trim_punct(name)
+            fold = name.casefold()
+            if len(name) < 2 or len(name) > 120 or not re.search(r"[^\W\d_]", name):
+                return
+            bare = re.sub(r"^the\s+", "", fold)
+            if fold in banned or bare in banned or is_generic(bare, lex):
+                return
+            out.append(Candidate(name, issue.source, self.name, kind, clip(sentence.text), None,
+                                 round(min(conf, 0.95), 3), desc, tuple(aliases)))
+
+        # The newsletter's own name is vetoed archive-wide: a zero-confidence candidate (see resolve.py).
+        for name in sorted(banned - {h.casefold() for h in prose.headings}):
+            if len(name) > 1:
+                out.append(Candidate(name, issue.source, self.name, None, "", None, 0.0))
+        for s in prose.sentences:
+            toks = tokens(s.text, lex)
+            found = phrases(s.text, toks, lex)
+            neighbours = _enumerated(s.text, found)
+            of_pairs = _of_pairs(s.text, found)
+            headline = title_spans(s)
+            for i, p in enumerate(found):
+                title = s.title or any(a <= p.start and p.end <= b for a, b in headline)
+                if title:
+                    p = _trim_weak_tail(p, s.text, lex)
+                variants = [p]
+                rest = _after_opener(p, s.text)
+                if rest:
+                    variants.append(rest)      # "Team USRG won": USRG, whatever "Team" is
+                for q in variants:
+                    self._phrase(q, s, title, i in neighbours, of_pairs.get(i), lex, emit)
+            self._patterns(s, emit, lex)
+        return out
+
+    def _phrase(self, p: Phrase, s: Sentence, title: bool, listed: bool, role: str | None, lex: Lexicon, emit):
+        conf = self._confidence(p, s, title, lex)
+        words = [t.core for t in p.words]
+        known = lex.known.get(p.name.casefold()) or lex.known.get(re.sub(r"(?i)^the\s+", "", p.name).casefold())
+        if known and not (p.initial and lex.is_word(p.name)):
+            conf = max(conf or 0.0, C_KNOWN)
+        d = _DEFINITION.match(s.text[p.end:])
+        defined = bool(d and len(words) > 1 and abbreviates(d.group(1), words))
+        if defined:
+            conf = max(conf or 0.0, C_DEFINED)     # "Climate Change AI (CCAI)": the text defines a name
+        if conf is None:
+            return
+        ctx = context(s.text, p.start, p.end, lex, p.n)
+        conf += ctx.boost
+        if listed:
+            conf += ENUMERATION_BOOST
+        kind = (known[1] if known else None) or ctx.kind or shape_kind(words, lex)
+        if role:
+            conf += 0.15                     # "Jack Kelly of Open Climate Fix": a person of an organisation
+            kind = kind or role
+        if kind is None and _person_like(p) and not shape_kind(words, lex) and min(t.strength for t in p.words) >= 1:
+            kind = "person"                  # two or three plain capitalised non-words: a person's name
+        aliases = ()
+        if defined:
+            aliases = (d.group(1),)
+            emit(d.group(1), s, C_DEFINED, kind, None, (p.name,))
+        emit(p.surface, s, conf, kind, ctx.description, aliases)
+
+    @staticmethod
+    def _confidence(p: Phrase, s: Sentence, title: bool, lex: Lexicon) -> float | None:
+        words = p.words
+        named = [t for t in words if t.core != "The"]
+        if not named or len(named) > 7:
+            return None
+        best = max(t.strength for t in named)
+        if len(named) == 1:
+            t = named[0]
+            if best < 0:
+                return None
+            conf = C_SHAPE[best]
+            if t.acronym and len(re.sub(r"[^A-Za-z]", "", t.core)) == 2:
+                conf = 0.45               # two capitals ("SN", "DT") are often initials of something else
+            if p.initial and not p.the:
+                if best <= 1:
+                    return None           # "Read", "Thanks", "Apple" at a sentence start: nothing to go on
+                if best == 2:
+                    conf *= 0.8
+        else:
+            if all(t.acronym for t in named) and sum(lex.is_word(t.core) for t in named) * 2 >= len(named):
+                return None               # "MESSAGE FROM DEEPLEARNING.AI": a shouted heading, not acronyms
+            conf = C_MULTI[max(best, 0)]
+            heads = [t.core.casefold() for t in named]
+            # "Drone Racing League", "University of Arizona": a name's head makes ordinary words a name,
+            # given a third word or a word that is not ordinary ("AI Research", "Using AI" are not).
+            headed = heads[-1] in lex.org_suffixes or heads[-1] in _NAME_HEADS or any(h in lex.of_heads
+                                                                                          for h in heads[:-1])
+            if headed and (len(named) >= 3 or best >= 1 or any(h in lex.of_heads for h in heads[:-1])):
+                conf = max(conf, 0.65)
+            if p.initial and not p.the and named[0].strength <= 0:
+                if best <= 0:
+                    # "Using AI to …", "Switchable Normalization outperforms": at a sentence start, ordinary
+                    # capitalised words say little; with a generic acronym, nothing.
+                    if any(t.generic for t in named):
+                        return None
+                    conf = 0.2
+                else:
+                    conf *= 0.7
+        if p.the:
+            conf = max(conf, 0.55)        # "The Verge": a capital The in mid-sentence starts a name
+        if title:
+            if best <= 1:
+                return None
+            conf *= 0.8
+        return conf
+
+    @staticmethod
+    def _patterns(s: Sentence, emit, lex: Lexicon) -> None:
+        text = s.text
+        for m in _ET_AL.finditer(text) if " al" in text else ():
+            if lex.is_word(m.group(1)):
+                continue
+            title = f"{m.group(1)}{' and ' + m.group(2) if m.group(2) else ''} et al." + (
+                f" ({m.group(3)})" if m.group(3) else "")
+            emit(title, s, C_CITATION, "paper")
+            emit(m.group(1), s, C_AUTHOR, "person")
+        for m in _TWO_AUTHORS.finditer(text) if "(" in text else ():
+            if lex.is_word(m.group(1)) or lex.is_word(m.group(2)):
+                continue
+            emit(f"{m.group(1)} and {m.group(2)} ({m.group(3)})", s, C_CITATION, "paper")
+            emit(m.group(1), s, C_AUTHOR, "person")
+            emit(m.group(2), s, C_AUTHOR, "person")
+        for a, b in s.emphasis:
+            title = text[a:b].strip(" ,.;:")
+            words = title.split()
+            if not (2 <= len(words) <= 15 and title[:1].isupper()):
+                continue
+            near = [w.casefold().strip(",.;:()") for w in (text[:a].split()[-3:] + text[b:].split()[:4])]
+            cue = next((_WORK_CUES[w] for w in near if w in _WORK_CUES), None)
+            if cue:
+                emit(title, s, C_LINK_TITLE, cue)
+        quoted = "titled" in text or "called" in text or "named" in text
+        for m in _QUOTED_TITLE.finditer(text) if quoted else ():
+            before = [w.casefold() for w in text[:m.start()].split()[-3:]]
+            kind = next((_WORK_CUES[w] for w in reversed(before) if w in _WORK_CUES), "paper")
+            emit(m.group(2).strip(" ,."), s, C_LINK_TITLE, kind)
+        for m in _CALLED_LOWER.finditer(text) if quoted or "dubbed" in text else ():
+            word = m.group(1).rstrip(".")
+            cue = next((lex.cues[w.casefold()] for w in reversed(text[:m.start()].split()[-6:])
+                        if w.casefold() in lex.cues), None)
+            if cue and not lex.is_word(word) and word.casefold() not in lex.stopwords:
+                emit(word, s, 0.6, cue)
+
+
+def _enumerated(text: str, found: list[Phrase]) -> set[int]:
+    """Phrases in a list with a strong name ("Posenet (…), Face Landmarks (…), and DensePose")."""
+    chains, chain = [], [0] if found else []
+    for i in range(len(found) - 1):
+        gap = re.sub(r"\([^()]*\)", "", text[found[i].end:found[i + 1].start])
+        if re.fullmatch(r"\s*(?:,\s*(?:and|or)?|(?:and|or|\+|&|/))\s*", gap):
+            chain.append(i + 1)
+        else:
+            chains.append(chain)
+            chain = [i + 1]
+    chains.append(chain)
+    out = set()
+    for chain in chains:
+        if len(chain) >= 2 and any(found[i].best >= 2 for i in chain):
+            out.update(chain)
+    return out
+
+
+def _of_pairs(text: str, found: list[Phrase]) -> dict[int, str]:
+    """ "Benedict Evans of Andreessen Horowitz": the first is a person, the second an organisation."""
+    out = {}
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        if text[a.end:b.start] == " of " and _person_like(a):
+            out[i], out[i + 1] = "person", "organization"
+    return out
+
+
+def _person_like(p: Phrase) -> bool:
+    """Two or three capitalised plain words, one at least not an ordinary word: "Jack Kelly"."""
+    return 2 <= len(p.words) <= 3 and all(t.core[:1].isupper() and (t.core[1:].islower() or len(t.core) == 1)
+                                          and t.core.isalpha() and t.strength >= 0 for t in p.words) \
+        and max(t.strength for t in p.words) >= 1
+
+
+def _after_opener(p: Phrase, text: str) -> Phrase | None:
+    """At a sentence start, "Team USRG" may be "Team" + USRG: offer the strong rest on its own too."""
+    if not p.initial or p.the or len(p.toks) < 2 or p.toks[0].strength > 0:
+        return None
+    rest = p.toks[1:]
+    if max(t.strength for t in rest) < 2:
+        return None
+    start = rest[0].start
+    return Phrase(tuple(rest), start, p.end, text[start:p.toks[-1].end if not p.toks[-1].version else
+                                                     [t for t in p.toks if not t.version][-1].end],
+                  text[start:p.end], False, False)
+
+
+def _trim_weak_tail(p: Phrase, text: str, lex: Lexicon) -> Phrase:
+    """In a headline, "Keras Overview" is Keras: title-cased common words after a name are typography."""
+    toks = list(p.toks)
+    while len(toks) > 1 and toks[-1].strength <= 0 and not toks[-1].generic \
+            and toks[-1].core.casefold() not in lex.org_suffixes and max(t.strength for t in toks[:-1]) >= 2:
+        toks.pop()
+    if len(toks) == len(p.toks):
+        return p
+    end = toks[-1].end
+    return Phrase(tuple(toks), p.start, end, text[p.start:end], text[p.start:end], p.initial, p.the)
+
+
+@hookimpl
+def register_extractors(register):
+    register(LinkEntityExtractor())
+    register(TextEntityExtractor())

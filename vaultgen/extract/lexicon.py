@@ -1,0 +1,119 @@
+"""Built-in word lists for entity extraction, loaded once from vaultgen/data/."""
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+import yaml
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _lines(path: Path) -> list[str]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [line.strip() for line in f if line.strip() and not line.startswith("#")]
+
+
+def _folded(items) -> frozenset[str]:
+    return frozenset(str(x).casefold() for x in items or ())
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every list extraction and linking consult; all sets hold casefolded strings unless noted."""
+
+    words: frozenset[str]               # common English words (SCOWL 35)
+    proper_common: frozenset[str]       # names that are also words ("Bill", "Apple"), as written
+    stopwords: frozenset[str]
+    calendar: frozenset[str]
+    demonyms: frozenset[str]
+    generic_acronyms: frozenset[str]
+    generic_anchors: frozenset[str]
+    anchor_heads: tuple[str, ...]       # longest first, so "blog post" is tried before "post"
+    generic_phrases: frozenset[str]
+    titles: frozenset[str]
+    org_suffixes: frozenset[str]
+    of_heads: frozenset[str]
+    connectors: frozenset[str]
+    cues: Mapping[str, str]             # cue word or phrase → kind
+    url_kinds: tuple[tuple[str, str], ...]
+    platform_hosts: frozenset[str]
+    title_openers: frozenset[str]
+    known: Mapping[str, tuple[str, str]]  # casefolded name → (name as written, kind)
+
+    def is_word(self, token: str) -> bool:
+        """True when token, lower-cased and without a possessive, is an ordinary English word, or one
+        derived from one ("normalization" from "normal", "switchable" from "switch")."""
+        t = token.casefold().replace("’", "'")
+        if t.endswith("'s"):
+            t = t[:-2]
+        if t in self.words:
+            return True
+        hit = _DERIVED.get(t)
+        if hit is None:
+            hit = _DERIVED[t] = _derived(t, self.words)
+        return hit
+
+
+# Derivational suffixes and what the stem may have ended with: "normalization" ← "normalize",
+# "switchable" ← "switch". A stem of at least four letters must be a common word.
+_SUFFIXES = (("izations", ("ize", "")), ("ization", ("ize", "")), ("isation", ("ise", "")), ("ations", ("ate", "")),
+             ("ation", ("ate", "e", "")), ("ability", ("able",)), ("ables", ("", "e")), ("able", ("", "e")),
+             ("ibility", ("ible",)), ("ness", ("",)), ("ments", ("",)), ("ment", ("",)), ("izes", ("ize",)),
+             ("izing", ("ize",)), ("ized", ("ize",)), ("ize", ("", "e")), ("ings", ("", "e")), ("ing", ("", "e")),
+             ("ers", ("", "e")), ("er", ("", "e")), ("ed", ("", "e")), ("ies", ("y",)), ("es", ("",)), ("s", ("",)),
+             ("ally", ("al", "")), ("ly", ("",)), ("ity", ("", "e")), ("ists", ("",)), ("ist", ("", "e")),
+             ("isms", ("",)), ("ism", ("", "e")), ("ive", ("", "e")), ("ful", ("",)), ("less", ("",)))
+_DERIVED: dict[str, bool] = {}
+
+
+def _derived(word: str, words: frozenset[str]) -> bool:
+    if not word.isalpha() or len(word) < 6:
+        return False
+    for suffix, endings in _SUFFIXES:
+        if word.endswith(suffix):
+            stem = word[: -len(suffix)]
+            if len(stem) >= 4 and any(stem + e in words for e in endings):
+                return True
+            if len(stem) >= 4 and len(stem) > 1 and stem[-1] == stem[-2] and stem[:-1] in words:
+                return True       # "swapped" ← "swap"
+    return False
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = yaml.safe_load((DATA / "lexicon.yaml").read_text(encoding="utf-8"))
+    known_raw = yaml.safe_load((DATA / "known_entities.yaml").read_text(encoding="utf-8")) or {}
+    cues: dict[str, str] = {}
+    for kind, words in (data.get("kind_cues") or {}).items():
+        for w in words:
+            cues.setdefault(str(w).casefold(), kind)
+    known: dict[str, tuple[str, str]] = {}
+    for kind, names in known_raw.items():
+        for name in names:
+            known.setdefault(str(name).casefold(), (str(name), kind))
+    heads = sorted(_folded(data.get("anchor_heads")), key=lambda h: (-len(h), h))
+    return Lexicon(
+        words=frozenset(_lines(DATA / "english_words.txt.gz")) | _folded(data.get("extra_words")),
+        proper_common=frozenset(_lines(DATA / "proper_common.txt")),
+        stopwords=_folded(data.get("stopwords")),
+        calendar=_folded(data.get("calendar")),
+        demonyms=_folded(data.get("demonyms")),
+        generic_acronyms=_folded(data.get("generic_acronyms")),
+        generic_anchors=_folded(data.get("generic_anchors")),
+        anchor_heads=tuple(heads),
+        generic_phrases=_folded(data.get("generic_phrases")),
+        titles=_folded(data.get("titles")),
+        org_suffixes=_folded(data.get("org_suffixes")),
+        of_heads=_folded(data.get("of_heads")),
+        connectors=_folded(data.get("connectors")),
+        cues=cues,
+        url_kinds=tuple((k.casefold(), v) for k, v in (data.get("url_kinds") or {}).items()),
+        platform_hosts=_folded(data.get("platform_hosts")),
+        title_openers=_folded(data.get("title_openers")),
+        known=known,
+    )

@@ -1,0 +1,457 @@
+"""Token shapes, proper-noun phrases and context cues: the shared grammar of the entity extractors."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from ..model import Issue
+from .lexicon import Lexicon
+
+TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:\w|['’](?=[^\W_])|[.\-+&](?=[^\W_]))*(?:\+\+|#(?!\w))?")
+_VERSION = re.compile(r"v?\d+(?:\.\d+)*(?:\.x)?|['’]\d\d|\d+\.x", re.I)
+_DOMAIN = re.compile(r"[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)",
+                     re.I)
+_PARTICLES = frozenset("de del della der den da di du la le van von bin ibn al el dos das ter ten".split())
+_NAMING = frozenset("called named dubbed titled entitled nicknamed codenamed".split())
+_SAYING = frozenset(("said says wrote writes argues argued describes described told explains explained believes "
+                     "thinks tweeted noted notes added adds suggests suggested recommends claims claimed "
+                     "warns warned asks asked admits").split())
+_MINOR = frozenset("a an the and or of for to in on at by with from as vs via".split())
+PLURAL_ACRONYM = re.compile(r"[A-Z][A-Z0-9-]*[A-Z0-9]s")
+# Last words that make a run of ordinary capitalised words a name, and the kind they give it.
+NAME_HEADS = {
+    "specialization": "other", "course": "other", "nanodegree": "other", "podcast": "other", "show": "other",
+    "conference": "event", "workshop": "event", "summit": "event", "symposium": "event", "challenge": "event",
+    "competition": "event", "prize": "event", "award": "event", "hackathon": "event", "olympiad": "event",
+    "dataset": "dataset", "corpus": "dataset", "benchmark": "dataset", "library": "library",
+    "framework": "library", "toolkit": "library", "sdk": "library",
+}
+_ON_HEADS = frozenset("conference workshop symposium committee commission council summit forum partnership task "
+                      "initiative center centre meeting congress".split())
+
+
+class Tok(NamedTuple):          # a tuple: made for every capitalised token of an archive, so it must be cheap
+    text: str
+    start: int
+    end: int                # end of the core (possessive or "-like" removed)
+    core: str
+    strength: int           # 3 shape says name, 2 capitalised non-word, 1 known name or initial,
+                            # 0 capitalised common word, -1 not a name
+    cap: bool
+    stop: bool              # a function word, month, title, demonym
+    generic: bool           # a generic acronym of the field (AI, ML, GPU)
+    version: bool
+    ends: bool              # possessive or compound ("Google's", "GPT-like"): the phrase stops here
+    acronym: bool
+
+
+def tokens(text: str, lex: Lexicon) -> list[Tok]:
+    """The tokens of text that may matter to a name: plain lower-case words are left out (they only
+    end a run of name tokens, which the gap between kept tokens shows too), connectors are kept."""
+    out = []
+    for m in _CANDIDATE_TOKEN.finditer(text):
+        raw = m.group(0)
+        feats = _CACHE.get(raw)
+        if feats is None:
+            if len(_CACHE) > 200_000:
+                _CACHE.clear()
+            tok = _features(raw, 0, lex)
+            feats = _CACHE[raw] = (tok.end, tok.core, tok.strength, tok.cap, tok.stop, tok.generic, tok.version,
+                                   tok.ends, tok.acronym)
+        start = m.start()
+        out.append(Tok(raw, start, start + feats[0], *feats[1:]))
+    return out
+
+
+_CACHE: dict[str, tuple] = {}   # token text → features: most tokens recur across an archive
+# TOKEN, less the plain lower-case words, which the regex engine skips (a word is tried only where it
+# starts): connectors, domains ("remove.bg"), and tokens with a capital or a digit ("arXiv", "t-SNE").
+_CANDIDATE_TOKEN = re.compile(
+    r"\b(?:of|for|de|del|della|der|den|da|di|du|la|le|van|von|y|and|on|in|at|the|bin|ibn|al|el)\b(?![.\-+&'’]\w)"
+    r"|\b[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)\b"
+    r"|(?<![\w.'’\-+&])(?=[a-z]*(?:[-.'’+&][a-z]+)*[-.'’+&]?[^\W_a-z])(?:" + TOKEN.pattern + ")")
+
+
+_ADJ_TAILS = frozenset(("like based style type ready specific related enabled sized scale level class grade free "
+                        "friendly compatible native centric focused first only powered trained driven inspired "
+                        "generated backed funded made built owned led designed sponsored optimized aware wide "
+                        "sized esque ish favorite favourite approved certified exclusive").split())
+
+
+def _shape(part: str, lex: Lexicon) -> int:
+    """3 when a word's shape alone says name: an acronym, CamelCase, letters with digits, a domain."""
+    letters = re.sub(r"[\W\d_]", "", part)
+    if not letters:
+        return -1
+    upper = sum(1 for c in letters if c.isupper())
+    if upper >= 2 and (letters.isupper() or PLURAL_ACRONYM.fullmatch(part)):
+        return 0 if part.casefold().rstrip("s") in lex.generic_acronyms or part.casefold() in lex.generic_acronyms \
+            else 3
+    if re.search(r"[a-z][A-Z]", part) or (part[:1].islower() and upper > 0):
+        return 3
+    if re.search(r"\d", part) and not part[:1].isdigit():
+        return 3
+    if _DOMAIN.fullmatch(part):
+        return 3
+    return -1
+
+
+def _features(raw: str, start: int, lex: Lexicon) -> Tok:
+    core, ends = raw, False
+    low = raw.casefold().replace("’", "'")
+    if low.endswith("'s") and len(raw) > 3:
+        core, ends = raw[:-2], True
+    elif "-" in core:
+        head, _, tail = core.rpartition("-")
+        # "ImageNet-trained", "GPT-like", "AI-powered": the name is the head of an adjective compound.
+        if tail.islower() and head and not head.islower():
+            if tail in _ADJ_TAILS or tail.endswith("ed"):
+                core, ends = head, True
+            elif tail in lex.words:
+                ends = True       # "F1-score" stays whole, but no name runs on past it
+    fold = core.casefold().replace("’", "'")
+    letters = re.sub(r"[\W\d_]", "", core)
+    version = bool(_VERSION.fullmatch(core)) or bool(re.fullmatch(r"(?:19|20)\d\d", core))
+    upper = sum(1 for c in letters if c.isupper())
+    acronym = upper >= 2 and (letters.isupper() or bool(PLURAL_ACRONYM.fullmatch(core)))
+    cap = core[:1].isupper()
+    generic = len(letters) > 1 and (fold in lex.generic_acronyms or (acronym and fold.rstrip("s") in
+                                                                     lex.generic_acronyms))
+    if acronym:
+        stop = fold in lex.titles     # "US" is a country, "us" a pronoun; "CEO" is a title either way
+    else:
+        stop = (fold in lex.stopwords or fold in lex.calendar or fold in lex.titles or fold in lex.demonyms
+                or fold in lex.title_openers)
+    parts = [p for p in core.split("-") if p]
+    shape = max((_shape(p, lex) for p in parts), default=-1) if len(parts) > 1 else _shape(core, lex)
+    if version or not letters or (core[:1].isdigit() and upper < 2):
+        strength = -1         # "18th", "28x28", "10-cents-a-task": numbers, not names
+    elif generic:
+        strength = 0
+    elif stop:
+        strength = -1
+    elif shape == 3:
+        strength = 3
+    elif not cap:
+        strength = -1
+    elif len(letters) == 1:
+        strength = 1          # an initial: "M Eifler", "J. Smith"
+    elif core in lex.proper_common:
+        strength = 1
+    elif all(lex.is_word(p) or p.casefold() in lex.generic_acronyms or len(p) == 1 for p in parts) \
+            or re.fullmatch(r"[A-Z][a-z]+ly", core):
+        strength = 0          # adverbs ("Interestingly") open sentences and are missing from short word lists
+    else:
+        strength = 2
+    if _DOMAIN.fullmatch(core):
+        ends = True           # "deeplearning.ai TensorFlow": a domain name ends a name
+    return Tok(raw, start, start + len(core), core, strength, cap, stop, generic, version, ends, acronym)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A run of capitalised or name-shaped tokens: a candidate name."""
+
+    toks: tuple[Tok, ...]
+    start: int
+    end: int
+    name: str               # the name as written, version and possessive removed
+    surface: str            # with its version ("TensorFlow 2.0")
+    initial: bool           # opens its sentence (or follows a colon): capitals there prove nothing
+    the: bool               # written "The X" in mid-sentence ("The Verge")
+
+    @property
+    def words(self) -> list[Tok]:
+        return [t for t in self.toks if not t.version]
+
+    @property
+    def n(self) -> int:
+        return len([t for t in self.words if t.cap or t.strength >= 1])
+
+    @property
+    def best(self) -> int:
+        return max((t.strength for t in self.words), default=-1)
+
+
+_OPENINGS = re.compile(r"(?:^\W*|[:;]\s*[\"“‘(]?\s*|[.!?]\s+[\"“‘(]?)(?=\w)")
+_opening_cache: tuple[str | None, frozenset[int]] = (None, frozenset())
+
+
+def _initial(text: str, pos: int) -> bool:
+    """True when text[pos] opens the sentence, or a clause after a colon: capitals there prove nothing."""
+    global _opening_cache
+    cached_text, positions = _opening_cache
+    if cached_text is not text:            # one sentence is asked about many times in a row
+        positions = frozenset(m.end() for m in _OPENINGS.finditer(text))
+        _opening_cache = (text, positions)
+    return pos in positions
+
+
+def phrases(text: str, toks: list[Tok], lex: Lexicon) -> list[Phrase]:
+    """Maximal runs of name tokens, joined only by single spaces, name particles or "X of Y" heads."""
+    out: list[Phrase] = []
+    run: list[Tok] = []
+
+    def close():
+        nonlocal run
+        if run:
+            p = _finish(text, run, lex)
+            if p:
+                out.append(p)
+        run = []
+
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        gap = text[run[-1].end:t.start] if run else ""
+        joined = bool(run) and gap == " " and not run[-1].ends and not run[-1].version
+        if t.version:
+            if joined:
+                run.append(t)
+            close()
+        elif t.cap or t.strength >= 1:
+            if run and not joined:
+                close()
+            if t.stop and run and t.core.casefold() in lex.titles and i + 1 < len(toks) and toks[i + 1].cap \
+                    and text[t.end:toks[i + 1].start] == " ":
+                close()           # "Descript CEO Andrew Mason": a job title separates two names
+                i += 1
+                continue
+            run.append(t)
+            if t.ends:
+                close()
+        elif joined and t.core.casefold() in lex.connectors and i + 1 < len(toks) and toks[i + 1].cap \
+                and text[t.end:toks[i + 1].start] == " " and _may_join(run, t, toks[i + 1:i + 4], text, lex):
+            run.append(t)
+        else:
+            close()
+        i += 1
+    close()
+    return out
+
+
+def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: Lexicon) -> bool:
+    word = connector.core.casefold()
+    if word in _PARTICLES:
+        return True                                   # "Gerald de Melo"
+    heads = [t.core.casefold() for t in run]
+    if word in ("of", "for") and any(h in lex.of_heads for h in heads) or word == "the" and heads[-1] == "of":
+        return True                                   # "University of Arizona", "Institute for ..."
+    if word == "on" and heads[-1] in _ON_HEADS:
+        return True                                   # "International Conference on Learning Representations"
+    if word in ("and", "&") and all(t.strength <= 1 for t in run) and heads[-1] not in lex.org_suffixes:
+        # "Food and Drug Administration": ordinary words joined, then an organisation's last word.
+        prev = connector
+        for t in ahead:
+            if not t.cap or t.strength > 1 or text[prev.end:t.start] != " ":
+                return False
+            if t.core.casefold() in lex.org_suffixes:
+                return True
+            prev = t
+        return False
+    return word in ("of", "the") and heads[0] == "the"  # "The Art of Research"
+
+
+def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
+    initial = _initial(text, run[0].start)
+    the = False
+    # Sentence openers and function words are not part of a name; "The" is, mid-sentence, and so are
+    # other capitalised words there ("The New York Times"), but not months, titles or nationalities.
+    def headed(rest: list[Tok]) -> bool:
+        return any(t.core.casefold() in lex.org_suffixes or t.core.casefold() in lex.of_heads
+                   or t.core.casefold() in NAME_HEADS for t in rest)
+
+    def opener(t: Tok) -> bool:
+        low = t.core.casefold()
+        if low in _MINOR or low == "i":
+            return True
+        if initial:
+            return t.stop
+        # "European Union", "May Day Foundation": a head noun keeps a leading nationality or month.
+        return t.stop and (low in lex.calendar or low in lex.titles or low in lex.demonyms) and not headed(run[1:])
+
+    while run and opener(run[0]):
+        if run[0].core == "The" and not initial and len(run) > 1:
+            the = True
+            break
+        initial = False if run[0].cap else initial
+        run = run[1:]
+    # Trailing pronouns stay ("Horace He", "Zhonghui You"); trailing months, titles, demonyms go.
+    while run and ((run[-1].core.casefold() in lex.connectors and not run[-1].cap)
+                   or run[-1].core.casefold() in lex.calendar
+                   or run[-1].core.casefold() in lex.demonyms
+                   or (run[-1].core.casefold() in lex.titles and (run[-1].acronym or not run[-1].cap))):
+        run = run[:-1]
+    # Leading generic acronyms ("AI researchers", "ML Research") describe; they do not name.
+    while len(run) > 1 and run[0].generic and not headed(run[1:]):
+        run = run[1:]
+    words = [t for t in run if not t.version]
+    if not words or all(t.generic for t in words):
+        return None
+    last = words[-1]
+    name = text[run[0].start:last.end]
+    surface = text[run[0].start:run[-1].end]
+    return Phrase(tuple(run), run[0].start, run[-1].end, name, surface, initial, the)
+
+
+def abbreviates(acronym: str, words: list[str]) -> bool:
+    """True when acronym's capitals are the initials of words ("CCAI" ← Climate Change AI)."""
+    letters = [c for c in acronym if c.isupper() or c.isdigit()]
+    ws = [w for w in words if w.casefold() not in _MINOR]
+    if len(letters) < 2 or not ws or len(ws) > len(letters):
+        return False
+
+    def match(i: int, j: int) -> bool:
+        if j == len(ws):
+            return i == len(letters)
+        if i == len(letters):
+            return False
+        w = ws[j]
+        if w[:1].upper() != letters[i]:
+            return False
+        caps = [c for c in w if c.isupper() or c.isdigit()]
+        options = {1, len(caps)} if len(caps) > 1 else {1}
+        return any(match(i + k, j + 1) for k in options if caps[:k] == letters[i:i + k] or k == 1)
+
+    return match(0, 0)
+
+
+# --- context cues -----------------------------------------------------------------------------------
+
+_APPOSITION = re.compile(r"^\s*(?:\([^)]*\)\s*)?,\s+(?:(a|an|the)\s+)([^,.;:()]{2,140})")
+_IS_A = re.compile(r"^\s+(?:is|was|are|has become|remains)\s+(?:(a|an|the|one of the)\s+)([^.;:]{2,200})")
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def _cue_in(words: list[str], lex: Lexicon, limit: int = 5) -> str | None:
+    words = [w.casefold() for w in words[:limit]]
+    for i, w in enumerate(words):
+        if i + 1 < len(words) and f"{w} {words[i + 1]}" in lex.cues:
+            return lex.cues[f"{w} {words[i + 1]}"]
+        if w in lex.cues:
+            return lex.cues[w]
+    return None
+
+
+@dataclass(frozen=True)
+class Context:
+    kind: str | None = None
+    description: str | None = None
+    boost: float = 0.0          # how much the context says "this is a name"
+
+
+def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> Context:
+    """What the words around text[start:end] say about it: kind, a one-line description, name evidence."""
+    after, before = text[end:], text[:start]
+    prev = _WORD.findall(before)[-4:]
+    prev_low = [w.casefold() for w in prev]
+    nxt = _WORD.findall(after)[:3]
+    kind, desc, boost = None, None, 0.0
+    m = _APPOSITION.match(after)
+    if m:
+        clause = m.group(2)
+        cue = _cue_in(_WORD.findall(clause), lex)      # the head noun comes within a few words
+        if cue:
+            kind, boost = cue, 0.2
+            desc = _sentence_case(f"{m.group(1)} {clause}")
+    if kind is None and _initial(text, start):
+        m = _IS_A.match(after)
+        if m:
+            cue = _cue_in(_WORD.findall(m.group(2)), lex)
+            if cue:
+                kind, boost = cue, 0.2
+                desc = text[start:].strip()
+                desc = desc if len(desc) <= 240 else desc[:237].rsplit(" ", 1)[0] + "…"
+    if prev_low and prev_low[-1] in _NAMING:
+        boost = max(boost, 0.25)
+        cue = _cue_in(prev_low[-5:-1][::-1], lex)
+        if cue and kind is None:
+            kind = cue
+            art = re.search(r"\b(an?|the)\s+([^,.;:()]{2,80}?)\s+(?:called|named|dubbed)\s*$", before)
+            if art:
+                desc = _sentence_case(f"{art.group(1)} {art.group(2)}")
+    elif prev_low and prev_low[-1] in lex.cues and not before.rstrip().endswith((",", ".", ":", ";", ")")):
+        cue = lex.cues[prev_low[-1]]
+        if kind is None:
+            kind = cue
+        boost = max(boost, 0.15)                      # "the security company Symantec"
+    if prev_low[-2:] == ["led", "by"] or (nxt[:2] and [w.casefold() for w in nxt[:2]] == ["and", "colleagues"]):
+        kind, boost = kind or "person", max(boost, 0.15)
+    if nxt and kind is None and after.startswith(" "):
+        w = nxt[0].casefold()
+        if w in _SAYING and n_words >= 2:
+            kind, boost = "person", max(boost, 0.15)
+        elif w in lex.titles and w not in ("he", "she"):
+            kind, boost = "organization", max(boost, 0.1)  # "Descript CEO", "Google researchers"
+        elif w in lex.cues and lex.cues[w] not in ("person", "paper") and w not in ("post", "blog"):
+            kind, boost = lex.cues[w], max(boost, 0.1)    # "YouTube-8M dataset", "ACES sensors"
+        elif len(nxt) > 1 and f"{w} {nxt[1].casefold()}" in lex.cues:
+            kind, boost = lex.cues[f"{w} {nxt[1].casefold()}"], max(boost, 0.1)
+    return Context(kind, desc, boost)
+
+
+def _sentence_case(text: str) -> str:
+    text = text.strip().rstrip(",;:")
+    return text[:1].upper() + text[1:]
+
+
+# --- helpers shared by the extractors -------------------------------------------------------------
+
+_MODEL_SHAPE = re.compile(r"(?:Net|GAN|BERT|GPT|Former|former|NLG|XL|Net-\d+|^[A-Z]{2,}-\d+[A-Za-z]?)$")
+_SELF_REF = re.compile(r"\b(?:(?:issue|edition) (?:#\s?\d+ )?of)\s+(?:the\s+)?([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})")
+# Only where a newsletter greets or signs off: "Welcome to Paris" mid-issue is no masthead.
+_SELF_EDGE = re.compile(r"\b(?:welcome (?:back )?to|subscribe to|thanks for reading)\s+(?:the\s+)?"
+                        r"([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})")
+
+
+def self_names(issue: Issue, sentences) -> set[str]:
+    """The newsletter's own name(s) and initials ("Dynamically Typed", "DT"): never entities."""
+    names = {issue.newsletter} if issue.newsletter else set()
+    for i, s in enumerate(sentences):
+        names.update(m.group(1) for m in _SELF_REF.finditer(s.text))
+        if i < 3 or i >= len(sentences) - 8:
+            names.update(m.group(1) for m in _SELF_EDGE.finditer(s.text))
+    out = set()
+    for name in filter(None, names):
+        out.add(name.casefold())
+        out.add(re.sub(r"^the\s+", "", name.casefold()))
+        words = [w for w in name.split() if w.casefold() != "the"]
+        if len(words) >= 2:
+            out.add("".join(w[0] for w in words).casefold())
+    return out
+
+
+def trim_punct(name: str) -> str:
+    """Strip quotes and punctuation from the ends, but keep "U.S." and a parenthesis opened inside."""
+    dotted = re.search(r"(?:^|\s)(?:[^\W\d_]\.){2,}$", name)
+    name = name.strip(" .,;:!?\"“”‘’'") + ("." if dotted else "")
+    while name.endswith(")") and name.count("(") < name.count(")"):
+        name = name[:-1].rstrip()
+    while name.startswith("(") and name.count("(") > name.count(")"):
+        name = name[1:].lstrip()
+    return name
+
+
+def clip(sentence: str) -> str:
+    sentence = " ".join(sentence.split())
+    return sentence if len(sentence) <= 300 else sentence[:297].rsplit(" ", 1)[0] + "…"
+
+
+def is_generic(fold: str, lex: Lexicon) -> bool:
+    """A concept or a generic acronym of the field, in the singular or the plural."""
+    singular = fold[:-1] if fold.endswith("s") else fold
+    return any(f in lex.generic_phrases or f in lex.generic_acronyms for f in (fold, singular))
+
+
+def shape_kind(words: list[str], lex: Lexicon) -> str | None:
+    last = words[-1].casefold()
+    if last in NAME_HEADS and len(words) > 1:
+        return NAME_HEADS[last]
+    if (last in lex.org_suffixes and len(words) > 1) or any(w.casefold() in lex.of_heads for w in words[:-1]):
+        return "organization"
+    if _MODEL_SHAPE.search(words[-1]):
+        return "model"
+    if re.search(r"\.(?:js|py|jl)$", words[-1]):
+        return "library"
+    return None
