@@ -116,3 +116,19 @@ def test_user_template_override_and_broken_template(issues, tmp_path):
     result = run("build", cwd=tmp_path)
     assert result.returncode == 1
     assert "issue.md.j2:2" in result.stderr and "template error" in result.stderr
+
+
+def test_check_lists_orphans_and_conflicts(issues, tmp_path):
+    vault = tmp_path / "v"
+    assert run("build", issues, vault).returncode == 0
+    notes = sorted((vault / "Issues").rglob("*.md"))
+    notes[0].write_text(notes[0].read_text() + "\nmy words\n")
+    edited = notes[1].read_text().replace("## ", "## Edited ", 1)
+    notes[1].write_text(edited)
+    source_of_first = next(line for line in notes[0].read_text().splitlines() if line.startswith("source: "))
+    (issues / source_of_first.split(": ", 1)[1]).unlink()
+    result = run("build", issues, vault)
+    assert "kept your version" in result.stderr
+    result = run("check", vault)
+    assert "orphaned" in result.stdout and "kept as you edited them" in result.stdout
+    assert notes[0].relative_to(vault).as_posix() in result.stdout

@@ -73,8 +73,13 @@ def notices(root: Path) -> dict[str, list[str]]:
         manifest = json.loads(path.read_text(encoding="utf-8")).get("notes", {})
     except (OSError, ValueError, AttributeError):
         return {}
-    orphans = sorted(e["path"] for e in manifest.values() if isinstance(e, dict) and e.get("orphaned"))
-    return {"orphaned (source removed, your text kept)": orphans} if orphans else {}
+    entries = [e for e in manifest.values() if isinstance(e, dict)]
+    found = {
+        "orphaned (source removed, your text kept)": sorted(e["path"] for e in entries if e.get("orphaned")),
+        "kept as you edited them (vaultgen's part changed by hand; not updated)":
+            sorted(e["path"] for e in entries if e.get("conflict")),
+    }
+    return {label: paths for label, paths in found.items() if paths}
 
 
 def _check_name(rel: Path, problems) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 import tempfile
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from filelock import FileLock, Timeout
 
-from . import frontmatter_io
+from . import frontmatter_io, naming
 from .errors import VaultError
 from .model import Note
 from .render import END_MARKER, generated_part
@@ -21,6 +22,7 @@ STATE_DIR = ".vaultgen"
 MANIFEST = "manifest.json"
 TMP_PREFIX = ".vaultgen-tmp-"
 ORPHAN_TAG = "vaultgen/orphaned"
+_WIKILINK_TARGET = re.compile(r"(?<!\\)\[\[([^\]|#\n]+)")
 # Keys vaultgen owns in every note; any other key belongs to the user and is kept as they left it.
 OWNED_KEYS = frozenset({
     "type", "vaultgen_id", "title", "newsletter", "number", "date", "url", "urls", "source", "aliases", "tags",
@@ -229,11 +231,15 @@ class Vault:
                 self._write_one(note, located.get(note.id), report, dry_run)
             except (OSError, VaultError) as exc:
                 report.problems.append(f"{note.path}: {exc}")
+        retiring = {}
         for note_id in sorted(set(self.manifest) - wanted):
             try:
-                self._retire(note_id, located.get(note_id), report, dry_run)
+                retiring[note_id] = self._inspect(note_id, located.get(note_id))
             except (OSError, VaultError) as exc:
                 report.problems.append(f"{self.manifest[note_id]['path']}: {exc}")
+        protected = self._linked_from_kept(retiring, report.preserved, located)
+        for note_id, found in retiring.items():
+            self._retire(note_id, found, protected, report, dry_run)
         report.problems += write_batch(self._pending)
         self._pending = []
         return report
@@ -257,7 +263,7 @@ class Vault:
             rel = current.relative_to(self.root).as_posix()
             if parts is None or (record.get("hash") and owned_hash(meta, parts[0]) not in (record["hash"], new_hash)):
                 report.preserved.append(rel)  # the user edited what vaultgen wrote: theirs wins
-                self.manifest[note.id] = {"path": rel, "hash": record.get("hash", "")}
+                self.manifest[note.id] = {"path": rel, "hash": record.get("hash", ""), "conflict": "yes"}
                 return
             text = frontmatter_io.dump(_merge(meta, note.frontmatter)) + generated + parts[1]
             if text.encode("utf-8") == old_bytes:
@@ -279,19 +285,45 @@ class Vault:
             self._pending.append((target, text.encode("utf-8"), None if current is None else old_bytes))
         self.manifest[note.id] = {"path": target.relative_to(self.root).as_posix(), "hash": new_hash}
 
-    def _retire(self, note_id: str, current: Path | None, report: WriteReport, dry_run: bool) -> None:
-        """A note whose source is gone: deleted when untouched, kept and tagged when the user wrote in it."""
-        record = self.manifest[note_id]
+    def _inspect(self, note_id: str, current: Path | None):
+        """(path, text, frontmatter, body, untouched) of a note whose source is gone; None if it is gone too."""
         if current is None:
-            del self.manifest[note_id]
-            return
-        rel = current.relative_to(self.root).as_posix()
+            return None
         old = current.read_text(encoding="utf-8", errors="surrogateescape")
         meta, body = frontmatter_io.parse_note(old)
         parts = split_user_tail(body) if meta is not None else None
         untouched = (parts is not None and not parts[1].strip() and set(meta) <= OWNED_KEYS
-                     and owned_hash(meta, parts[0]) == record.get("hash"))
-        if untouched:
+                     and owned_hash(meta, parts[0]) == self.manifest[note_id].get("hash"))
+        return current, old, meta, body, untouched
+
+    def _linked_from_kept(self, retiring, preserved: list[str], located: Mapping[str, Path]) -> set[str]:
+        """Names that notes staying in the vault link to: notes the user wrote in, and the user's own notes.
+
+        An untouched note whose source is gone is kept when one of these links to it, so no link breaks.
+        """
+        ours = {self.root / e["path"] for e in self.manifest.values()} | set(located.values())
+        kept_texts = [p.read_text(encoding="utf-8", errors="replace") for p in self.markdown_files() if p not in ours]
+        kept_texts += [(self.root / rel).read_text(encoding="utf-8", errors="replace") for rel in preserved]
+        kept_texts += [found[1] for found in retiring.values() if found and not found[4]]
+        protected: set[str] = set()
+        pending = kept_texts
+        while pending:
+            targets = {naming.key(t.split("/")[-1].strip()) for text in pending for t in _WIKILINK_TARGET.findall(text)}
+            new = targets - protected
+            protected |= new
+            pending = [found[1] for found in retiring.values()
+                       if found and found[4] and naming.key(found[0].stem) in new]
+        return protected
+
+    def _retire(self, note_id: str, found, protected: set[str], report: WriteReport, dry_run: bool) -> None:
+        """A note whose source is gone: deleted when untouched and unlinked; else kept, tagged, reported."""
+        record = self.manifest[note_id]
+        if found is None:
+            del self.manifest[note_id]
+            return
+        current, old, meta, body, untouched = found
+        rel = current.relative_to(self.root).as_posix()
+        if untouched and naming.key(current.stem) not in protected:
             if not dry_run:
                 current.unlink()
             report.removed.append(rel)
