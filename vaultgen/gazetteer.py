@@ -4,7 +4,7 @@ vaultgen reads `entities.yaml` from the vault's root (or the path `gazetteer` in
 Every section is optional; names are matched case-insensitively, ignoring punctuation, spaces and a
 leading "The" (so "Hugging Face", "huggingface" and "Hugging-Face" are one name)::
 
-    entities:                    # things that always get a note, found or not
+    entities:                    # things to find even where the extractors would not
       - name: Hugging Face
         kind: organization       # organization, person, product, model, dataset, library,
         aliases: [huggingface]   #   paper, event, place or other
@@ -17,7 +17,8 @@ leading "The" (so "Hugging Face", "huggingface" and "Hugging-Face" are one name)
       Medium: product
     ban: [Hey, Read, Thanks]     # never an entity, never linked
 
-Merged, renamed and kind-set names get a note only when an issue mentions them; `entities:` always do.
+A name gets a note once an issue mentions it (for `entities:`, the name or an alias anywhere in the
+text is enough); it is then linked wherever it appears.
 An invalid file stops the build with ConfigError naming the file and the problem.
 """
 from __future__ import annotations

@@ -1,0 +1,75 @@
+"""Entities through whole builds: cross-issue linking, and each gazetteer change on the next build."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from vaultgen.check import check_vault
+from vaultgen.pipeline import Options, build
+
+A = ("---\ntitle: First\ndate: 2020-01-01\n---\n\nI found [Spleeter](https://github.com/deezer/spleeter) by "
+     "[Deezer](https://www.deezer.com/), a French music company.\nIt splits songs into stems with TensorFlow.\n")
+B = ("---\ntitle: Second\ndate: 2020-02-01\n---\n\nThis week I tried Spleeter again, and Tensorflow 2.0 too.\n"
+     "Climate Change AI (CCAI) launched a forum; CCAI also runs workshops.\nThe Zorblax Collective met too.\n")
+
+
+def entities(vault: Path) -> dict[str, dict]:
+    out = {}
+    for path in (vault / "Entities").glob("*.md"):
+        meta = yaml.safe_load(path.read_text().split("---\n")[1])
+        out[path.stem] = meta
+    return out
+
+
+def issue_body(vault: Path, title: str) -> str:
+    return next(p for p in (vault / "Issues").rglob("*.md") if f"title: {title}" in p.read_text()).read_text()
+
+
+@pytest.fixture
+def archive(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "a.md").write_text(A)
+    (source / "b.md").write_text(B)
+    vault = tmp_path / "vault"
+    assert build(Options(source, vault)).exit_code == 0
+    return source, vault
+
+
+def test_found_through_a_link_then_linked_from_a_plain_mention_elsewhere(archive):
+    _, vault = archive
+    assert "Spleeter" in entities(vault)
+    second = issue_body(vault, "Second").split("---\n", 2)[2]
+    assert "[[Spleeter]] again" in second
+    assert "[[TensorFlow|Tensorflow]] 2.0" in second or "[[TensorFlow|Tensorflow 2.0]]" in second
+    assert "Second" in (vault / "Entities/Spleeter.md").read_text()
+    assert check_vault(vault) == {}
+
+
+def test_gazetteer_changes_apply_on_the_next_build(archive):
+    source, vault = archive
+    (vault / "entities.yaml").write_text(yaml.safe_dump({
+        "entities": [{"name": "Zorblax Collective", "kind": "organization"}],
+        "kinds": {"Spleeter": "library"},
+        "merge": [["Climate Change AI", "CCAI"]],
+        "rename": {"Deezer": "Deezer SA"},
+        "ban": ["TensorFlow"],
+    }))
+    assert build(Options(source, vault)).exit_code == 0
+    after = entities(vault)
+    assert after["Zorblax Collective"]["kind"] == "organization"                     # add
+    assert after["Spleeter"]["kind"] == "library"                                    # kind
+    assert "CCAI" not in after and "CCAI" in after["Climate Change AI"]["aliases"]   # merge
+    assert "Deezer SA" in after and "Deezer" not in after                            # rename
+    assert "TensorFlow" not in after and "Tensorflow" not in after                   # ban
+    second = issue_body(vault, "Second")
+    assert "[[Zorblax Collective]]" in second and "[[TensorFlow" not in second
+    assert check_vault(vault) == {}
+
+
+def test_an_invalid_gazetteer_fails_the_run_naming_the_file(archive):
+    source, vault = archive
+    (vault / "entities.yaml").write_text("kinds: [not, a, mapping\n")
+    from vaultgen.errors import ConfigError
+    with pytest.raises(ConfigError, match="entities.yaml"):
+        build(Options(source, vault))
