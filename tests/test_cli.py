@@ -94,11 +94,12 @@ def test_vaultgen_toml_sets_defaults(issues, tmp_path):
 def test_init_creates_a_vault_and_never_overwrites(tmp_path):
     vault = tmp_path / "v"
     (vault / ".obsidian").mkdir(parents=True)
-    (vault / ".obsidian/app.json").write_text('{"mine": true}')
+    (vault / ".obsidian/app.json").write_text('{"mine": true, "useMarkdownLinks": true}')
     result = CliRunner().invoke(main, ["init", str(vault)])
     assert result.exit_code == 0, result.output
     assert (vault / "Home.md").exists() and (vault / ".gitignore").exists()
-    assert (vault / ".obsidian/app.json").read_text() == '{"mine": true}'
+    app = json.loads((vault / ".obsidian/app.json").read_text())  # missing keys added, the user's values kept
+    assert app["mine"] is True and app["useMarkdownLinks"] is True and app["newLinkFormat"] == "shortest"
     (vault / "Home.md").write_text("my home")
     CliRunner().invoke(main, ["init", str(vault)])
     assert (vault / "Home.md").read_text() == "my home"

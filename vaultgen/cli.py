@@ -45,11 +45,13 @@ def main() -> None:
 @click.argument("source", required=False, type=click.Path())
 @click.argument("vault", required=False, type=click.Path())
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff of each note that would change (implies --dry-run: write nothing).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON on stdout.")
 @click.option("--profile", is_flag=True, help="Print the time spent in each stage.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="List every note created, updated or removed.")
-def build(source, vault, dry_run, as_json, profile, quiet, verbose) -> None:
+def build(source, vault, dry_run, show_diff, as_json, profile, quiet, verbose) -> None:
     """Export every issue under SOURCE (default issues/) into VAULT (default vault/).
 
     \b
@@ -60,8 +62,11 @@ def build(source, vault, dry_run, as_json, profile, quiet, verbose) -> None:
       vaultgen build
       vaultgen build ~/newsletters ~/Obsidian/Newsletters --profile
       vaultgen build --dry-run -v
+      vaultgen build --dry-run --diff | less     # each note that would change, as a diff
     """
     from .pipeline import Options, build as run_build
+
+    dry_run = dry_run or show_diff  # like black --diff and ruff format --diff: a diff is a preview
 
     config = _config(source, vault)
     options = Options(source=config.source, vault=config.vault, templates=config.templates,
@@ -87,9 +92,13 @@ def build(source, vault, dry_run, as_json, profile, quiet, verbose) -> None:
         click.echo(json.dumps({"exit_code": result.exit_code, "dry_run": dry_run, "notes": result.counts,
                                "failed": [str(e) for e in result.errors],
                                "partial": [str(e) for e in result.partial],
-                               **report.as_dict(), "timings": {k: round(v, 4) for k, v in result.timings.items()}},
+                               **report.as_dict(diffs=show_diff),
+                               "timings": {k: round(v, 4) for k, v in result.timings.items()}},
                               indent=2, ensure_ascii=False))
-    elif not quiet:
+    elif show_diff:
+        for planned in report.planned:
+            click.echo(planned.diff(), nl=False)
+    if not as_json and not quiet:
         if verbose:
             for label in ("created", "updated", "removed", "orphaned"):
                 for path in getattr(report, label):
@@ -171,7 +180,9 @@ def entities(source, as_json) -> None:
 def init(vault) -> None:
     """Start a vault from the template (Obsidian settings, Home note, .gitignore) without building.
 
-    Files that already exist are left as they are.
+    In an existing vault, your settings win: Obsidian settings files and the
+    .gitignore only get what they lack (each setting is offered once, so one
+    you remove stays removed); the Home note is never overwritten.
 
     \b
     Example:
@@ -184,14 +195,17 @@ def init(vault) -> None:
     try:
         opened = Vault(root).open()
         try:
-            copied = install_template(opened)
+            done = install_template(opened)
             opened.save_manifest()
         finally:
             opened.close()
     except (VaultgenError, OSError) as exc:
         _err(f"error: {exc}")
         sys.exit(EXIT_RUN_FAILED)
-    click.echo(f"{root}: {len(copied)} template files added" + (f" ({', '.join(copied)})" if copied else ""))
+    for notice in done.notices:
+        _err(f"warning: {notice}")
+    click.echo(f"{root}: {len(done.copied)} template files added" + (f" ({', '.join(done.copied)})" if done.copied else "")
+               + (f"; settings merged into {', '.join(done.merged)}" if done.merged else ""))
 
 
 @main.command()

@@ -35,17 +35,18 @@ def _collect(hook) -> list:
 
 
 def readers() -> list:
-    """Every registered reader, in registration order."""
+    """Every registered reader, in the order pluggy calls the hook: the plugin registered last comes first."""
     return _collect(plugin_manager().hook.register_readers)
 
 
 def extractors() -> list:
-    """Every registered entity extractor, in registration order."""
+    """Every registered entity extractor, in the order pluggy calls the hook (last registered first)."""
     return _collect(plugin_manager().hook.register_extractors)
 
 
 def loaded() -> list[tuple[str, str]]:
-    """(plugin name, origin) for `vaultgen plugins`."""
+    """(plugin name, origin) for `vaultgen plugins`: built-in, the distribution that installed it, or registered."""
     pm = plugin_manager()
     dists = {id(plugin): dist.project_name for plugin, dist in pm.list_plugin_distinfo()}
-    return [(name, dists.get(id(plugin), "built-in")) for name, plugin in pm.list_name_plugin()]
+    return [(name, "built-in" if name in DEFAULT_PLUGINS else dists.get(id(plugin), "registered"))
+            for name, plugin in pm.list_name_plugin()]

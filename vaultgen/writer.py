@@ -16,6 +16,7 @@ from filelock import FileLock, Timeout
 from . import frontmatter_io, naming
 from .errors import VaultError
 from .model import Note
+from .planned import PlannedWrite, printable
 from .render import END_MARKER, generated_part
 
 STATE_DIR = ".vaultgen"
@@ -39,9 +40,14 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     orphaned: list[str] = field(default_factory=list)    # source gone, user content kept
     problems: list[str] = field(default_factory=list)
+    # Dry runs only: what each write would change. Whole texts, so not in as_dict() unless asked for.
+    planned: list[PlannedWrite] = field(default_factory=list, repr=False)
 
-    def as_dict(self) -> dict[str, list[str]]:
-        return {k: list(v) for k, v in self.__dict__.items()}
+    def as_dict(self, diffs: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {k: list(v) for k, v in self.__dict__.items() if k != "planned"}
+        if diffs:
+            out["diffs"] = [{"path": w.path, "diff": w.diff()} for w in self.planned]
+        return out
 
 
 def owned_hash(frontmatter: Mapping[str, Any], generated: str) -> str:
@@ -283,6 +289,10 @@ class Vault:
                 target = current  # the user moved or renamed it: it stays where they put it
         if not dry_run:
             self._pending.append((target, text.encode("utf-8"), None if current is None else old_bytes))
+        else:
+            path = target.relative_to(self.root).as_posix()
+            report.planned.append(PlannedWrite(path, None, text) if current is None else PlannedWrite(
+                path, old_bytes.decode("utf-8", errors="replace"), text, None if path == rel else rel))
         self.manifest[note.id] = {"path": target.relative_to(self.root).as_posix(), "hash": new_hash}
 
     def _inspect(self, note_id: str, current: Path | None):
@@ -326,6 +336,8 @@ class Vault:
         if untouched and naming.key(current.stem) not in protected:
             if not dry_run:
                 current.unlink()
+            else:
+                report.planned.append(PlannedWrite(rel, printable(old), None))
             report.removed.append(rel)
             del self.manifest[note_id]
             return
@@ -335,6 +347,8 @@ class Vault:
             if not dry_run:
                 self._pending.append((current, (frontmatter_io.dump(meta) + body).encode("utf-8", errors="surrogateescape"),
                                       old.encode("utf-8", errors="surrogateescape")))
+            else:
+                report.planned.append(PlannedWrite(rel, printable(old), printable(frontmatter_io.dump(meta) + body)))
         report.orphaned.append(rel)
         self.manifest[note_id] = {"path": rel, "hash": record.get("hash", ""), "orphaned": "yes"}
 
