@@ -90,3 +90,16 @@ def test_two_builds_into_empty_folders_are_byte_identical(vault, tmp_path):
         return {p.relative_to(root): p.read_bytes() for p in root.rglob("*")
                 if p.is_file() and p.name not in ("lock", "state.sqlite")}
     assert files(vault) == files(tmp_path / "again")
+
+
+def test_newsletters_sharing_a_folder_stay_apart_and_fragments_join_the_majority():
+    from vaultgen.metadata import harmonize_newsletters
+    from vaultgen.model import Issue
+
+    def issue(source, newsletter, guessed=True):
+        return Issue(source=source, body="x", title="t", newsletter=newsletter, newsletter_guessed=guessed)
+    issues = [issue("a", "Dynamically Typed"), issue("b", "Dynamically Typed"), issue("c", "Dynamically Typed"),
+              issue("d", "The Batch", False), issue("e", "The Batch", False)]
+    assert [i.newsletter for i in harmonize_newsletters(issues)] == [i.newsletter for i in issues]
+    issues = [issue(f"n{k}", "NLP Newsletter") for k in range(4)] + [issue("es", "NLP"), issue("ar", "Newsletter")]
+    assert {i.newsletter for i in harmonize_newsletters(issues)} == {"NLP Newsletter"}

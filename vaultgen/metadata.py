@@ -25,6 +25,7 @@ _SUBSCRIBE = re.compile(r"^\s*(?:subscribe to|you are receiving|this issue of|fo
                         r"((?:The )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})", re.M)
 _TITLE_PREFIX = re.compile(r"^((?:The )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})\s*[:|—–-]\s+\S")
 _ANCHOR_UNSAFE = re.compile(r"[#|^\[\]\\]")
+DEFAULT_NEWSLETTER = "Newsletter"
 
 
 def to_int(value: Any) -> int | None:
@@ -123,7 +124,7 @@ def complete(issue: Issue, hints: Mapping[str, Any], default_newsletter: str | N
     url = hints.get("url") or issue.url
     issue = replace(issue, title=title, newsletter=newsletter, number=number, date=date, url=url)
     if issue.newsletter is None:
-        guess = _guess_newsletter(issue) or default_newsletter or "Newsletter"
+        guess = _guess_newsletter(issue) or default_newsletter or DEFAULT_NEWSLETTER
         issue = replace(issue, newsletter=guess, newsletter_guessed=True)
     if issue.number is None:
         issue = replace(issue, number=_guess_number(issue))
@@ -136,9 +137,10 @@ def complete(issue: Issue, hints: Mapping[str, Any], default_newsletter: str | N
 
 
 def harmonize_newsletters(issues: list[Issue]) -> list[Issue]:
-    """Issues in one folder are one newsletter: a guessed name yields to the folder's clear majority.
+    """A guess that is a fragment of the folder's clear majority name, or no guess at all, yields to it.
 
-    Translations and odd issues ("Boletín informativo NLP #5") otherwise each start a newsletter of their own.
+    Translations and odd issues ("Boletín informativo NLP #5" beside "NLP Newsletter #5") would
+    otherwise each start a newsletter of their own; two newsletters sharing a folder stay two.
     """
     by_folder: dict[str, list[Issue]] = {}
     for issue in issues:
@@ -151,7 +153,12 @@ def harmonize_newsletters(issues: list[Issue]) -> list[Issue]:
         winner = min(votes, key=lambda n: (-votes[n], n))
         clear = votes[winner] * 2 > sum(votes.values()) and len(folder_issues) >= 3
         for issue in folder_issues:
-            if clear and issue.newsletter_guessed and issue.newsletter != winner:
+            if (clear and issue.newsletter_guessed and issue.newsletter != winner
+                    and (issue.newsletter == DEFAULT_NEWSLETTER or _words(issue.newsletter) <= _words(winner))):
                 issue = replace(issue, newsletter=winner)
             out.append(issue)
     return sorted(out, key=lambda i: i.source)
+
+
+def _words(name: str) -> set[str]:
+    return set(re.findall(r"\w+", name.casefold()))
