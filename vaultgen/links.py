@@ -40,6 +40,7 @@ class Span:
 # Only block structure is needed here: inline parsing would triple the cost.
 _BLOCK_PARSER = MarkdownIt("commonmark").disable(["inline", "text_join"], ignoreInvalid=True)
 _CODE_BLOCKS = {"fence", "code_block", "html_block"}
+_MAY_HAVE_BLOCKS = re.compile(r"^ {0,3}(?:```|~~~|<[A-Za-z!/?])", re.M)
 
 
 @lru_cache(maxsize=32)  # several stages ask about the same body in a row
@@ -49,7 +50,9 @@ def protected_ranges(markdown: str) -> tuple[tuple[int, int], ...]:
     for line in markdown.splitlines(keepends=True):
         starts.append(starts[-1] + len(line))
     ranges = []
-    for token in _BLOCK_PARSER.parse(markdown):
+    # Parsing blocks costs milliseconds; text without fences or HTML blocks (most issues) needs none.
+    tokens = _BLOCK_PARSER.parse(markdown) if _MAY_HAVE_BLOCKS.search(markdown) else ()
+    for token in tokens:
         if token.type in _CODE_BLOCKS and token.map:
             first, last = token.map
             ranges.append((starts[min(first, len(starts) - 1)], starts[min(last, len(starts) - 1)]))
@@ -143,6 +146,7 @@ def find_spans(markdown: str) -> list[Span]:
     return spans
 
 
+@lru_cache(maxsize=65_536)
 def canonical_url(url: str) -> str:
     """Tracking parameters and empty fragments removed, scheme and host lower-cased."""
     url = html.unescape(url.strip())

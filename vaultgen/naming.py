@@ -5,7 +5,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from slugify import slugify
 
@@ -75,20 +75,24 @@ def assign(requests: Iterable[Request], taken: Iterable[str] = ()) -> dict[str, 
     `taken` are names already used by files vaultgen did not write: they are never reused.
     """
     used = {key(t) for t in taken}
-    ordered = sorted(requests, key=lambda r: (key(legal_name(r.preferred, r.id)), r.priority, r.id))
+    with_base = [(r, legal_name(r.preferred, r.id)) for r in requests]
+    ordered = sorted(with_base, key=lambda rb: (key(rb[1]), rb[0].priority, rb[0].id))
     names: dict[str, str] = {}
-    for r in ordered:
-        base = legal_name(r.preferred, r.id)
-        candidates = [base]
-        if r.qualifier:
-            candidates.append(legal_name(f"{base} ({r.qualifier})", r.id, MAX_NAME_BYTES + 30))
-        candidates += [legal_name(f"{base} ({n})", r.id, MAX_NAME_BYTES + 30) for n in range(2, 50)]
-        candidates.append(legal_name(f"{base} {short_hash(r.id)}", r.id, MAX_NAME_BYTES + 30))
-        for name in candidates:
+    for r, base in ordered:
+        for name in _candidates(r, base):
             if key(name) not in used:
                 break
-        else:  # pragma: no cover - 50 notes with one name and one hash collision
-            name = legal_name(f"{base} {short_hash(r.id, 16)}", r.id, MAX_NAME_BYTES + 30)
         used.add(key(name))
         names[r.id] = name
     return names
+
+
+def _candidates(r: Request, base: str) -> Iterator[str]:
+    """The names a request may take, best first (lazily: almost every request takes the first)."""
+    yield base
+    if r.qualifier:
+        yield legal_name(f"{base} ({r.qualifier})", r.id, MAX_NAME_BYTES + 30)
+    for n in range(2, 50):
+        yield legal_name(f"{base} ({n})", r.id, MAX_NAME_BYTES + 30)
+    yield legal_name(f"{base} {short_hash(r.id)}", r.id, MAX_NAME_BYTES + 30)
+    yield legal_name(f"{base} {short_hash(r.id, 16)}", r.id, MAX_NAME_BYTES + 30)

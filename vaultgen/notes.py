@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -72,7 +73,8 @@ def _resource_name(url: str) -> str:
     return re.sub(r"\.md$", " md", name, flags=re.I)
 
 
-def _url_keys(url: str) -> list[str]:
+@lru_cache(maxsize=65_536)
+def _url_keys(url: str) -> tuple[str, ...]:
     """Keys under which an issue's own URL or alias is recognised in another issue's link."""
     canonical = linkmod.canonical_url(url) if "://" in url else url
     parts = urlsplit(canonical)
@@ -82,7 +84,7 @@ def _url_keys(url: str) -> list[str]:
         keys.append(linkmod.domain(canonical) + path)
     if path.count("/") >= 1 and len(path) > 8:
         keys.append(path)
-    return keys
+    return tuple(keys)
 
 
 def _cross_issue_index(issues: Iterable[Issue]) -> dict[str, str]:
@@ -254,13 +256,17 @@ def _issue_sort_key(issue: Issue):
 
 def _entity_notes(entities, names, by_id, issue_entities, template_dir) -> list[Note]:
     notes = []
+    issues_of: dict[str, list[Issue]] = defaultdict(list)  # entity note name -> the issues linking it
+    for issue in by_id.values():
+        for name in issue_entities.get(issue.source, ()):
+            issues_of[name].append(issue)
     for e in entities:
         eid = f"entity:{e.key}"
         name = names[eid]
         sentences = defaultdict(list)
         for m in e.mentions:
             sentences[m.source].append(m.sentence)
-        issues = sorted((i for i in by_id.values() if name in issue_entities.get(i.source, ())), key=_issue_sort_key)
+        issues = sorted(issues_of[name], key=_issue_sort_key)
         if not issues:
             continue
         triples = [(names[issue_id(i)], _issue_label(i), s) for i in issues for s in (sentences[i.source] or [""])]

@@ -51,6 +51,7 @@ def generated_part(body: str) -> str:
     return f"{body.rstrip()}\n\n{END_MARKER}\n"
 
 
+@lru_cache(maxsize=65_536)  # the same sentences recur across entity and resource notes
 def inert(text: str) -> str:
     """Plain text quoted into a note (sentences, titles) that must not turn into links, tags or comments."""
     text = text.replace("[[", "\\[\\[").replace("]]", "\\]\\]").replace("%%", "\\%\\%")
