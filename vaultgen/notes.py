@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from functools import lru_cache
 from dataclasses import dataclass
@@ -108,11 +109,12 @@ def _best_title(anchors: list[str]) -> str | None:
 
 
 def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: list[Entity], vault,
-               located: Mapping[str, Path], templates: Path | None, notices: list[str] | None = None) -> list[Note]:
+               located: Mapping[str, Path], templates: Path | None, notices: list[str] | None = None,
+               timings: dict[str, float] | None = None) -> list[Note]:
     """Every note of the vault, named, linked and rendered; deterministic for the same input.
 
     `notices` receives one line per note that could not take its natural name because a file of the
-    user's already has it.
+    user's already has it; `timings` gets the seconds spent linking (the rest is naming and rendering).
     """
     from .linkify import link_mentions
 
@@ -168,10 +170,13 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
 
     notes: list[Note] = []
     issue_entities: dict[str, set[str]] = {}
+    linking = 0.0
     for issue in issues:
         iid = issue_id(issue)
+        started = time.perf_counter()
         body = _rewrite_links(issue.body, cross, names)
         body, linked = link_mentions(body, targets)
+        linking += time.perf_counter() - started
         mentioned = set(linked) | found_in[issue.source]
         issue_entities[issue.source] = mentioned
         resources, seen = [], set()
@@ -190,6 +195,8 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
         notes.append(Note(iid, "issue", f"Issues/{_folder(issue.newsletter)}/{names[iid]}.md",
                           _issue_frontmatter(issue, names[iid]), render_body("issue", context, template_dir)))
 
+    if timings is not None:
+        timings["linking"] = timings.get("linking", 0.0) + linking
     entity_notes = _entity_notes(entities, names, by_id, issue_entities, template_dir)
     notes += entity_notes
     resource_notes = _resource_notes(cited, names, by_id, template_dir)
