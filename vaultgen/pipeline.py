@@ -1,6 +1,9 @@
-"""The whole build, stage by stage: read → links → entities → names → render → write."""
+"""The whole build, stage by stage: scan → read (cached) → links → entities → names → render → write."""
 from __future__ import annotations
 
+import json
+import os
+import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -9,11 +12,15 @@ from pathlib import Path
 
 from . import links as linkmod
 from . import metadata, plugins, sources, textfix
+from . import state as statemod
 from .errors import SourceError
 from .model import Issue, Link, SourceDoc
-from .notes import plan_notes
-from .writer import Vault, WriteReport
-from .starter import install_template
+from .state import Parsed, Scan, SourceRecord, State
+from .tracking import TrackedVault
+from .writer import WriteReport
+
+# Below this many files to parse, worker processes cost more to start than they save.
+PARALLEL_MIN = 48
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,8 @@ class BuildResult:
     warnings: list[SourceError] = field(default_factory=list)    # noted, exit unaffected
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    changes: dict[str, list[str]] = field(default_factory=dict)  # sources added, changed, removed since last build
+    skipped: bool = False                                        # nothing changed: the last result, replayed
 
     @property
     def exit_code(self) -> int:
@@ -71,25 +80,148 @@ def read_one(path: Path, root: Path, hints: dict, readers: list, max_bytes: int)
     return replace(issue, body=textfix.neutralize_markdown(issue.body)), warnings
 
 
+def parse_one(path: Path, root: Path, hints: dict, readers: list, extractors: list, max_bytes: int) -> Parsed:
+    """Everything one source file yields on its own: issue, links, entity candidates. Never raises."""
+    try:
+        issue, decode_warnings = read_one(path, root, hints, readers, max_bytes)
+    except SourceError as exc:
+        return Parsed(None, error=exc.reason, error_path=exc.path)
+    links = tuple(linkmod.extract(issue.body))
+    if not extractors:
+        return Parsed(issue, links, decode_warnings=tuple(decode_warnings))
+    # Extracted under the newsletter name as read; harmonize_newsletters may rename it (see _extract_all).
+    groups, failures = extract_one(issue, links, extractors)
+    return Parsed(issue, links, groups, tuple(decode_warnings), extracted=True, extracted_for=issue.newsletter,
+                  extract_warnings=failures)
+
+
+def extract_one(issue: Issue, links, extractors: list) -> tuple[tuple, tuple[str, ...]]:
+    """(candidates per extractor, failures): an extractor bug costs this issue its candidates, not the build."""
+    groups, failures = [], []
+    for extractor in extractors:
+        try:
+            groups.append(tuple(extractor.extract(issue, list(links))))
+        except Exception as exc:  # noqa: BLE001 - reported as the issue exported in part
+            groups.append(())
+            failures.append(f"the {extractor.name} extractor failed: {type(exc).__name__}: {exc}")
+    return tuple(groups), tuple(failures)
+
+
+def _parse_batch(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extract: bool = True) -> list[Parsed]:
+    readers, extractors = plugins.readers(), plugins.extractors() if extract else []
+    return [parse_one(path, root, hints, readers, extractors, max_bytes) for path, hints in jobs]
+
+
+def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extract: bool = True) -> list[Parsed]:
+    """Parse in worker processes when there are many files, a core to spare, and no thread to fork with.
+
+    Workers extract candidates too (the costliest part), under the newsletter name as read; in-process,
+    extraction waits for the archive-wide names (_extract_all), so that an issue is extracted once.
+    """
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    # fork() with other threads alive (the watcher's observer) can deadlock the child: parse in-process then.
+    if len(jobs) < PARALLEL_MIN or workers < 2 or threading.active_count() > 1 or os.name != "posix":
+        return _parse_batch(root, max_bytes, jobs, False)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    plugins.readers(), plugins.extractors()  # load plugins once, before forking
+    size = max(8, len(jobs) // (workers * 4))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    out: list[Parsed] = []
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for part in pool.map(_parse_batch, [root] * len(chunks), [max_bytes] * len(chunks), chunks,
+                                 [extract] * len(chunks)):
+                out.extend(part)
+    except (OSError, RuntimeError):  # no processes to be had (a sandbox, a limit): do it here
+        return _parse_batch(root, max_bytes, jobs, extract)
+    return out
+
+
+def _collect(scan: Scan, parsed: dict[str, Parsed]):
+    """(issues, links by source, errors, partial, warnings); issues with the archive's newsletter names."""
+    issues, links, errors, partial, warnings = [], {}, list(scan.errors), [], list(scan.warnings)
+    for rel in scan.files:
+        result = parsed[rel]
+        if result.issue is None:
+            errors.append(SourceError(result.error_path or rel, result.error or "not read"))
+            continue
+        issue = result.issue
+        issues.append(issue)
+        links[issue.source] = list(result.links)
+        warnings += [SourceError(issue.source, w) for w in result.decode_warnings]
+        partial += [SourceError(issue.source, w) for w in issue.warnings]
+    # Archive-wide, so never cached: a file's newsletter may follow its folder's majority name.
+    return metadata.harmonize_newsletters(issues), links, errors, partial, warnings
+
+
+def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict[str, Parsed],
+                 cache: dict[str, SourceRecord] | None) -> tuple[list, list[SourceError]]:
+    """Candidates in extract_candidates' order (extractor by extractor, issue by issue), and extractor failures.
+
+    Each issue's are cached with its source; they are extracted again when harmonising gave the issue
+    another newsletter name than the one they were extracted under (extractors veto that name).
+    """
+    extractors = plugins.extractors()
+    rel_of = {p.issue.source: rel for rel, p in parsed.items() if p.issue is not None}
+    groups, failed = {}, []
+    for issue in issues:
+        rel = rel_of[issue.source]
+        done = parsed[rel]
+        if not (done.extracted and done.extracted_for == issue.newsletter and len(done.candidates) == len(extractors)):
+            found, failures = extract_one(issue, links[issue.source], extractors)
+            done = replace(done, candidates=found, extracted=True, extracted_for=issue.newsletter,
+                           extract_warnings=failures)
+            parsed[rel] = done
+            if cache is not None and rel in cache:
+                cache[rel].update(done)
+        groups[issue.source] = done.candidates
+        failed += [SourceError(issue.source, w) for w in done.extract_warnings]
+    candidates = [c for i in range(len(extractors)) for issue in issues for c in groups[issue.source][i]]
+    return candidates, failed
+
+
+def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, SourceRecord] | None,
+                 extract: bool = True) -> dict[str, Parsed]:
+    """Every scanned file's Parsed: from the cache when its key matches, else read now (and cached if stable)."""
+    parsed: dict[str, Parsed] = {}
+    jobs: list[str] = []
+    for rel, found in scan.files.items():
+        if found.error is not None:
+            parsed[rel] = Parsed(None, error=found.error.reason, error_path=found.error.path)
+        elif cache is not None and found.key and rel in cache and cache[rel].key == found.key \
+                and cache[rel].parsed is not None:
+            parsed[rel] = cache[rel].parsed
+            if found.hashed:  # hashed again (touched, or changed too recently to trust): the same bytes as of now
+                cache[rel].sig, cache[rel].checked_ns = found.sig, scan.checked_ns
+        else:
+            jobs.append(rel)
+    results = _parse_many(root, max_bytes, [(scan.files[r].path, scan.files[r].hints) for r in jobs], extract)
+    for rel, result in zip(jobs, results):
+        parsed[rel] = result
+        if cache is None:
+            continue
+        found = scan.files[rel]
+        try:
+            stable = found.digest is not None and statemod.sig_of(os.stat(found.path)) == found.sig
+        except OSError:
+            stable = False
+        if stable:  # not changed while being read: what was parsed is what was hashed
+            cache[rel] = SourceRecord(found.sig, scan.checked_ns, found.digest, found.key, result)
+        else:
+            cache.pop(rel, None)
+    if cache is not None:
+        for rel in set(cache) - set(scan.files):
+            del cache[rel]
+    return parsed
+
+
 def read_issues(source: Path, max_bytes: int = sources.DEFAULT_MAX_BYTES):
     """Every issue under source: (issues, links by source, errors, partial, warnings)."""
     root = source.resolve()
-    found = sources.discover(root)
-    readers = plugins.readers()
-    issues, errors, partial = [], list(found.errors), []
-    warnings = list(found.warnings)
-    for path in found.files:
-        try:
-            issue, decode_warnings = read_one(path, root, found.hints.get(path.resolve(), {}), readers, max_bytes)
-        except SourceError as exc:
-            errors.append(exc)
-            continue
-        issues.append(issue)
-        warnings += [SourceError(issue.source, w) for w in decode_warnings]
-        partial += [SourceError(issue.source, w) for w in issue.warnings]
-    issues = metadata.harmonize_newsletters(issues)
-    links = {issue.source: linkmod.extract(issue.body) for issue in issues}
-    return issues, links, errors, partial, warnings
+    scan = statemod.scan_sources(root, max_bytes, "", {})
+    return _collect(scan, read_sources(scan, root, max_bytes, None, False))
 
 
 def extract_candidates(issues: list[Issue], links: dict[str, list[Link]]) -> list:
@@ -100,36 +232,152 @@ def extract_candidates(issues: list[Issue], links: dict[str, list[Link]]) -> lis
     return candidates
 
 
-def build(options: Options) -> BuildResult:
-    """Export every issue under options.source into options.vault."""
-    result = BuildResult()
-    t = result.timings
+class Session:
+    """The vault (its lock held) and the build state: for one build, or kept by the watcher between builds."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.code = statemod.code_key()
+        self.vault = TrackedVault(options.vault)
+        self.vault.open(wait=options.lock_wait)
+        try:
+            self._load()
+        except BaseException:
+            self.vault.close()
+            raise
+
+    def _load(self) -> None:
+        self.state = self.vault.tracked = State.load(self.vault.state)
+        if self.state.meta.get("clean") != "1":
+            # The last build was interrupted (or there is no state): temp files may be left, and notes it
+            # created may be missing from the manifest.
+            self.vault.sweep()
+            self.vault.adopt(json.loads(self.state.meta.get("pending", "[]")))
+        self.vault.mark_saved()
+
+    def reload(self) -> None:
+        """After a build that raised: the manifest and state as last saved, the lock still held."""
+        self.state.close()
+        self.vault.read_manifest()
+        self._load()
+
+    def close(self) -> None:
+        self.state.close()
+        self.vault.close()
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def build(options: Options, session: Session | None = None, changed: frozenset[str] = frozenset()) -> BuildResult:
+    """Export every issue under options.source into options.vault, re-reading only sources that changed.
+
+    `changed`: source paths (relative to SOURCE) to hash again even when their stat looks unchanged.
+    """
     if not options.source.is_dir():
         raise SourceError(options.source, "SOURCE is not a folder")
-    vault = Vault(options.vault).open(wait=options.lock_wait)
-    try:
-        with _timed(t, "reading"):
-            issues, links, result.errors, result.partial, result.warnings = read_issues(
-                options.source, options.max_source_bytes)
-        with _timed(t, "extraction"):
-            candidates = extract_candidates(issues, links)
-            from .resolve import merge_entities
-            from .gazetteer import load_gazetteer
-            gazetteer = load_gazetteer(options.gazetteer or options.vault / "entities.yaml")
-            entities = merge_entities(candidates, gazetteer)
+    if session is None:
+        with Session(options) as own:
+            return _build(options, own, changed)
+    return _build(options, session, changed)
+
+
+def _build(options: Options, session: Session, changed: frozenset[str]) -> BuildResult:
+    result = BuildResult()
+    t = result.timings
+    vault, state = session.vault, session.state
+    root = options.source.resolve()
+    with _timed(t, "scanning"):
+        scan = statemod.scan_sources(root, options.max_source_bytes, session.code, state.sources, changed)
+        fingerprint = statemod.fingerprint(session.code, options)
+        result.changes = _changes(scan, state.sources)
+        if statemod.nothing_changed(scan, fingerprint, vault, state):
+            return _replay(state.meta["result"], vault.manifest, result)
+    with _timed(t, "reading"):
+        removed = {rel: state.sources[rel] for rel in result.changes.get("removed", ()) if rel in state.sources}
+        parsed = read_sources(scan, root, options.max_source_bytes, state.sources)
+        issues, links, result.errors, result.partial, result.warnings = _collect(scan, parsed)
+        renamed = _renamed(removed, result.changes.get("added", ()), scan, parsed)
+    # From here on, the global phase: always over every issue, cached or not (an incremental build that
+    # skipped it would leave stale cross-issue links, entity pages and indexes behind).
+    from .gazetteer import load_gazetteer
+    from .notes import plan_notes  # imported here: a build that changes nothing needs none of the global phase
+    from .resolve import merge_entities
+    from .starter import install_template
+    with _timed(t, "extraction"):
+        candidates, failed = _extract_all(issues, links, parsed, state.sources)
+        result.partial += failed
+        gazetteer = load_gazetteer(options.gazetteer or options.vault / "entities.yaml")
+        entities = merge_entities(candidates, gazetteer)
+    if not options.dry_run:
+        state.mark(clean="0")  # from here files may be written; an interrupted build is noticed by the next
+        install_template(vault)
+    located = vault.locate()
+    vault.pass_on(renamed, located)
+    with _timed(t, "linking and rendering"):
+        notes = plan_notes(issues, links, entities, vault, located, options.templates)
+    kinds = defaultdict(int)
+    for note in notes:
+        kinds[note.type] += 1
+    result.counts = dict(kinds)
+    with _timed(t, "writing"):
+        result.report = vault.write(notes, located, dry_run=options.dry_run)
         if not options.dry_run:
-            install_template(vault)
-        located = vault.locate()
-        with _timed(t, "linking and rendering"):
-            notes = plan_notes(issues, links, entities, vault, located, options.templates)
-        with _timed(t, "writing"):
-            result.report = vault.write(notes, located, dry_run=options.dry_run)
-            if not options.dry_run:
-                vault.save_manifest()
-        kinds = defaultdict(int)
-        for note in notes:
-            kinds[note.type] += 1
-        result.counts = dict(kinds)
-    finally:
-        vault.close()
+            vault.save_manifest()  # after every note: see writer.Vault.save_manifest
+            statemod.finish(vault, state, fingerprint, scan.discovery_key, _summary(result))
+    return result
+
+
+def _changes(scan: Scan, known: dict[str, SourceRecord]) -> dict[str, list[str]]:
+    """What changed in SOURCE since the last build, for the watcher's log line."""
+    added = [rel for rel in scan.files if rel not in known]
+    changed = [rel for rel, f in scan.files.items() if rel in known and f.digest != known[rel].digest]
+    removed = [rel for rel in known if rel not in scan.files]
+    return {k: v for k, v in (("added", added), ("changed", changed), ("removed", removed)) if v}
+
+
+def _renamed(removed: dict[str, SourceRecord], added, scan: Scan, parsed: dict[str, Parsed]) -> list[tuple[str, str]]:
+    """Issues whose source file moved with the same bytes: (old note id, new note id); ambiguous pairs are not."""
+    from .notes import issue_id
+
+    gone, came = defaultdict(list), defaultdict(list)
+    for rel, record in removed.items():
+        gone[record.digest].append(rel)
+    for rel in added:
+        came[scan.files[rel].digest].append(rel)
+    pairs = []
+    for content, olds in gone.items():
+        news = came.get(content, [])
+        if len(olds) == 1 and len(news) == 1:
+            old, new = removed[olds[0]].parsed, parsed[news[0]]
+            if old is not None and old.issue is not None and new.issue is not None:
+                pairs.append((issue_id(old.issue), issue_id(new.issue)))
+    return pairs
+
+
+def _summary(result: BuildResult) -> str:
+    """What a build that changes nothing would report again."""
+    report = result.report
+    return json.dumps({
+        "errors": [[e.path, e.reason] for e in result.errors],
+        "partial": [[e.path, e.reason] for e in result.partial],
+        "warnings": [[e.path, e.reason] for e in result.warnings],
+        "counts": result.counts,
+        "preserved": report.preserved, "orphaned": report.orphaned, "problems": len(report.problems),
+    }, ensure_ascii=False)
+
+
+def _replay(summary: str, manifest: dict, result: BuildResult) -> BuildResult:
+    data = json.loads(summary)
+    kept = {*data["preserved"], *data["orphaned"]}
+    result.errors = [SourceError(p, r) for p, r in data["errors"]]
+    result.partial = [SourceError(p, r) for p, r in data["partial"]]
+    result.warnings = [SourceError(p, r) for p, r in data["warnings"]]
+    result.counts = data["counts"]
+    result.report = WriteReport(unchanged=sorted(e["path"] for e in manifest.values() if e["path"] not in kept),
+                                preserved=data["preserved"], orphaned=data["orphaned"])
+    result.skipped = True
     return result

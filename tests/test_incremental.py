@@ -1,0 +1,376 @@
+"""Incremental builds: nothing written when nothing changed; each change rewrites exactly the notes it alters."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLES
+from vaultgen import pipeline
+from vaultgen.pipeline import Options, Session, build
+from vaultgen.state import STATE_FILE
+
+EDITED = "002_9bee8cc4421629a8.txt"     # Markdown without frontmatter
+RENAMED = "004_8c0ce3aa714c14dc.txt"    # plain text
+
+
+def files(vault: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file of the vault but vaultgen's own state: bytes, mtime, inode."""
+    out = {}
+    for path in vault.rglob("*"):
+        rel = path.relative_to(vault).as_posix()
+        if path.is_file() and not rel.startswith(".vaultgen/"):
+            st = path.stat()
+            out[rel] = (path.read_bytes(), st.st_mtime_ns, st.st_ino)
+    return out
+
+
+def written(before: dict, after: dict) -> set[str]:
+    """Files created, replaced, modified or removed between two snapshots."""
+    return {rel for rel in before.keys() | after.keys()
+            if rel not in before or rel not in after or before[rel][1:] != after[rel][1:]}
+
+
+def differing(before: dict, after: dict) -> set[str]:
+    return {rel for rel in before.keys() | after.keys() if before.get(rel, (None,))[0] != after.get(rel, (None,))[0]}
+
+
+def contents(snapshot: dict) -> dict[str, bytes]:
+    return {rel: value[0] for rel, value in snapshot.items()}
+
+
+@pytest.fixture
+def source(tmp_path) -> Path:
+    folder = tmp_path / "issues"
+    shutil.copytree(SAMPLES, folder)
+    return folder
+
+
+def from_scratch(source: Path, where: Path, **options) -> dict:
+    result = build(Options(source, where, **options))
+    assert not result.report.problems
+    return files(where)
+
+
+def parse_counter(monkeypatch) -> list[str]:
+    """Source paths parsed (not taken from the cache) from now on."""
+    parsed: list[str] = []
+    real = pipeline.parse_one
+
+    def counting(path, *args, **kwargs):
+        parsed.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "parse_one", counting)
+    return parsed
+
+
+def test_a_second_build_writes_nothing_and_reads_nothing(source, tmp_path, monkeypatch):
+    vault = tmp_path / "vault"
+    first = build(Options(source, vault))
+    assert first.report.created and not first.report.problems
+    before = files(vault)
+    manifest = (vault / ".vaultgen/manifest.json").stat().st_mtime_ns
+    parsed = parse_counter(monkeypatch)
+    second = build(Options(source, vault))
+    assert written(before, files(vault)) == set()
+    assert (vault / ".vaultgen/manifest.json").stat().st_mtime_ns == manifest
+    assert parsed == [] and not second.report.created and not second.report.updated
+    assert sorted(second.report.unchanged) == sorted(first.report.created)
+    assert second.counts == first.counts and second.exit_code == first.exit_code
+
+
+def test_a_second_build_in_a_new_process_writes_nothing(source, tmp_path):
+    vault = tmp_path / "vault"
+    command = [sys.executable, "-m", "vaultgen", "build", str(source), str(vault)]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    before = files(vault)
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert written(before, files(vault)) == set()
+    assert "0 new, 0 updated" in run.stdout
+
+
+def test_without_its_state_a_build_still_writes_nothing(source, tmp_path):
+    """The state only saves time: the writer's own checks find every note up to date."""
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    before = files(vault)
+    (vault / ".vaultgen" / STATE_FILE).unlink()
+    result = build(Options(source, vault))
+    assert written(before, files(vault)) == set() and not result.skipped and result.report.unchanged
+
+
+def test_a_damaged_state_is_rebuilt(source, tmp_path):
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    before = files(vault)
+    (vault / ".vaultgen" / STATE_FILE).write_bytes(b"this is not a database" * 100)
+    build(Options(source, vault))
+    assert written(before, files(vault)) == set()
+    assert build(Options(source, vault)).skipped
+
+
+def change_and_compare(source: Path, tmp_path: Path, change, monkeypatch) -> tuple[set[str], list[str], object]:
+    """Build, change the sources, build again. The vault must equal what a build without any state makes of a
+    copy of the first vault (every source read, every note rendered and compared: names stay as they were),
+    and only the notes whose bytes differ may have been written. Returns (files written, sources parsed, result)."""
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    reference = tmp_path / "reference"
+    shutil.copytree(vault, reference, ignore=shutil.ignore_patterns(STATE_FILE))
+    before = files(vault)
+    change(source)
+    parsed = parse_counter(monkeypatch)
+    result = build(Options(source, vault))
+    after = files(vault)
+    monkeypatch.undo()
+    full = build(Options(source, reference))
+    assert not full.skipped and not full.report.problems and not result.report.problems
+    assert contents(after) == contents(files(reference))
+    assert written(before, after) == differing(before, after)
+    assert_fixed_point(source, vault)
+    return written(before, after), parsed, result
+
+
+def test_editing_a_source_rewrites_its_note_and_what_it_feeds(source, tmp_path, monkeypatch):
+    def edit(folder):
+        path = folder / EDITED
+        path.write_text(path.read_text(encoding="utf-8") + "\nAlso worth a look: [a new tool]"
+                        "(https://example.org/tools/new-tool?utm_source=x).\n", encoding="utf-8")
+
+    changed, parsed, result = change_and_compare(source, tmp_path, edit, monkeypatch)
+    assert parsed == [EDITED] and result.changes == {"changed": [EDITED]}
+    assert any(p.startswith("Issues/") for p in changed) and any(p.startswith("Resources/") for p in changed)
+    assert "Resources.md" in changed
+    assert not any(p.startswith("Newsletters/") for p in changed)  # same issue, same title: its listing holds
+
+
+def test_a_cosmetic_edit_rewrites_one_note(source, tmp_path, monkeypatch):
+    def edit(folder):
+        path = folder / EDITED
+        path.write_text(path.read_text(encoding="utf-8").replace("For the first time ever",
+                                                                 "For the very first time"), encoding="utf-8")
+
+    changed, parsed, _ = change_and_compare(source, tmp_path, edit, monkeypatch)
+    assert parsed == [EDITED] and len(changed) == 1 and changed.pop().startswith("Issues/")
+
+
+def test_adding_a_source(source, tmp_path, monkeypatch):
+    def add(folder):
+        text = (folder / EDITED).read_text(encoding="utf-8").replace("#43", "#44", 2)
+        (folder / "sub").mkdir()
+        text += "\nSee [the new paper](https://arxiv.org/abs/2401.00001).\n"
+        (folder / "sub" / "new-issue.md").write_text(text, encoding="utf-8")
+
+    changed, parsed, result = change_and_compare(source, tmp_path, add, monkeypatch)
+    assert parsed == ["new-issue.md"] and result.changes == {"added": ["sub/new-issue.md"]}
+    assert any(p.startswith("Issues/") for p in changed)
+
+
+def test_deleting_a_source_takes_its_notes_along(source, tmp_path, monkeypatch):
+    changed, parsed, result = change_and_compare(source, tmp_path, lambda f: (f / EDITED).unlink(), monkeypatch)
+    assert parsed == [] and result.changes == {"removed": [EDITED]}
+    assert set(result.report.removed) <= changed and any(p.startswith("Issues/") for p in result.report.removed)
+    assert any(p.startswith("Resources/") for p in result.report.removed)  # cited by that issue alone
+
+
+def test_renaming_a_source_updates_its_note_in_place(source, tmp_path, monkeypatch):
+    """Same bytes at a new path: the note passes to the new source and keeps its file and name, so no note
+    linking to it changes (a build without state would delete it and create it under another name)."""
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    before = files(vault)
+    (source / "renamed").mkdir()
+    (source / RENAMED).rename(source / "renamed" / "the-batch.txt")
+    parsed = parse_counter(monkeypatch)
+    result = build(Options(source, vault))
+    after = files(vault)
+    assert parsed == ["the-batch.txt"]
+    assert result.changes == {"added": ["renamed/the-batch.txt"], "removed": [RENAMED]}
+    assert len(result.report.updated) == 1 and not result.report.created and not result.report.removed
+    note = result.report.updated[0]
+    assert written(before, after) == differing(before, after) == {note}
+    text = after[note][0].decode()
+    assert "source: renamed/the-batch.txt" in text and "vaultgen_id: issue:renamed/the-batch.txt" in text
+    assert_fixed_point(source, vault)
+
+
+def assert_fixed_point(source: Path, vault: Path) -> None:
+    """A build without any state (every source read, every note rendered and compared) finds nothing to do."""
+    before = files(vault)
+    (vault / ".vaultgen" / STATE_FILE).unlink()
+    full = build(Options(source, vault))
+    assert not full.report.problems and not full.report.created and not full.report.updated
+    assert written(before, files(vault)) == set()
+
+
+def test_a_template_change_rerenders_the_notes_it_shapes(source, tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    builtin = ROOT / "vaultgen" / "templates" / "issue.md.j2"
+    (templates / "issue.md.j2").write_text(builtin.read_text(encoding="utf-8"), encoding="utf-8")
+    vault = tmp_path / "vault"
+    build(Options(source, vault, templates=templates))
+    before = files(vault)
+    (templates / "issue.md.j2").write_text(builtin.read_text(encoding="utf-8") + "\nRendered with my template.\n",
+                                           encoding="utf-8")
+    parsed = parse_counter(monkeypatch)
+    result = build(Options(source, vault, templates=templates))
+    after = files(vault)
+    assert parsed == []  # parsing does not depend on templates
+    changed = written(before, after)
+    assert changed == differing(before, after)
+    assert changed == {p for p in after if p.startswith("Issues/")} and len(changed) == 5
+    assert all(b"Rendered with my template." in after[p][0] for p in changed)
+    assert not result.skipped
+
+
+def test_a_gazetteer_change_rerenders_what_it_affects(source, tmp_path, monkeypatch):
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    assert (vault / "Entities" / "TensorFlow.md").exists()
+    before = files(vault)
+    (vault / "entities.yaml").write_text("ban: [TensorFlow]\n", encoding="utf-8")
+    parsed = parse_counter(monkeypatch)
+    result = build(Options(source, vault))
+    after = files(vault)
+    assert parsed == [] and not result.skipped      # the gazetteer acts on merging, not on parsing
+    assert "Entities/TensorFlow.md" in result.report.removed
+    assert written(before, after) == differing(before, after) >= {"Entities/TensorFlow.md", "entities.yaml"}
+    assert build(Options(source, vault)).skipped
+
+
+def test_an_option_change_rebuilds(source, tmp_path):
+    """vaultgen.toml reaches the build as Options: any of them changing means the last result no longer holds."""
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    small = build(Options(source, vault, max_source_bytes=2000))
+    assert not small.skipped and small.errors and small.report.removed
+    assert build(Options(source, vault, max_source_bytes=2000)).skipped
+    assert not build(Options(source, vault)).errors
+
+
+def test_a_new_vaultgen_version_reads_every_source_again(source, tmp_path, monkeypatch):
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    before = files(vault)
+    monkeypatch.setattr("vaultgen.state.code_key", lambda: "another version")
+    parsed = parse_counter(monkeypatch)
+    build(Options(source, vault))
+    assert sorted(parsed) == sorted(p.name for p in source.iterdir())
+    assert written(before, files(vault)) == set()  # same code in fact: same notes, nothing written
+
+
+def test_a_note_the_user_writes_in_is_kept_and_nothing_else_is_written(source, tmp_path):
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    note = next((vault / "Issues").rglob("*.md"))
+    note.write_text(note.read_text(encoding="utf-8") + "\nMy own notes.\n", encoding="utf-8")
+    before = files(vault)
+    result = build(Options(source, vault))
+    assert written(before, files(vault)) == set() and not result.skipped
+    assert note.read_text(encoding="utf-8").endswith("My own notes.\n")
+    assert build(Options(source, vault)).skipped
+
+
+def test_a_new_file_in_the_vault_is_noticed(source, tmp_path):
+    """A user's note may take a name vaultgen uses: a build must look, not replay the last result."""
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    (vault / "Mine").mkdir()
+    (vault / "Mine" / "A note of mine.md").write_text("hello\n", encoding="utf-8")
+    assert not build(Options(source, vault)).skipped
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux file names are bytes; others are always Unicode")
+def test_a_file_name_that_is_not_utf8_is_reported_not_fatal(source, tmp_path):
+    text = "# Hello\n\nA [link](https://example.org/cafe).\n"
+    (source / os.fsdecode(b"caf\xe9.md")).write_text(text, encoding="utf-8")
+    vault = tmp_path / "vault"
+    first = build(Options(source, vault))
+    assert [e.path for e in first.errors] == ["caf\ufffd.md"] and "not valid UTF-8" in first.errors[0].reason
+    assert first.report.created and first.exit_code == 2
+    again = build(Options(source, vault))
+    assert again.skipped and [str(e) for e in again.errors] == [str(e) for e in first.errors]
+
+
+# -- crash safety -----------------------------------------------------------------------------------
+KILLER = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[1])
+    import vaultgen.writer as writer
+    from vaultgen import state
+    from vaultgen.pipeline import Options, build
+
+    where, after = sys.argv[4], int(sys.argv[5])
+    calls = [0]
+
+    def kill_after(real):
+        def wrapper(*args, **kwargs):
+            calls[0] += 1
+            if calls[0] > after:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(*args, **kwargs)
+        return wrapper
+
+    if where == "stage":        # some notes' temp files written, none renamed over its note yet
+        writer.tempfile.mkstemp = kill_after(writer.tempfile.mkstemp)
+    elif where == "replace":    # some notes renamed into place, the others' temp files waiting
+        writer.os.replace = kill_after(os.replace)
+    elif where == "manifest":   # every note written, the manifest not saved
+        writer.Vault.save_manifest = kill_after(writer.Vault.save_manifest)
+    elif where == "commit":     # notes and manifest saved, the state not committed
+        state.State.commit = kill_after(state.State.commit)
+    build(Options(Path(sys.argv[2]), Path(sys.argv[3])))
+    print("finished without being killed")
+""")
+
+
+def killed_build(source: Path, vault: Path, where: str, after: int) -> None:
+    run = subprocess.run([sys.executable, "-c", KILLER, str(ROOT), str(source), str(vault), where, str(after)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == -signal.SIGKILL, (run.returncode, run.stdout, run.stderr)
+
+
+@pytest.mark.parametrize("where, after", [("stage", 0), ("stage", 40), ("replace", 0), ("replace", 7),
+                                          ("replace", 90), ("manifest", 0), ("commit", 0)])
+def test_a_build_killed_midway_then_a_build_gives_the_uninterrupted_vault(source, tmp_path, where, after):
+    vault = tmp_path / "vault"
+    killed_build(source, vault, where, after)
+    build(Options(source, vault))
+    assert contents(files(vault)) == contents(from_scratch(source, tmp_path / "scratch"))
+    assert build(Options(source, vault)).skipped
+
+
+@pytest.mark.parametrize("where, after", [("stage", 1), ("replace", 2), ("manifest", 0), ("commit", 0)])
+def test_an_incremental_build_killed_midway_then_a_build(source, tmp_path, where, after):
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    reference = tmp_path / "reference"
+    shutil.copytree(vault, reference)
+    (source / RENAMED).unlink()
+    edited = source / EDITED
+    edited.write_text(edited.read_text(encoding="utf-8").replace("#43", "#45") + "\n[x](https://example.org/x)\n",
+                      encoding="utf-8")
+    shutil.copy(SAMPLES / RENAMED, source / "copy.txt")
+    killed_build(source, vault, where, after)
+    result = build(Options(source, vault))
+    assert not result.report.problems
+    assert not build(Options(source, reference)).report.problems  # the same build, not interrupted
+    assert contents(files(vault)) == contents(files(reference))
+
+
+def test_one_writer_at_a_time(source, tmp_path):
+    vault = tmp_path / "vault"
+    with Session(Options(source, vault)):
+        run = subprocess.run([sys.executable, "-m", "vaultgen", "build", str(source), str(vault)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert "another vaultgen process is writing this vault" in run.stderr
+    assert build(Options(source, vault)).report.created  # the lock is free again

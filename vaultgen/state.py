@@ -1,0 +1,427 @@
+"""Build state in VAULT/.vaultgen/state.sqlite: what each source parsed to, and what each note file looked like."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from . import sources
+from .errors import SourceError
+from .model import Candidate, Issue, Link
+
+SCHEMA = "3"
+STATE_FILE = "state.sqlite"
+# A file changed shortly before we looked at it may change again within the same timestamp tick and keep its
+# stat: its stat alone is not trusted, it is hashed again (git's "racily clean" entries). The tick is the
+# kernel's coarse clock (a few ms) where timestamps have nanoseconds, 1-2 s where they are whole seconds
+# (FAT, HFS+, ext3, some network mounts).
+RACY_NS = 2_000_000_000
+FINE_RACY_NS = 100_000_000
+
+Sig = tuple  # (size, mtime_ns, ctime_ns, inode): equal sigs mean unchanged bytes, unless racy
+
+
+def sig_of(st: os.stat_result) -> Sig:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def settled(changed_ns: int, checked_ns: int) -> bool:
+    """A change at changed_ns was more than a timestamp tick before checked_ns: a later one shows in the stat."""
+    window = RACY_NS if changed_ns % 1_000_000_000 == 0 else FINE_RACY_NS
+    return changed_ns < checked_ns - window
+
+
+def trusted(sig: Sig, recorded: Sig | None, checked_ns: int) -> bool:
+    """The file is as it was when checked: same stat, changed well before the check."""
+    return recorded is not None and tuple(sig) == tuple(recorded) and settled(max(sig[1], sig[2]), checked_ns)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- what a source parsed to ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Parsed:
+    """One source file's result: an Issue (or why not), its links, and candidates per extractor."""
+
+    issue: Issue | None                                 # as read, before the archive-wide newsletter names
+    links: tuple[Link, ...] = ()
+    candidates: tuple[tuple[Candidate, ...], ...] = ()   # one tuple per extractor, in registration order
+    decode_warnings: tuple[str, ...] = ()
+    error: str | None = None                            # the reason the file is not an issue
+    error_path: str | None = None
+    extracted: bool = False                             # candidates were extracted…
+    extracted_for: str | None = None                    # …from the issue under this newsletter name
+    extract_warnings: tuple[str, ...] = ()              # extractors that failed on it
+
+
+class SourceRecord:
+    """One source as last read: its stat and hash, and what it parsed to (read and unpickled when asked for:
+    a build that changes nothing needs none of it, and at 10,000 issues it is half a gigabyte)."""
+
+    __slots__ = ("sig", "checked_ns", "digest", "key", "_parsed", "_fetch", "dirty")
+
+    def __init__(self, sig: Sig, checked_ns: int, digest: str, key: str, parsed: Parsed | None = None,
+                 fetch: Callable[[], bytes | None] | None = None):
+        self.sig, self.checked_ns, self.digest, self.key = sig, checked_ns, digest, key
+        self._parsed, self._fetch = parsed, fetch
+        self.dirty = parsed is not None  # a result not stored yet
+
+    def update(self, parsed: Parsed) -> None:
+        """The same source's result, completed (candidates extracted again under another newsletter name)."""
+        self._parsed, self._fetch, self.dirty = parsed, None, True
+
+    @property
+    def parsed(self) -> Parsed | None:
+        """None when the cached bytes are gone or do not unpickle (a damaged file, another vaultgen): parse again."""
+        if self._parsed is None and self._fetch is not None:
+            try:
+                self._parsed = pickle.loads(self._fetch())
+            except Exception:  # noqa: BLE001 - any failure to read the cache only means a cache miss
+                self._parsed = None
+            self._fetch = None
+        return self._parsed
+
+    def blob(self) -> bytes:
+        return pickle.dumps(self.parsed, pickle.HIGHEST_PROTOCOL)
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """A note file as vaultgen last wrote or verified it, for recognising it again without reading it."""
+
+    path: str
+    sig: Sig
+    checked_ns: int
+    file_digest: str
+    render_key: str     # the Note it was rendered from; "" for files only watched (kept as edited, orphaned)
+    manifest: dict      # the manifest entry at that time
+    id_ok: bool = False  # its frontmatter holds its vaultgen_id: found again without reading it
+
+
+# -- scanning SOURCE --------------------------------------------------------------------------------
+@dataclass
+class ScannedFile:
+    path: Path
+    sig: Sig | None
+    digest: str | None          # None when the bytes could not be hashed (see error)
+    hints: dict[str, Any]
+    key: str | None
+    error: SourceError | None = None
+    hashed: bool = False        # its bytes were read and hashed by this scan (not known by a trusted stat)
+
+
+@dataclass
+class Scan:
+    """Every candidate issue under SOURCE with its hash; trusted stats spare re-reading unchanged files."""
+
+    files: dict[str, ScannedFile]                 # rel → file, in discovery order
+    errors: list[SourceError]
+    warnings: list[SourceError]
+    discovery_key: str
+    checked_ns: int
+    hashed: int = 0                               # files whose bytes were read this time
+    stat_errors: int = 0                          # files that vanished between discovery and stat
+
+
+def scan_sources(root: Path, max_bytes: int, code: str, known: Mapping[str, SourceRecord],
+                 force: Iterable[str] = ()) -> Scan:
+    """Discover, stat and (when the stat is not trusted, or in `force`) hash every source file."""
+    root = root.resolve()
+    checked_ns = time.time_ns()
+    found = sources.discover(root)
+    force = set(force)
+    files: dict[str, ScannedFile] = {}
+    named, vanished, hashed = [], [], 0
+    for path in found.files:
+        rel = path.relative_to(root).as_posix()
+        try:
+            rel.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 in the name: no note name, no link can carry it
+            shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            named.append(SourceError(shown, "the file name is not valid UTF-8; rename the file to export it"))
+            continue
+        # Index hints are keyed by resolved path; under the resolved root only a symbolic link differs from it.
+        hints = found.hints.get(path) or (found.hints.get(path.resolve(), {}) if path.is_symlink() else {})
+        try:
+            st = os.stat(path)
+        except OSError as exc:  # gone since discovery (an editor's rename): the next batch sees the new state
+            vanished.append(SourceError(rel, f"cannot stat: {exc.strerror}"))
+            continue
+        sig, record = sig_of(st), known.get(rel)
+        fresh = False
+        if record is not None and rel not in force and trusted(sig, record.sig, record.checked_ns):
+            h = record.digest
+        elif st.st_size > max_bytes:  # sources.load refuses it for its size alone: no need to read it
+            h, fresh = f"over-limit:{st.st_size}", True
+        else:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                files[rel] = ScannedFile(path, sig, None, hints, None, SourceError(rel, f"cannot read: {exc.strerror}"))
+                continue
+            hashed += 1
+            h, fresh = digest(data), True
+        files[rel] = ScannedFile(path, sig, h, hints, source_key(code, rel, h, hints, max_bytes), hashed=fresh)
+    errors = [*found.errors, *named]
+    key = digest(json.dumps([sorted((str(p), h) for p, h in found.hints.items()), [str(e) for e in errors],
+                             [str(w) for w in found.warnings]], sort_keys=True, default=str).encode())
+    return Scan(files, [*errors, *vanished], list(found.warnings), key, checked_ns, hashed, len(vanished))
+
+
+def source_key(code: str, rel: str, content: str, hints: Mapping[str, Any], max_bytes: int) -> str:
+    return digest(json.dumps([code, rel, content, hints, max_bytes], sort_keys=True, default=str).encode())
+
+
+# -- what the build depends on besides sources ------------------------------------------------------
+def _tree_sig(root: Path, content: bool) -> list:
+    if not root.is_dir():
+        return []
+    out = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            st = path.stat()
+            out.append([path.relative_to(root).as_posix(), digest(path.read_bytes()) if content else
+                        [st.st_size, st.st_mtime_ns]])
+    return out
+
+
+def code_key() -> str:
+    """vaultgen's version, its own files (code, templates, data) and third-party plugins: a change to any re-parses."""
+    from importlib.metadata import entry_points
+
+    from . import __version__
+    from .plugins import DEFAULT_PLUGINS
+    from .starter import template_root
+
+    package = Path(__file__).parent
+    found = entry_points(group="vaultgen")
+    dists = sorted({f"{ep.dist.name}=={ep.dist.version}" if ep.dist else ep.value for ep in found})
+    names = [*DEFAULT_PLUGINS, *sorted(ep.name for ep in found)]  # by name: importing them is not needed
+    payload = [__version__, SCHEMA, _tree_sig(package, False), _tree_sig(template_root(), False), dists, names]
+    return digest(json.dumps(payload).encode())
+
+
+def fingerprint(code: str, options) -> str:
+    """Everything besides sources that the rendered vault depends on: code, options, templates, gazetteer."""
+    gazetteer = options.gazetteer or options.vault / "entities.yaml"
+    try:
+        gazetteer_digest = digest(Path(gazetteer).read_bytes())
+    except OSError:
+        gazetteer_digest = ""
+    payload = [code, str(Path(options.source).resolve()), str(options.templates or ""), str(gazetteer),
+               gazetteer_digest, _tree_sig(Path(options.templates), True) if options.templates else [],
+               options.max_source_bytes]
+    return digest(json.dumps(payload).encode())
+
+
+# -- the database -----------------------------------------------------------------------------------
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (rel TEXT PRIMARY KEY, sig TEXT NOT NULL, checked_ns INTEGER NOT NULL,
+    digest TEXT NOT NULL, key TEXT NOT NULL, parsed BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, path TEXT NOT NULL, sig TEXT NOT NULL,
+    checked_ns INTEGER NOT NULL, file_digest TEXT NOT NULL, render_key TEXT NOT NULL, manifest TEXT NOT NULL,
+    id_ok INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS dirs (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, checked_ns INTEGER NOT NULL,
+    listing TEXT NOT NULL);
+"""
+
+
+@dataclass
+class State:
+    """The last build's state, loaded into memory; `commit` writes what changed in one transaction."""
+
+    path: Path
+    meta: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, SourceRecord] = field(default_factory=dict)
+    notes: dict[str, NoteRecord] = field(default_factory=dict)
+    dirs: dict[str, tuple[int, int, str]] = field(default_factory=dict)   # rel → (mtime_ns, checked_ns, listing)
+    _db: sqlite3.Connection | None = None
+    _saved_sources: dict[str, tuple] = field(default_factory=dict)
+    _saved_notes: dict[str, NoteRecord] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path) -> "State":
+        state = cls(folder / STATE_FILE)
+        try:
+            state._read()
+        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                TypeError, ValueError):
+            # A damaged or foreign cache is rebuilt from scratch: it only ever saves time, never decides safety.
+            state.close()
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{state.path}{suffix}").unlink(missing_ok=True)
+            state = cls(folder / STATE_FILE)
+            state._read()
+        return state
+
+    def _read(self) -> None:
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.executescript(_TABLES)
+        self.meta = dict(self._db.execute("SELECT key, value FROM meta"))
+        if self.meta.get("schema") != SCHEMA:
+            self._db.executescript("BEGIN; DELETE FROM meta; DELETE FROM sources; DELETE FROM notes; DELETE FROM dirs; "
+                                   f"INSERT INTO meta VALUES ('schema', '{SCHEMA}'); COMMIT;")
+            self.meta = {"schema": SCHEMA}
+            return
+        for rel, sig, checked, dig, key in self._db.execute("SELECT rel, sig, checked_ns, digest, key FROM sources"):
+            self.sources[rel] = SourceRecord(tuple(json.loads(sig)), checked, dig, key, fetch=self._fetcher(rel))
+            self._saved_sources[rel] = (sig, checked, key)
+        for nid, path, sig, checked, fdig, rkey, man, id_ok in self._db.execute("SELECT * FROM notes"):
+            self.notes[nid] = NoteRecord(path, tuple(json.loads(sig)), checked, fdig, rkey, json.loads(man),
+                                         bool(id_ok))
+        self._saved_notes = dict(self.notes)
+        self.dirs = {p: (m, c, listing) for p, m, c, listing in self._db.execute("SELECT * FROM dirs")}
+
+    def _fetcher(self, rel: str) -> Callable[[], bytes | None]:
+        def fetch() -> bytes | None:
+            row = self._db.execute("SELECT parsed FROM sources WHERE rel = ?", (rel,)).fetchone()
+            return row[0] if row else None
+        return fetch
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def mark(self, **values: str) -> None:
+        """Set meta values at once, outside the build's transaction (say, 'a build is writing')."""
+        self.meta.update(values)
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+
+    def commit(self) -> None:
+        """Write the rows that changed since load or the last commit: one transaction."""
+        def mark(rec: SourceRecord) -> tuple:
+            return json.dumps(list(rec.sig)), rec.checked_ns, rec.key
+
+        gone = [rel for rel in self._saved_sources if rel not in self.sources]
+        changed = {rel: mark(rec) for rel, rec in self.sources.items()
+                   if rec.dirty or self._saved_sources.get(rel) != mark(rec)}
+        # Same key: only the stat moved (a touch, a racy file hashed again); the cached result stays as stored.
+        restat = {rel: m for rel, m in changed.items() if rel in self._saved_sources
+                  and self._saved_sources[rel][2] == m[2] and not self.sources[rel].dirty}
+        notes_gone = [n for n in self._saved_notes if n not in self.notes]
+        notes_changed = [n for n, r in self.notes.items() if self._saved_notes.get(n) != r]
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            db.executemany("DELETE FROM sources WHERE rel = ?", ((rel,) for rel in gone))
+            # A generator: one pickled result in memory at a time, not all 10,000 of a first build.
+            db.executemany("UPDATE sources SET sig = ?, checked_ns = ? WHERE rel = ?",
+                           ((sig, checked, rel) for rel, (sig, checked, _) in restat.items()))
+            db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+                           ((rel, sig, checked, self.sources[rel].digest, key, self.sources[rel].blob())
+                            for rel, (sig, checked, key) in changed.items() if rel not in restat))
+            db.executemany("DELETE FROM notes WHERE id = ?", ((n,) for n in notes_gone))
+            db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           ((n, r.path, json.dumps(list(r.sig)), r.checked_ns, r.file_digest, r.render_key,
+                             json.dumps(r.manifest, sort_keys=True), int(r.id_ok))
+                            for n in notes_changed for r in (self.notes[n],)))
+            db.execute("DELETE FROM dirs")
+            db.executemany("INSERT INTO dirs VALUES (?, ?, ?, ?)", [(p, *v) for p, v in self.dirs.items()])
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", self.meta.items())
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        for rel in gone:
+            del self._saved_sources[rel]
+        self._saved_sources.update(changed)
+        for rel in changed:
+            self.sources[rel].dirty = False
+        self._saved_notes = dict(self.notes)
+
+
+# -- the vault's folders, for noticing files that appear in it ----------------------------------------
+def vault_dirs(root: Path) -> dict[str, tuple[int, int, str]]:
+    """Every visible folder of the vault: its mtime and a digest of its entries' names."""
+    now = time.time_ns()
+    out = {}
+    for folder, dirnames, filenames in os.walk(root):
+        rel = Path(folder).relative_to(root).as_posix()
+        out[rel] = (os.stat(folder).st_mtime_ns, now, _listing(dirnames, filenames))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # .obsidian, .git, .vaultgen: not notes
+    return out
+
+
+def _listing(dirnames: Iterable[str], filenames: Iterable[str]) -> str:
+    return digest("\0".join(sorted([*dirnames, *filenames])).encode("utf-8", "surrogateescape"))
+
+
+def dirs_unchanged(root: Path, recorded: Mapping[str, tuple[int, int, str]]) -> bool:
+    """No entry was added, removed or renamed in any visible vault folder since they were recorded."""
+    if not recorded:
+        return False
+    for rel, (mtime_ns, checked_ns, listing) in recorded.items():
+        folder = root / rel
+        try:
+            st = os.stat(folder)
+            if st.st_mtime_ns == mtime_ns and settled(mtime_ns, checked_ns):
+                continue
+            names = os.listdir(folder)
+        except OSError:
+            return False
+        if _listing(names, ()) != listing:
+            return False
+    return True
+
+
+def file_unchanged(path: Path, record: NoteRecord) -> bool:
+    """The note file holds the bytes recorded: by its stat when trusted, else by its hash."""
+    try:
+        st = os.stat(path)
+        if trusted(sig_of(st), record.sig, record.checked_ns):
+            return True
+        if st.st_size != record.sig[0]:
+            return False
+        return digest(path.read_bytes()) == record.file_digest
+    except OSError:
+        return False
+
+
+# -- the whole-build shortcut -------------------------------------------------------------------------
+def nothing_changed(scan: Scan, fingerprint_: str, vault, state: State) -> bool:
+    """No source, option, template, gazetteer or code changed, and every vault file is as the last build left it.
+
+    Then a build would render the same notes and find every file up to date: it can be skipped.
+    `vault` is a tracking.TrackedVault just opened.
+    """
+    meta = state.meta
+    if (meta.get("clean") != "1" or meta.get("fingerprint") != fingerprint_
+            or meta.get("discovery") != scan.discovery_key or "result" not in meta or scan.stat_errors
+            or meta.get("manifest") != vault.saved_digest()):
+        return False
+    if json.loads(meta["result"]).get("problems") or scan.files.keys() != state.sources.keys():
+        return False
+    if any(f.key is None or f.key != state.sources[rel].key for rel, f in scan.files.items()):
+        return False
+    if state.notes.keys() != vault.manifest.keys():
+        return False
+    for note_id, record in state.notes.items():
+        if record.manifest != vault.manifest[note_id] or not file_unchanged(vault.root / record.path, record):
+            return False
+    return dirs_unchanged(vault.root, state.dirs)
+
+
+def finish(vault, state: State, fingerprint_: str, discovery_key: str, summary: str) -> None:
+    """After a build's writes and manifest: record every file the manifest names, the folders, and the inputs."""
+    for note_id, entry in vault.manifest.items():
+        record = state.notes.get(note_id)
+        if record is None or record.manifest != entry:
+            vault.remember(note_id, "", entry)  # kept as edited or orphaned: watched for the shortcut only
+    for note_id in set(state.notes) - set(vault.manifest):
+        del state.notes[note_id]
+    state.dirs = vault_dirs(vault.root)
+    state.meta.update(fingerprint=fingerprint_, discovery=discovery_key, result=summary, clean="1", pending="[]",
+                      manifest=vault.saved_digest())
+    state.commit()

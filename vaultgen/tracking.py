@@ -1,0 +1,213 @@
+"""The writer's Vault, remembering each note file's stat: unchanged notes are recognised without reading them."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from . import frontmatter_io
+from .state import STATE_FILE, NoteRecord, State, digest, file_unchanged, sig_of, trusted
+from .writer import MANIFEST, Vault, _read_id, owned_hash, split_user_tail
+
+
+def render_key(note) -> str:
+    """Identity of a rendered Note: same key, same bytes written (types kept: a date is not its string)."""
+    payload = [note.id, note.type, note.path, list(note.frontmatter.items()), note.body]
+    return digest(json.dumps(payload, default=lambda o: f"{type(o).__name__}:{o}", ensure_ascii=False).encode())
+
+
+class TrackedVault(Vault):
+    """writer.Vault plus the build state: the same decisions, taken without reading files proven unchanged.
+
+    Every override either returns what Vault would (proven by an unchanged stat or hash of a file whose
+    content was recorded) or defers to Vault. Besides: the manifest is saved only when it changed, the
+    temp-file sweep runs only after an interrupted build, a note passes to a new id when its source is
+    renamed (pass_on), and notes created by an interrupted build are adopted by the next (adopt).
+    """
+
+    def __init__(self, root: Path, state: State | None = None):
+        super().__init__(root)
+        self.tracked = state or State(Path(STATE_FILE))
+        self._saved: str | None = None      # the manifest as on disk, serialised
+        self._saved_ids: set[str] = set()
+        self._listing: list[Path] | None = None
+        self._pending: list = []
+        self._outcomes: list = []
+
+    # -- finding notes ------------------------------------------------------------------------
+    def markdown_files(self) -> list[Path]:
+        """As Vault.markdown_files, listed once per build (locate and foreign_names both ask) with os.walk."""
+        if self._listing is None:
+            found = []
+            for folder, dirnames, filenames in os.walk(self.root):
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                base = Path(folder)
+                found += [base / n for n in (*filenames, *dirnames) if n.endswith(".md") and not n.startswith(".")]
+            self._listing = sorted(found)
+        return list(self._listing)
+
+    def locate(self) -> dict[str, Path]:
+        """As Vault.locate; a note file unchanged since vaultgen wrote it is known by its stat, not re-read."""
+        self._listing = None
+        found: dict[str, Path] = {}
+        recorded = {entry["path"]: note_id for note_id, entry in self.manifest.items()}
+        files = self.markdown_files()
+        for path in files:
+            rel = path.relative_to(self.root).as_posix()
+            note_id = recorded.get(rel)
+            if note_id and (self._known(note_id, rel, path) or _read_id(path) == note_id):
+                found[note_id] = path
+        missing = set(self.manifest) - set(found)
+        if missing:  # moved or renamed by the user: scan the frontmatter of the others once
+            taken = set(found.values())
+            for path in files:
+                if path in taken:
+                    continue
+                note_id = _read_id(path)
+                if note_id in missing and note_id not in found:
+                    found[note_id] = path
+        return found
+
+    def _known(self, note_id: str, rel: str, path: Path) -> bool:
+        record = self.tracked.notes.get(note_id)
+        if record is None or not record.id_ok or record.path != rel:
+            return False
+        try:
+            return trusted(sig_of(os.stat(path)), record.sig, record.checked_ns)
+        except OSError:
+            return False
+
+    def foreign_names(self, located: Mapping[str, Path]) -> list[str]:
+        """As Vault.foreign_names; paths compared as listed, unless symbolic links make resolving matter."""
+        files = self.markdown_files()
+        if any(os.path.islink(p) for p in files):
+            return super().foreign_names(located)
+        ours = set(located.values())
+        return [p.stem for p in files if p not in ours]
+
+    # -- writing ------------------------------------------------------------------------------
+    def pass_on(self, renamed: Iterable[tuple[str, str]], located: dict[str, Path]) -> None:
+        """A source moved unchanged: its note, untouched since vaultgen wrote it, passes to the new note id.
+
+        It keeps its file and name and is updated in place (its `source` changes) instead of being deleted and
+        created again under another name, which would rewrite every note linking to it.
+        """
+        for old, new in renamed:
+            record, path = self.tracked.notes.get(old), located.get(old)
+            if (path is None or new in located or new in self.manifest or old not in self.manifest or record is None
+                    or not record.render_key or not file_unchanged(path, record)):
+                continue
+            located[new] = located.pop(old)
+            self.manifest[new] = self.manifest.pop(old)
+            del self.tracked.notes[old]
+
+    def write(self, notes, located, dry_run=False):
+        notes = list(notes)
+        if not dry_run:
+            # Journal the notes the saved manifest does not know (new, or passed on to a new id): if this build is
+            # killed before the manifest is saved, the next one adopts them (see adopt) instead of taking them
+            # for files a user put in the way.
+            fresh = [[n.id, n.path] for n in notes if n.id not in self._saved_ids]
+            self.tracked.mark(clean="0", pending=json.dumps(fresh))
+        self._outcomes = []
+        report = super().write(notes, located, dry_run)
+        self._listing = None
+        for note_id, key, expected in self._outcomes:
+            if note_id in self.manifest:
+                self.remember(note_id, key, self.manifest[note_id], expected)
+        return report
+
+    def _write_one(self, note, current, report, dry_run):
+        key = render_key(note)
+        record = self.tracked.notes.get(note.id)
+        entry = self.manifest.get(note.id)
+        if (current is not None and record is not None and entry is not None and record.render_key == key
+                and record.manifest == entry
+                and current == self.root / record.path and file_unchanged(current, record)):
+            # Same Note, same file bytes, same manifest entry as when the writer last wrote the file or found
+            # nothing to change in it: it would find nothing to do now, so the file need not be read and parsed.
+            report.unchanged.append(record.path)
+            return
+        counts = (len(report.created), len(report.updated), len(report.unchanged))
+        queued = len(self._pending)
+        super()._write_one(note, current, report, dry_run)
+        self.tracked.notes.pop(note.id, None)
+        if dry_run or counts == (len(report.created), len(report.updated), len(report.unchanged)):
+            return  # kept as the user edited it, in the way, or failed: looked at again next time
+        # The writer queues the bytes it means to write; they are checked on disk once the batch is written.
+        data = self._pending[queued][1] if len(self._pending) > queued else None
+        self._outcomes.append((note.id, key, None if data is None else digest(data)))
+
+    def remember(self, note_id: str, key: str, entry: Mapping[str, str], expected: str | None = None) -> None:
+        """Record the note file's stat and hash, if it holds the bytes expected (when given)."""
+        self.tracked.notes.pop(note_id, None)
+        path = self.root / entry["path"]
+        try:
+            checked = time.time_ns()
+            st = os.stat(path)
+            data = path.read_bytes()
+        except OSError:
+            return
+        found = digest(data)
+        if expected is None or found == expected:  # else changed by someone meanwhile: the writer left it alone
+            self.tracked.notes[note_id] = NoteRecord(entry["path"], sig_of(st), checked, found, key, dict(entry),
+                                                     _read_id(path) == note_id)
+
+    def _retire(self, note_id, found, protected, report, dry_run):
+        self.tracked.notes.pop(note_id, None)
+        super()._retire(note_id, found, protected, report, dry_run)
+
+    def adopt(self, pending: Iterable[tuple[str, str]]) -> None:
+        """Take back notes an interrupted build created: at the journaled path, with the journaled id."""
+        for note_id, rel in pending:
+            path = self.root / rel
+            if note_id in self.manifest or path.is_symlink() or not path.is_file() or _read_id(path) != note_id:
+                continue
+            try:
+                meta, body = frontmatter_io.parse_note(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError):
+                continue
+            parts = split_user_tail(body) if meta is not None else None
+            if parts is not None:
+                self.manifest[note_id] = {"path": rel, "hash": owned_hash(meta, parts[0])}
+
+    # -- temp files and the manifest ------------------------------------------------------------
+    def _sweep_temp_files(self) -> None:
+        # Temp files only outlive an interrupted build, and the sweep walks the whole vault: Session calls
+        # sweep() when the state says the last build did not finish.
+        pass
+
+    def sweep(self) -> None:
+        Vault._sweep_temp_files(self)
+
+    def read_manifest(self) -> None:
+        """The manifest as on disk again, as Vault.open reads it (a build that failed may have changed it)."""
+        self.manifest, self.templates = {}, []
+        try:
+            data = json.loads((self.state / MANIFEST).read_text(encoding="utf-8"))
+            self.manifest, self.templates = data.get("notes", {}), data.get("templates", [])
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def _serialised(self) -> str:
+        return json.dumps([self.manifest, sorted(self.templates)], sort_keys=True)
+
+    def mark_saved(self) -> "TrackedVault":
+        """The manifest in memory is the one on disk (just opened or just saved)."""
+        self._saved = self._serialised()
+        self._saved_ids = set(self.manifest)
+        return self
+
+    def saved_digest(self) -> str:
+        return digest((self._saved or "").encode())
+
+    def save_manifest(self) -> None:
+        """Rewritten only when it changed: a build that changes nothing writes no file at all."""
+        current = self._serialised()
+        if current == self._saved and (self.state / MANIFEST).exists():
+            return
+        super().save_manifest()
+        self._saved = current
+        self._saved_ids = set(self.manifest)
