@@ -134,3 +134,15 @@ def test_check_lists_orphans_and_conflicts(issues, tmp_path):
     result = run("check", vault)
     assert "orphaned" in result.stdout and "kept as you edited them" in result.stdout
     assert notes[0].relative_to(vault).as_posix() in result.stdout
+
+
+def test_a_users_file_keeps_its_name_and_the_build_says_so(issues, tmp_path):
+    vault = tmp_path / "v"
+    (vault / "Entities").mkdir(parents=True)
+    (vault / "Entities/TensorFlow.md").write_text("my notes on TensorFlow\n")
+    result = run("build", issues, vault)
+    assert result.returncode == 0
+    assert (vault / "Entities/TensorFlow.md").read_text() == "my notes on TensorFlow\n"
+    assert "'TensorFlow' is the name of a note of yours" in result.stderr
+    assert (vault / "Entities/TensorFlow (library).md").exists()
+    assert run("check", vault).returncode == 0

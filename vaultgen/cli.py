@@ -85,6 +85,8 @@ def build(source, vault, dry_run, show_diff, as_json, profile, quiet, verbose) -
         _err(f"warning: {problem}")
     for problem in result.report.problems:
         _err(f"error: {problem}")
+    for notice in result.notices:
+        _err(f"note: {notice}")
     for path in result.report.preserved:
         _err(f"warning: {path}: you edited vaultgen's part of this note; kept your version, not updated")
     report = result.report

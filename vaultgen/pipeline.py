@@ -44,6 +44,7 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
     changes: dict[str, list[str]] = field(default_factory=dict)  # sources added, changed, removed since last build
     skipped: bool = False                                        # nothing changed: the last result, replayed
+    notices: list[str] = field(default_factory=list)             # worth saying, not a problem (names taken, settings kept)
 
     @property
     def exit_code(self) -> int:
@@ -314,11 +315,13 @@ def _build(options: Options, session: Session, changed: frozenset[str]) -> Build
         entities = merge_entities(candidates, gazetteer)
     if not options.dry_run:
         state.mark(clean="0")  # from here files may be written; an interrupted build is noticed by the next
-        install_template(vault)
+        result.notices += install_template(vault).notices
     located = vault.locate()
     vault.pass_on(renamed, located)
-    with _timed(t, "linking and rendering"):
-        notes = plan_notes(issues, links, entities, vault, located, options.templates)
+    t["linking"] = 0.0
+    with _timed(t, "rendering"):
+        notes = plan_notes(issues, links, entities, vault, located, options.templates, result.notices, t)
+    t["rendering"] -= t["linking"]
     kinds = defaultdict(int)
     for note in notes:
         kinds[note.type] += 1
