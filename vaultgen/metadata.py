@@ -43,7 +43,11 @@ def to_date(value: Any) -> dt.date | None:
         return value
     if value is None:
         return None
-    match = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", str(value))
+    return _date_of(re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", str(value)))
+
+
+def _date_of(match: re.Match | None) -> dt.date | None:
+    """(year, month, day) groups → a date; None when absent or not a real day (2020-02-30)."""
     if not match:
         return None
     try:
@@ -63,13 +67,7 @@ def parse_human_date(text: str) -> dt.date | None:
 
 
 def date_from_filename(rel: str) -> dt.date | None:
-    match = _FILENAME_DATE.search(PurePosixPath(rel).name)
-    if not match:
-        return None
-    try:
-        return dt.date(*map(int, match.groups()))
-    except ValueError:
-        return None
+    return _date_of(_FILENAME_DATE.search(PurePosixPath(rel).name))
 
 
 def heading_text(text: str) -> str:
