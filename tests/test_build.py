@@ -103,3 +103,23 @@ def test_newsletters_sharing_a_folder_stay_apart_and_fragments_join_the_majority
     assert [i.newsletter for i in harmonize_newsletters(issues)] == [i.newsletter for i in issues]
     issues = [issue(f"n{k}", "NLP Newsletter") for k in range(4)] + [issue("es", "NLP"), issue("ar", "Newsletter")]
     assert {i.newsletter for i in harmonize_newsletters(issues)} == {"NLP Newsletter"}
+
+
+def test_every_entity_note_has_a_backlink_and_the_indexes_reach_every_issue(vault):
+    otools = pytest.importorskip("obsidiantools.api")
+    graph = otools.Vault(vault).connect()
+    types = {path.stem: meta.get("type") for kind in notes_by_type(vault).values() for path, meta in kind.items()}
+    for name, kind in types.items():
+        if kind == "entity":
+            assert graph.get_backlinks(name), f"{name} has no backlink"
+    # From Home, following links through index and newsletter notes only, every issue is reached.
+    reached, frontier = set(), ["Home"]
+    while frontier:
+        name = frontier.pop()
+        for target in graph.get_wikilinks(name):
+            if target not in reached:
+                reached.add(target)
+                if types.get(target) in ("index", "newsletter"):
+                    frontier.append(target)
+    issues = {n for n, k in types.items() if k == "issue"}
+    assert issues <= reached

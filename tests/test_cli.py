@@ -145,4 +145,28 @@ def test_a_users_file_keeps_its_name_and_the_build_says_so(issues, tmp_path):
     assert (vault / "Entities/TensorFlow.md").read_text() == "my notes on TensorFlow\n"
     assert "'TensorFlow' is the name of a note of yours" in result.stderr
     assert (vault / "Entities/TensorFlow (library).md").exists()
-    assert run("check", vault).returncode == 0
+    result = run("check", vault)
+    assert result.returncode == 0
+    assert "Entities/TensorFlow.md is yours; vaultgen's note for 'TensorFlow' is Entities/TensorFlow (library).md" in result.stdout
+
+
+@pytest.mark.parametrize("template", ["issue", "entity", "resource", "newsletter"])
+def test_each_template_can_be_overridden_from_the_vault(issues, tmp_path, template):
+    vault = tmp_path / "v"
+    (vault / ".vaultgen/templates").mkdir(parents=True)
+    (vault / f".vaultgen/templates/{template}.md.j2").write_text(f"Custom {template} body\n")
+    assert run("build", issues, vault).returncode == 0
+    folder = {"issue": "Issues", "entity": "Entities", "resource": "Resources", "newsletter": "Newsletters"}[template]
+    notes = list((vault / folder).rglob("*.md"))
+    assert notes and all(f"Custom {template} body" in n.read_text() for n in notes)
+    assert all("vaultgen_id:" in n.read_text() for n in notes)  # frontmatter still vaultgen's
+
+
+def test_entities_lists_names_kinds_and_counts(issues):
+    result = run("entities", issues, "--json")
+    assert result.returncode == 0
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert rows["TensorFlow"]["kind"] == "library" and rows["TensorFlow"]["mentions"] > 5
+    assert "TensorFlow 2.0" in rows["TensorFlow"]["aliases"]
+    plain = run("entities", issues).stdout.splitlines()
+    assert any(line.split("\t")[2] == "TensorFlow" for line in plain)

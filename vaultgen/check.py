@@ -66,8 +66,29 @@ def check_vault(root: Path) -> dict[str, list[str]]:
     return dict(problems)
 
 
+def collisions(root: Path) -> list[str]:
+    """Notes of the user's whose names vaultgen wanted: its notes took another name (a notice, not a problem)."""
+    yours, wanted = {}, []
+    for path in sorted(root.rglob("*.md")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+        match = _FRONTMATTER.match(head)
+        try:
+            meta = (yaml.safe_load(match.group(1)) if match else None) or {}
+        except yaml.YAMLError:
+            meta = {}
+        if not isinstance(meta, dict) or not meta.get("vaultgen_id"):
+            yours[_key(rel.stem)] = rel
+        elif isinstance(meta.get("title"), str) and _key(meta["title"]) != _key(rel.stem):
+            wanted.append((meta["title"], rel))
+    return [f"{yours[_key(title)]} is yours; vaultgen's note for '{title}' is {rel}"
+            for title, rel in wanted if _key(title) in yours]
+
+
 def notices(root: Path) -> dict[str, list[str]]:
-    """Not errors, but worth knowing: notes kept after their source went away."""
+    """Not errors, but worth knowing: notes kept after their source went away, names the user's notes hold."""
     path = root / STATE_DIR / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8")).get("notes", {})
@@ -79,6 +100,7 @@ def notices(root: Path) -> dict[str, list[str]]:
         "kept as you edited them (vaultgen's part changed by hand; not updated)":
             sorted(e["path"] for e in entries if e.get("conflict")),
     }
+    found["your notes holding a name vaultgen wanted"] = collisions(root)
     return {label: paths for label, paths in found.items() if paths}
 
 

@@ -1,6 +1,7 @@
 """Command line: argument parsing, messages and exit codes only; the work happens in the library."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -17,6 +18,14 @@ EXIT_OK, EXIT_RUN_FAILED, EXIT_SOURCES_FAILED = 0, 1, 2
 
 def _err(message: str) -> None:
     click.echo(f"vaultgen: {message}", err=True)
+
+
+def _status(message: str, quiet: bool = False):
+    """A spinner on stderr while a long build runs, on a terminal only (never in logs or pipes)."""
+    if quiet or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+    return Console(stderr=True).status(message)
 
 
 def _config(source, vault):
@@ -73,7 +82,8 @@ def build(source, vault, dry_run, show_diff, as_json, profile, quiet, verbose) -
                       gazetteer=config.gazetteer, max_source_bytes=int(config.max_source_mib * 1024 * 1024),
                       dry_run=dry_run)
     try:
-        result = run_build(options)
+        with _status(f"Building {options.vault} from {options.source}…", quiet or as_json):
+            result = run_build(options)
     except VaultgenError as exc:
         _err(f"error: {exc}")
         sys.exit(EXIT_RUN_FAILED)
@@ -171,10 +181,17 @@ def entities(source, as_json) -> None:
     if as_json:
         click.echo(json.dumps([{"name": e.name, "kind": e.kind, "mentions": len(e.mentions),
                                 "aliases": list(e.aliases)} for e in rows], indent=2, ensure_ascii=False))
-    else:
+    elif not sys.stdout.isatty():  # for scripts and pipes: one tab-separated line per entity
         for e in rows:
-            aliases = f"  (aka {', '.join(e.aliases)})" if e.aliases else ""
-            click.echo(f"{len(e.mentions):5}  {e.kind:12}  {e.name}{aliases}")
+            click.echo("\t".join((str(len(e.mentions)), e.kind, e.name, ", ".join(e.aliases))))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("mentions", "kind", "name", "aliases", box=None, header_style="bold")
+        for e in rows:
+            table.add_row(str(len(e.mentions)), e.kind, e.name, ", ".join(e.aliases))
+        Console().print(table)
 
 
 @main.command()

@@ -9,6 +9,7 @@ from typing import Any
 from .errors import ConfigError
 
 CONFIG_NAME = "vaultgen.toml"
+VAULT_TEMPLATES = Path(".vaultgen/templates")  # a vault's own templates, when vaultgen.toml names none
 
 
 @dataclass(frozen=True)
@@ -47,4 +48,8 @@ def load_config(cwd: Path | None = None, **overrides: Any) -> Config:
         if problems:
             raise ConfigError(path, "; ".join(problems))
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return Config(**values)
+    config = Config(**values)
+    in_vault = config.vault / VAULT_TEMPLATES
+    if config.templates is None and in_vault.is_dir():
+        config = Config(**{**config.__dict__, "templates": in_vault})
+    return config
