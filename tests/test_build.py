@@ -101,7 +101,8 @@ def test_newsletters_sharing_a_folder_stay_apart_and_fragments_join_the_majority
     issues = [issue("a", "Dynamically Typed"), issue("b", "Dynamically Typed"), issue("c", "Dynamically Typed"),
               issue("d", "The Batch", False), issue("e", "The Batch", False)]
     assert [i.newsletter for i in harmonize_newsletters(issues)] == [i.newsletter for i in issues]
-    issues = [issue(f"n{k}", "NLP Newsletter") for k in range(4)] + [issue("es", "NLP"), issue("ar", "Newsletter")]
+    issues = [issue(f"n{k}", "NLP Newsletter") for k in range(6)] + [issue("es", "NLP"), issue("ar", "Newsletter"),
+                                                                    issue("zh", "Issue"), issue("hw", "Halloween")]
     assert {i.newsletter for i in harmonize_newsletters(issues)} == {"NLP Newsletter"}
 
 

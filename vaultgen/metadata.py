@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any, Mapping
@@ -135,10 +136,12 @@ def complete(issue: Issue, hints: Mapping[str, Any], default_newsletter: str | N
 
 
 def harmonize_newsletters(issues: list[Issue]) -> list[Issue]:
-    """A guess that is a fragment of the folder's clear majority name, or no guess at all, yields to it.
+    """A guess that no other issue in its folder shares, or that is a fragment of the folder's clear
+    majority name, yields to that name.
 
-    Translations and odd issues ("Boletín informativo NLP #5" beside "NLP Newsletter #5") would
-    otherwise each start a newsletter of their own; two newsletters sharing a folder stay two.
+    Translations and odd titles ("Boletín informativo NLP #5" beside "NLP Newsletter #5", "Halloween:
+    …" among "The Batch: …") would otherwise each start a newsletter of their own; two newsletters
+    that share a folder, each with several issues, stay two.
     """
     by_folder: dict[str, list[Issue]] = {}
     for issue in issues:
@@ -146,13 +149,15 @@ def harmonize_newsletters(issues: list[Issue]) -> list[Issue]:
     out = []
     for folder_issues in by_folder.values():
         votes: dict[str, int] = {}
+        counts = Counter(issue.newsletter for issue in folder_issues)
         for issue in folder_issues:
             votes[issue.newsletter] = votes.get(issue.newsletter, 0) + (1 if issue.newsletter_guessed else 2)
         winner = min(votes, key=lambda n: (-votes[n], n))
         clear = votes[winner] * 2 > sum(votes.values()) and len(folder_issues) >= 3
         for issue in folder_issues:
             if (clear and issue.newsletter_guessed and issue.newsletter != winner
-                    and (issue.newsletter == DEFAULT_NEWSLETTER or _words(issue.newsletter) <= _words(winner))):
+                    and (counts[issue.newsletter] == 1 or issue.newsletter == DEFAULT_NEWSLETTER
+                         or _words(issue.newsletter) <= _words(winner))):
                 issue = replace(issue, newsletter=winner)
             out.append(issue)
     return sorted(out, key=lambda i: i.source)
