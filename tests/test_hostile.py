@@ -130,3 +130,10 @@ def test_index_lines_that_point_elsewhere_are_ignored(tmp_path):
     assert issues["good.md"][1]["title"] == "A good issue"
     assert issues["sub/x.md"][1]["title"] == "Fine"
     assert any("ignored index line" in reason for reason in messages.values())
+
+
+def test_editor_droppings_and_os_metadata_are_not_issues(tmp_path):
+    files = {"good.md~": GOOD, "#good.md#": GOOD, "Thumbs.db": b"\x00\x01binary", "notes.md.swp": b"\x00swap",
+             "4913": "", "draft.md.bak": GOOD}
+    result, messages, issues = run(tmp_path, files)
+    assert set(issues) == {"good.md"} and result.exit_code == 0 and not messages

@@ -1,6 +1,7 @@
 """Find the source files under SOURCE, read `_index.jsonl` hints, and load files as SourceDocs."""
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import stat
@@ -26,8 +27,20 @@ class Found:
     warnings: tuple[SourceError, ...]
 
 
+# Editors' backups and swap files, downloads in progress, OS metadata: never issues, never worth an error.
+DROPPINGS = (
+    "*~", "*.swp", "*.swx", "*.swo", "*.swn", "*.bck", "*.bak", "*.tmp", "*.temp", "*.crdownload", "*.part",
+    "4913", "#*#", ".#*", "*___jb_tmp___", "*___jb_old___", "*___jb_bak___", ".goutputstream-*", ".sb-*",
+    "flycheck_*", ".DS_Store", "Thumbs.db", "desktop.ini", ".vaultgen-tmp-*",
+)
+
+
 def _hidden(name: str) -> bool:
     return name.startswith((".", "_"))
+
+
+def _dropping(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in DROPPINGS)
 
 
 def discover(root: Path) -> Found:
@@ -45,7 +58,7 @@ def discover(root: Path) -> Found:
             hints.update(index)
             warnings.extend(problems)
         for name in sorted(filenames):
-            if _hidden(name):
+            if _hidden(name) or _dropping(name):
                 continue
             path = here / name
             rel = path.relative_to(root).as_posix()

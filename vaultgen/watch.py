@@ -16,6 +16,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from .errors import SourceError, VaultgenError
+from .sources import DROPPINGS
 from .pipeline import BuildResult, Options, Session, build
 
 QUIET = 0.2          # a batch is built once no event came for this long…
@@ -25,11 +26,6 @@ POLL_INTERVAL = 0.5  # PollingObserver's period, with --poll or when inotify is 
 KEEP_BATCHES = 200   # Watcher.batches: the latest ones, for tests and callers that inspect them
 
 # Editors' and tools' temporary files (Hugo's and watchfiles' lists, merged): never a reason to build.
-DROPPINGS = (
-    "*~", "*.swp", "*.swx", "*.swo", "*.swn", "*.bck", "*.bak", "*.tmp", "*.temp", "*.crdownload", "*.part",
-    "4913", "#*#", ".#*", "*___jb_tmp___", "*___jb_old___", "*___jb_bak___", ".goutputstream-*", ".sb-*",
-    "flycheck_*", ".DS_Store", "Thumbs.db", "desktop.ini", ".vaultgen-tmp-*",
-)
 INDEX_NAME = "_index.jsonl"
 
 
