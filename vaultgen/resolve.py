@@ -1,20 +1,31 @@
 """The global entity phase: every issue's candidates → one Entity per real thing, deterministic."""
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from .extract.lexicon import lexicon
-from .extract.names import PLURAL_ACRONYM, TOKEN, abbreviates
-from .gazetteer import Gazetteer, entity_key
+from .extract.names import PLURAL_ACRONYM, TOKEN, abbreviates, initial
+from .gazetteer import Gazetteer
+from .gazetteer import entity_key as _entity_key
 from .model import ENTITY_KINDS, Candidate, Entity, Mention
 
 KEEP = 0.5          # a thing is kept when its mentions, taken together, are this sure (noisy-or)
 FRAGMENT = 0.5      # mentions below this are dropped when a longer kept name covers them
 _VERSIONED = re.compile(r"^(.*?\S)(?:\s+(?:v(?:ersion)?\s*)?(\d+(?:\.\d+)*(?:\.x)?|\d+\.x|(?:19|20)\d\d)|['’]\d\d)$", re.I)
 _DOMAIN = re.compile(r"\.(?:com|org|net)$", re.I)
+_DOTTED = re.compile(r"(?:^|\s)(?:[^\W\d_]\.){2,}$")
+_POSSESSIVE = re.compile(r"['’]s$")
+_NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
+_NOT_CAPITAL = re.compile(r"[^A-Z]")
+_LETTER = re.compile(r"[^\W\d_]")
+_TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
+# The same few thousand names come back in every issue: their pure string functions are worked out once.
+entity_key = lru_cache(maxsize=1 << 17)(_entity_key)
 _FAMILY = {"person": "person", "place": "place", "organization": "org", "event": "event", "paper": "paper",
            "product": "artifact", "model": "artifact", "dataset": "artifact", "library": "artifact",
            "other": "other"}
@@ -26,25 +37,30 @@ class _Mention:
     name: str           # the base name: version and possessive removed, local alias resolved
     surface: str        # as written
     key: str
+    sentence: str = field(default="", repr=False)   # cand.sentence casefolded
+    ident: tuple = field(default=(), repr=False)     # what _score counts once
+    conf: float = field(default=0.0, repr=False)     # cand.confidence within 0..1
 
 
+@lru_cache(maxsize=1 << 17)
 def _base(name: str) -> tuple[str, str | None]:
     """("TensorFlow 2.0") → ("TensorFlow", "TensorFlow 2.0"); ("TPUs") → ("TPU", "TPUs")."""
-    dotted = re.search(r"(?:^|\s)(?:[^\W\d_]\.){2,}$", name.strip())
+    dotted = _DOTTED.search(name.strip())
     name = " ".join(name.split()).strip(" .,;:!?\"“”‘’'[]") + ("." if dotted else "")
     if name.endswith(")") and "(" not in name:
         name = name.rstrip(")")
     if name.startswith("(") and ")" not in name:
         name = name.lstrip("(")
-    name = re.sub(r"['’]s$", "", name)
+    name = _POSSESSIVE.sub("", name)
     m = _VERSIONED.match(name)
-    if m and re.search(r"[^\W\d_]{2}", m.group(1)) and not m.group(1).endswith(("-", "et al.")):
+    if m and _TWO_LETTERS.search(m.group(1)) and not m.group(1).endswith(("-", "et al.")):
         return m.group(1), name
     if PLURAL_ACRONYM.fullmatch(name):
         return name[:-1], name
     return name, None
 
 
+@lru_cache(maxsize=1 << 17)
 def _key(name: str) -> str:
     return entity_key(_DOMAIN.sub("", name) if " " not in name else name)
 
@@ -71,13 +87,15 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)   # the smaller key wins: independent of input order
 
 
+@lru_cache(maxsize=1 << 17)
 def _acronym(name: str) -> bool:
-    letters = re.sub(r"[^A-Za-z]", "", name)
+    letters = _NOT_ASCII_LETTER.sub("", name)
     return " " not in name and len(letters) >= 2 and sum(c.isupper() for c in letters) >= 2 and len(name) <= 8
 
 
-def _words(name: str) -> list[str]:
-    return [re.sub(r"['’]s$", "", w) for w in TOKEN.findall(name)]
+@lru_cache(maxsize=1 << 17)
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(_POSSESSIVE.sub("", w) for w in TOKEN.findall(name))
 
 
 def _local_aliases(items: list[_Mention]) -> None:
@@ -89,23 +107,34 @@ def _local_aliases(items: list[_Mention]) -> None:
     persons = {n for n, ws in multi.items() if 2 <= len(ws) <= 3 and all(w[:1].isupper() and w.isalpha() for w in ws)
                and not any(w.casefold() in lex.org_suffixes for w in ws)}
     persons |= {m.name for m in items if m.cand.kind == "person" and m.name in multi}
+    # Each short name below is compared with the long names that can qualify only, not with all of them:
+    # by the capital an acronym of them opens with, their last word, their first word (in multi's order).
+    by_initial: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    by_head: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    for m, ws in multi.items():
+        by_initial[initial(ws)].append((m, ws))
+        by_head[ws[0]].append((m, ws))
+    by_last: dict[str, set[str]] = defaultdict(set)
+    for p in persons:
+        by_last[multi[p][-1]].add(p)
     rename: dict[str, str] = {}
     for n in names:
         if " " in n:
             continue
-        letters = re.sub(r"[^A-Za-z]", "", n)
+        letters = _NOT_ASCII_LETTER.sub("", n)
         if len(letters) >= 2 and letters.isupper():
-            longs = {entity_key(m): m for m, ws in multi.items() if abbreviates(n, ws)}
+            first = next((c for c in n if c.isupper() or c.isdigit()), "")
+            longs = {entity_key(m): m for m, ws in by_initial.get(first, ()) if abbreviates(n, ws)}
             if len(longs) == 1:
                 rename[n] = next(iter(longs.values()))
                 continue
         if n[:1].isupper() and n.isalpha():
-            owners = {p for p in persons if multi[p][-1] == n}
+            owners = by_last.get(n, ())
             if len(owners) == 1:
-                rename[n] = owners.pop()
+                rename[n] = next(iter(owners))
                 continue
             if lex.is_word(n):
-                heads = {m for m, ws in multi.items() if ws[0] == n and all(
+                heads = {m for m, ws in by_head.get(n, ()) if all(
                     w.casefold() in lex.org_suffixes or w.casefold() in lex.generic_acronyms for w in ws[1:])}
                 if len(heads) == 1:
                     rename[n] = heads.pop()
@@ -115,27 +144,65 @@ def _local_aliases(items: list[_Mention]) -> None:
             m.key = _key(m.name)
 
 
+class _Lookups:
+    """gaz.entry and gaz.is_banned, remembered per name for one merge: names repeat in issue after issue."""
+
+    def __init__(self, gaz: Gazetteer):
+        self.entries = gaz.entries
+        self._gaz, self._entry, self._banned = gaz, {}, {}
+        if not gaz:           # nothing declared, nothing banned: no name needs looking up
+            self.entry, self.is_banned = (lambda name: None), (lambda name: False)
+
+    def entry(self, name: str):
+        if name not in self._entry:
+            self._entry[name] = self._gaz.entry(name)
+        return self._entry[name]
+
+    def is_banned(self, name: str) -> bool:
+        if name not in self._banned:
+            self._banned[name] = self._gaz.is_banned(name)
+        return self._banned[name]
+
+
 def merge_entities(candidates: Iterable[Candidate], gazetteer: Gazetteer | None = None) -> list[Entity]:
     """Merge every issue's candidates into entities, sorted by key; the same input in any order gives the same output.
 
     A candidate with confidence 0 is a veto: its extractor knows the name is no entity anywhere in this
     archive (the newsletter's own name); no entity of that name is made, whatever other issues say.
     """
-    gaz = gazetteer or Gazetteer.empty()
+    # A merge makes a few hundred thousand small objects and no reference cycles; the cyclic collector,
+    # woken by them, would walk the whole heap of parsed issues again and again (a third of the time).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _merge(candidates, gazetteer)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _merge(candidates: Iterable[Candidate], gazetteer: Gazetteer | None) -> list[Entity]:
+    gaz = _Lookups(gazetteer or Gazetteer.empty())
     candidates = set(candidates)
     vetoed = {_key(_base(c.name)[0]) for c in candidates if c.confidence <= 0}
     items: list[_Mention] = []
+    folded: dict[str, str] = {}         # sentence → casefolded: one sentence holds several candidates
     for c in sorted(candidates, key=_order):
         if c.confidence <= 0:
             continue
         base, versioned = _base(c.name)
-        if len(base) < 2 or not re.search(r"[^\W\d_]", base) or gaz.is_banned(base) or gaz.is_banned(c.name):
+        if len(base) < 2 or not _LETTER.search(base) or gaz.is_banned(base) or gaz.is_banned(c.name):
             continue
         entry = gaz.entry(base)
         if _key(base) in vetoed and not entry:
             continue
         name = entry.name if entry else base
-        items.append(_Mention(c, name, versioned or c.name, _key(name)))
+        surface = versioned or c.name
+        sentence = folded.get(c.sentence)
+        if sentence is None:
+            sentence = folded[c.sentence] = c.sentence.casefold()
+        ident = (sentence or c.source, c.extractor, surface.casefold())
+        items.append(_Mention(c, name, surface, _key(name), sentence, ident, max(0.0, min(c.confidence, 1.0))))
 
     by_source: dict[str, list[_Mention]] = defaultdict(list)
     for m in items:
@@ -171,9 +238,11 @@ def merge_entities(candidates: Iterable[Candidate], gazetteer: Gazetteer | None 
     for m in items:
         groups[union.find(m.key)].append(m)
 
-    kept = {k: g for k, g in groups.items() if _score(g) >= KEEP or _declared(g, gaz)}
-    _drop_fragments(kept, groups)
-    kept = {k: g for k, g in kept.items() if g and (_score(g) >= KEEP or _declared(g, gaz))}
+    scores = {k: _score(g) for k, g in groups.items()}
+    kept = {k: g for k, g in groups.items() if scores[k] >= KEEP or _declared(g, gaz)}
+    changed = _drop_fragments(kept, groups)
+    kept = {k: g for k, g in kept.items()
+            if g and ((_score(g) if k in changed else scores[k]) >= KEEP or _declared(g, gaz))}
 
     entities: list[Entity] = []
     for key in sorted(kept):
@@ -186,7 +255,7 @@ def merge_entities(candidates: Iterable[Candidate], gazetteer: Gazetteer | None 
     return _dedupe_aliases(sorted(entities, key=lambda e: e.key), gaz)
 
 
-def _declared(group: list[_Mention], gaz: Gazetteer) -> bool:
+def _declared(group: list[_Mention], gaz: _Lookups) -> bool:
     entry = gaz.entry(group[0].name)
     return bool(entry and entry.declared)
 
@@ -197,16 +266,18 @@ def _score(group: list[_Mention]) -> float:
     repeated in many issues (a masthead, a signature, an ad), which is one piece of evidence."""
     best: dict[tuple, float] = {}
     for m in group:
-        ident = (m.cand.sentence.casefold() or m.cand.source, m.cand.extractor, m.surface.casefold())
-        best[ident] = max(best.get(ident, 0.0), max(0.0, min(m.cand.confidence, 1.0)))
+        conf, had = m.conf, best.get(m.ident, 0.0)
+        best[m.ident] = conf if conf > had else had        # max(had, conf)
     miss = 1.0
     for conf in best.values():
         miss *= 1.0 - conf
     return 1.0 - miss
 
 
-def _drop_fragments(kept: dict[str, list[_Mention]], groups: dict[str, list[_Mention]]) -> None:
-    """ "Code" in "Papers with Code": a weak one-word mention inside a longer kept name is that name's."""
+def _drop_fragments(kept: dict[str, list[_Mention]], groups: dict[str, list[_Mention]]) -> set[str]:
+    """ "Code" in "Papers with Code": a weak one-word mention inside a longer kept name is that name's.
+    Returns the keys of the groups that lost mentions."""
+    changed = set()
     longer: dict[str, set[str]] = defaultdict(set)
     for g in kept.values():
         for m in g:
@@ -217,51 +288,62 @@ def _drop_fragments(kept: dict[str, list[_Mention]], groups: dict[str, list[_Men
         keep = []
         for m in g:
             covers = longer.get(m.name.casefold(), ()) if " " not in m.name else ()
-            sentence = m.cand.sentence.casefold()
-            if m.cand.confidence < FRAGMENT and any(s in sentence for s in covers):
+            if covers and m.cand.confidence < FRAGMENT and any(s in m.sentence for s in covers):
                 continue
             keep.append(m)
-        g[:] = keep
+        if len(keep) < len(g):
+            g[:] = keep
+            changed.add(key)
+    return changed
 
 
-def _entities(group: list[_Mention], gaz: Gazetteer) -> list[Entity]:
+def _entities(group: list[_Mention], gaz: _Lookups) -> list[Entity]:
     """One entity per group, or several when strong evidence says the name is two different things."""
     lex = lexicon()
     entry = gaz.entry(group[0].name)
     clusters = _split_by_kind(group) if not entry else [group]
     out = []
     for i, members in enumerate(clusters):
+        # One pass over the members (groups of thousands: Google, OpenAI) gathers everything below.
         names: dict[str, float] = defaultdict(float)
+        kinds: dict[str, float] = defaultdict(float)
+        aliases: set[str] = set()
+        seen: set[tuple[str, str, str]] = set()
+        urls: set[str] = set()
+        described = None
         for m in members:
+            c = m.cand
             # Prose and anchors say how a name is written; a URL's lower-case repo name less so.
-            weight = 0.5 if m.cand.url and "/" in "".join(m.cand.aliases) and m.name.islower() else 1.0
-            names[m.name] += weight * (1.0 + m.cand.confidence)
+            weight = 0.5 if c.url and any("/" in a for a in c.aliases) and m.name.islower() else 1.0
+            names[m.name] += weight * (1.0 + c.confidence)
+            if c.kind in ENTITY_KINDS:
+                kinds[c.kind] += c.confidence
+            if c.description and (described is None or (-c.confidence, c.source, c.sentence) < (
+                    -described.confidence, described.source, described.sentence)):
+                described = c            # the first of the most confident, as a stable sort would put it
+            aliases.add(m.surface)
+            aliases.add(m.name)
+            aliases.update(c.aliases)
+            seen.add((c.source, m.surface, c.sentence))
+            if c.url:
+                urls.add(c.url)
         # Shouted forms ("DEEPLEARNING.AI" in a masthead) and lower-case repository names lose to prose.
         # An acronym gives way to the long form it abbreviates ("Climate Change AI", alias CCAI).
         spelled = {n for n in names if " " in n}
         name = entry.name if entry else min(names, key=lambda n: (
             _acronym(n) and any(abbreviates(n, _words(s)) for s in spelled),
-            n.isupper() and len(re.sub(r"[^A-Z]", "", n)) > 5, -round(names[n], 6), n.islower(), -len(n), n))
-        kinds: dict[str, float] = defaultdict(float)
-        for m in members:
-            if m.cand.kind in ENTITY_KINDS:
-                kinds[m.cand.kind] += m.cand.confidence
+            n.isupper() and len(_NOT_CAPITAL.sub("", n)) > 5, -round(names[n], 6), n.islower(), -len(n), n))
         known = lex.known.get(name.casefold())
         if known and i == 0:               # a second thing of the same name is not the well-known one
             kinds[known[1]] += 2.0
         kind = (entry.kind if entry and entry.kind else None) or \
             (min(kinds, key=lambda k: (-round(kinds[k], 6), k)) if kinds else "other")
-        described = sorted((m for m in members if m.cand.description),
-                           key=lambda m: (-m.cand.confidence, m.cand.source, m.cand.sentence))
-        description = (entry.description if entry else None) or (described[0].cand.description if described else None)
-        aliases = {m.surface for m in members} | {m.name for m in members}
-        aliases |= {a for m in members for a in m.cand.aliases}
+        description = (entry.description if entry else None) or (described.description if described else None)
         if entry:
             aliases |= set(entry.aliases)
         aliases = tuple(sorted(a for a in aliases if a != name and not gaz.is_banned(a)))
-        mentions = tuple(sorted({Mention(m.cand.source, m.surface, m.cand.sentence) for m in members},
-                                key=lambda x: (x.source, x.sentence, x.surface)))
-        urls = tuple(sorted({m.cand.url for m in members if m.cand.url}))
+        mentions = tuple(Mention(*t) for t in sorted(seen, key=lambda t: (t[0], t[2], t[1])))
+        urls = tuple(sorted(urls))
         key = _key(name) if i == 0 else f"{_key(name)}|{kind}"
         out.append(Entity(key, name, kind, aliases, description, mentions, urls))
     return out
@@ -286,7 +368,7 @@ def _split_by_kind(group: list[_Mention]) -> list[list[_Mention]]:
     return [clusters[f] for f in strong]
 
 
-def _dedupe_aliases(entities: list[Entity], gaz: Gazetteer) -> list[Entity]:
+def _dedupe_aliases(entities: list[Entity], gaz: _Lookups) -> list[Entity]:
     """An alias two entities claim, or another entity's name, links nowhere: drop it from both."""
     owners: dict[str, set[str]] = defaultdict(set)
     for e in entities:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
@@ -21,17 +22,36 @@ _SELF_ANCHOR = re.compile(r"^(?:[A-Z]{1,4}\s*)?#\s?\d+$|^(?:see all|all)\s+\d+|^
 _OWNER_REPO = re.compile(r"^([\w.-]+)/([\w.-]+)(?:\s|$)")
 _INTRO = re.compile(r"(?::|\b(?:called|titled|entitled|named|paper|essay|post|article|book|report|thesis|study|"
                     r"preprint|video|talk)\W{0,3})\s*[\"“]?$", re.I)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_WORDS = re.compile(r"\w+")
+_DASHES = re.compile(r"[-_]")
+_DOT_GIT = re.compile(r"\.git$")
+_POSSESSIVE = re.compile(r"['’]s$")
+# Link targets, URLs, e-mail addresses. The address alternative starts only where a run of [\w.+-] starts
+# (a match never ends inside one) and never gives back what it took ("@" is not in the run): the same
+# matches without rescanning every word from each of its letters; without an "@" it cannot match at all.
+_NOT_PROSE = re.compile(r"\]\([^)]*\)|https?://\S+|(?<![\w.+-])[\w.+-]++@\S+")
+_NOT_PROSE_NO_AT = re.compile(r"\]\([^)]*\)|https?://\S+")
+_SEPARATORS = re.compile(r"[-_ ]+")
+_LETTER = re.compile(r"[^\W\d_]")
+_MARKUP = re.compile(r"[*_`]+")
+_LEADING_PUNCT = re.compile(r"^[^\w#@$(]+")
+_MODEL = re.compile(r"\bmodel\b", re.I)
 
 
+# URLs, hosts and names recur across links and issues: the pure helpers below remember their answers.
+@lru_cache(maxsize=1 << 16)
 def _host(url: str) -> str:
     host = urlsplit(url).netloc.casefold().split("@")[-1].split(":")[0]
     return host[4:] if host.startswith("www.") else host
 
 
+@lru_cache(maxsize=1 << 16)
 def _compact(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.casefold())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
+@lru_cache(maxsize=1 << 16)
 def _host_matches(name: str, host: str) -> bool:
     """True when the host is the name's own site: deezer.com for Deezer, mturk.com for Mechanical Turk."""
     labels = [l for l in host.split(".")[:-1] if l not in ("www", "blog", "app", "en", "m")]
@@ -44,23 +64,25 @@ def _host_matches(name: str, host: str) -> bool:
     if comp == _compact(label) or comp == _compact(host) or (len(comp) >= 4 and comp in _compact(label)) \
             or (len(label) >= 4 and _compact(label) in comp):
         return True
-    words = {w for w in re.findall(r"\w+", name.casefold()) if len(w) >= 4}
-    if words & {w for w in re.split(r"[-_]", label) if len(w) >= 4}:
+    words = {w for w in _WORDS.findall(name.casefold()) if len(w) >= 4}
+    if words & {w for w in _DASHES.split(label) if len(w) >= 4}:
         return True
     it = iter(comp)
     return len(label) >= 4 and label[0] == comp[0] and all(ch in it for ch in label)
 
 
+@lru_cache(maxsize=1 << 16)
 def _github(url: str) -> tuple[str, str] | None:
     parts = urlsplit(url)
     if _host(url) != "github.com":
         return None
     segs = [unquote(s) for s in parts.path.split("/") if s]
     if len(segs) >= 2 and segs[0].casefold() not in _GH_RESERVED:
-        return segs[0], re.sub(r"\.git$", "", segs[1])
+        return segs[0], _DOT_GIT.sub("", segs[1])
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def _profile(url: str) -> bool:
     host, segs = _host(url), [s for s in urlsplit(url).path.split("/") if s]
     if host in ("twitter.com", "x.com", "mobile.twitter.com"):
@@ -71,9 +93,14 @@ def _profile(url: str) -> bool:
 
 
 def _url_kind(url: str, lex: Lexicon) -> str | None:
+    return _kind_of_url(url, lex.url_kinds)
+
+
+@lru_cache(maxsize=1 << 16)
+def _kind_of_url(url: str, url_kinds: tuple[tuple[str, str], ...]) -> str | None:
     host = _host(url)
     path = urlsplit(url).path.casefold()
-    for prefix, kind in lex.url_kinds:
+    for prefix, kind in url_kinds:
         h, _, p = prefix.partition("/")
         if (host == h or host.endswith("." + h)) and path.lstrip("/").startswith(p):
             return kind
@@ -90,12 +117,20 @@ def _strip_anchor(anchor: str, lex: Lexicon) -> str:
     name = " ".join(words)
     for _ in range(2):
         low = name.casefold()
-        for head in lex.anchor_heads:
-            if low.endswith(" " + head) and len(low) > len(head) + 2:
-                name = name[: -len(head) - 1].rstrip()
+        # The longest head ending the anchor, as a scan of anchor_heads (longest first) finds it: only one
+        # head of each length can be the anchor's ending, so one look-up per length does.
+        for size, heads in _heads_by_length(lex.anchor_heads):
+            if len(low) > size + 2 and low[-size - 1] == " " and low[-size:] in heads:
+                name = name[: -size - 1].rstrip()
                 break
-        name = re.sub(r"['’]s$", "", name).strip()
+        name = _POSSESSIVE.sub("", name).strip()
     return name
+
+
+@lru_cache(maxsize=4)
+def _heads_by_length(heads: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
+    sizes = sorted({len(h) for h in heads}, reverse=True)
+    return tuple((n, frozenset(h for h in heads if len(h) == n)) for n in sizes)
 
 
 class LinkEntityExtractor:
@@ -108,19 +143,23 @@ class LinkEntityExtractor:
         own_hosts = {_host(u) for u in (issue.url, *issue.aliases) if u and "//" in u}
         own_names = self_names(issue, ())
         plain = None
+        found: dict[str, str | None] = {}
         out: list[Candidate] = []
 
         def in_text(word: str) -> str | None:
             """The word as the issue's prose writes it (outside URLs), or None."""
             nonlocal plain
+            if word in found:           # asked twice for an owner: one search of the whole body
+                return found[word]
             if plain is None:
-                plain = re.sub(r"\]\([^)]*\)|https?://\S+|[\w.+-]+@\S+", " ", issue.body)
-            pattern = r"(?<![\w/.-])" + r"[\s-]?".join(map(re.escape, re.split(r"[-_ ]+", word))) + r"(?![\w/-])"
+                plain = (_NOT_PROSE if "@" in issue.body else _NOT_PROSE_NO_AT).sub(" ", issue.body)
+            pattern = r"(?<![\w/.-])" + r"[\s-]?".join(map(re.escape, _SEPARATORS.split(word))) + r"(?![\w/-])"
             m = re.search(pattern, plain, re.I)
-            return m.group(0) if m else None
+            found[word] = m.group(0) if m else None
+            return found[word]
 
         def emit(name, link, conf, kind, desc=None, aliases=()):
-            if not re.search(r"[^\W\d_]", name) or name.casefold() in own_names:
+            if not _LETTER.search(name) or name.casefold() in own_names:
                 return
             out.append(Candidate(name, issue.source, self.name, kind, clip(link.sentence), link.canonical or link.url,
                                  conf, desc, tuple(aliases)))
@@ -130,8 +169,8 @@ class LinkEntityExtractor:
             host = _host(url)
             if not host or host in own_hosts:
                 continue
-            anchor = trim_punct(" ".join(re.sub(r"[*_`]+", "", link.text).split()).strip("[]"))
-            anchor = re.sub(r"^[^\w#@$(]+", "", anchor)
+            anchor = trim_punct(" ".join(_MARKUP.sub("", link.text).split()).strip("[]"))
+            anchor = _LEADING_PUNCT.sub("", anchor)
             repo = _github(url)
             if repo and repo[0].casefold() == repo[1].casefold():
                 owner = None
@@ -144,7 +183,7 @@ class LinkEntityExtractor:
             if repo and (generic or (shown and shown.group(2).casefold() == repo[1].casefold())):
                 surface = repo[1] if shown else in_text(repo[1])
                 if surface and (shown or not lex.is_word(surface) or surface[:1].isupper()):
-                    kind = "model" if re.search(r"\bmodel\b", link.sentence, re.I) and not shown else "library"
+                    kind = "model" if _MODEL.search(link.sentence) and not shown else "library"
                     emit(surface, link, 0.8 if shown else C_URL_ONLY, kind, None, (f"{repo[0]}/{repo[1]}",))
                     if owner and in_text(owner):
                         emit(in_text(owner), link, C_URL_ONLY, "organization")

@@ -32,6 +32,14 @@ _WORK_CUES = {"paper": "paper", "papers": "paper", "essay": "paper", "book": "pa
               "article": "paper", "thesis": "paper", "study": "paper", "post": "paper", "preprint": "paper",
               "dissertation": "paper", "film": "other", "movie": "other", "song": "other", "album": "other",
               "podcast": "other", "show": "other", "series": "other", "documentary": "other", "video": "other"}
+# Compiled once: these run for every phrase of every issue.
+_LETTERS = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
+_THE = re.compile(r"^the\s+")
+_THE_ANY_CASE = re.compile(r"(?i)^the\s+")
+_NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
+_PARENTHESIS = re.compile(r"\([^()]*\)")
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or)?|(?:and|or|\+|&|/))\s*")
 
 class TextEntityExtractor:
     """Proper-noun phrases, CamelCase and acronym tokens, definitions, citations and titles in prose."""
@@ -42,15 +50,15 @@ class TextEntityExtractor:
         lex = lexicon()
         prose = parse(issue.body, lex.is_word)
         banned = self_names(issue, prose.sentences)
-        banned |= {h.casefold() for h in prose.headings if all(lex.is_word(w) for w in re.findall(r"[^\W\d_]+", h))}
+        banned |= {h.casefold() for h in prose.headings if all(lex.is_word(w) for w in _LETTERS.findall(h))}
         out: list[Candidate] = []
 
         def emit(name, sentence, conf, kind=None, desc=None, aliases=()):
             name = trim_punct(name)
             fold = name.casefold()
-            if len(name) < 2 or len(name) > 120 or not re.search(r"[^\W\d_]", name):
+            if len(name) < 2 or len(name) > 120 or not _LETTER.search(name):
                 return
-            bare = re.sub(r"^the\s+", "", fold)
+            bare = _THE.sub("", fold) if fold.startswith("the") else fold
             if fold in banned or bare in banned or is_generic(bare, lex):
                 return
             out.append(Candidate(name, issue.source, self.name, kind, clip(sentence.text), None,
@@ -82,7 +90,7 @@ class TextEntityExtractor:
     def _phrase(self, p: Phrase, s: Sentence, title: bool, listed: bool, role: str | None, lex: Lexicon, emit):
         conf = self._confidence(p, s, title, lex)
         words = [t.core for t in p.words]
-        known = lex.known.get(p.name.casefold()) or lex.known.get(re.sub(r"(?i)^the\s+", "", p.name).casefold())
+        known = lex.known.get(p.name.casefold()) or lex.known.get(_THE_ANY_CASE.sub("", p.name).casefold())
         if known and not (p.initial and lex.is_word(p.name)):
             conf = max(conf or 0.0, C_KNOWN)
         d = _DEFINITION.match(s.text[p.end:])
@@ -119,7 +127,7 @@ class TextEntityExtractor:
             if best < 0:
                 return None
             conf = C_SHAPE[best]
-            if t.acronym and len(re.sub(r"[^A-Za-z]", "", t.core)) == 2:
+            if t.acronym and len(_NOT_ASCII_LETTER.sub("", t.core)) == 2:
                 conf = 0.45               # two capitals ("SN", "DT") are often initials of something else
             if p.initial and not p.the:
                 if best <= 1:
@@ -196,8 +204,8 @@ def _enumerated(text: str, found: list[Phrase]) -> set[int]:
     """Phrases in a list with a strong name ("Posenet (…), Face Landmarks (…), and DensePose")."""
     chains, chain = [], [0] if found else []
     for i in range(len(found) - 1):
-        gap = re.sub(r"\([^()]*\)", "", text[found[i].end:found[i + 1].start])
-        if re.fullmatch(r"\s*(?:,\s*(?:and|or)?|(?:and|or|\+|&|/))\s*", gap):
+        gap = text[found[i].end:found[i + 1].start]
+        if _LIST_GAP.fullmatch(_PARENTHESIS.sub("", gap) if "(" in gap else gap):
             chain.append(i + 1)
         else:
             chains.append(chain)

@@ -65,10 +65,16 @@ _SPLIT = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9\x01
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|al|dr|mr|mrs|ms|st|inc|corp|ltd|co|no|fig|approx|jr|sr|prof|"
                      r"u\.s|u\.k|d\.c|p\.s|ph\.d|cf|ca|vol|pp|op|ed|eds|feat)\.|\b[A-Z]\.)$", re.I)
 _TERMINAL = re.compile(r"[.!?…:;][\"”’)\]]*\s*$")
+_LABEL_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_SPACES = re.compile(r"[ \t\n]+")
+_WORD_CHAR = re.compile(r"\w")
+_LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 def _dictionary_words_only(label: str, is_word) -> bool:
-    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", label)
+    words = _LABEL_WORD.findall(label)
     return bool(words) and all(is_word(w) for w in words)
 
 
@@ -106,7 +112,7 @@ def _clean_inline(text: str, is_word) -> str:
         text = _ITALIC.sub(lambda m: _E_OPEN + (m.group(1) or m.group(2)) + _E_CLOSE, text)
     if not text.isascii():
         text = _EMOJI.sub(" ", text)
-    return re.sub(r"[ \t\n]+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def _spans(text: str) -> tuple[str, list[tuple[int, int]], list[tuple[int, int]]]:
@@ -140,7 +146,7 @@ _MINOR = frozenset("a an the and or nor but of for to in on at by with from as v
 
 def _title_case(text: str) -> bool:
     """Headline capitalisation: nearly every word but the short function words starts with a capital."""
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if w.casefold() not in _MINOR]
+    words = [w for w in _TITLE_WORD.findall(text) if w.casefold() not in _MINOR]
     if len(words) < 2:
         return False
     caps = sum(1 for w in words if w[0].isupper())
@@ -166,7 +172,7 @@ def _split(text: str, anchors, emphasis) -> list[tuple[int, int]]:
 
 def _sentences(paragraph: str, section: int, is_word, heading: bool = False) -> list[Sentence]:
     text, anchors, emphasis = _spans(_clean_inline(paragraph, is_word))
-    if not re.search(r"\w", text):
+    if not _WORD_CHAR.search(text):
         return []
     # A paragraph without a full stop (a pseudo-heading, a list of links, an ad's call to action) or
     # written in Title Case is a headline: its capitals are typography, not names. Headings are often
@@ -175,7 +181,7 @@ def _sentences(paragraph: str, section: int, is_word, heading: bool = False) -> 
     rest = _outside(text, anchors, keep_spaces=True) if anchors else text
     # Prose that ends like a sentence is prose, however many names it holds.
     title = (heading or not _TERMINAL.search(text)) and (_title_case(rest) or words <= (6 if heading else 14))
-    if anchors and not re.search(r"[^\W\d_]", rest):
+    if anchors and not _LETTER.search(rest):
         title = True  # nothing but links
     out = []
     for a, b in _split(text, anchors, emphasis):
@@ -203,7 +209,7 @@ def _outside(text: str, spans, keep_spaces: bool = False) -> str:
         pos = b
     parts.append(text[pos:])
     joined = " ".join(parts)
-    return joined if keep_spaces else re.sub(r"[\W\d_]+", "", joined)
+    return joined if keep_spaces else _NOT_LETTERS.sub("", joined)
 
 
 def title_spans(s: Sentence) -> list[tuple[int, int]]:

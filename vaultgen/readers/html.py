@@ -159,6 +159,24 @@ def _inline(markup: str):
     return convert
 
 
+class _Find:
+    """find and find_parent by a bare tag name as plain walks (bs4 builds a filter for each call, and
+    markdownify asks every tag for a <pre> around it); any other query goes to bs4."""
+
+    def find_parent(self, name=None, attrs=None, **kwargs):
+        if type(name) is str and ":" not in name and not attrs and not kwargs:
+            return _within(self, (name,))
+        return super().find_parent(name, attrs, **kwargs)
+
+    def find(self, name=None, attrs=None, recursive=True, string=None, **kwargs):
+        if type(name) is str and ":" not in name and not attrs and recursive and string is None and not kwargs:
+            return next((el for el in self.descendants if el.name == name and isinstance(el, Tag)), None)
+        return super().find(name, attrs, recursive, string, **kwargs)
+
+
+_Tag, _Soup = type("_Tag", (_Find, Tag), {}), type("_Soup", (_Find, BeautifulSoup), {})
+
+
 class _Converter(MarkdownConverter):
     def __init__(self):
         super().__init__(bullets="-", heading_style="atx", wrap=True, wrap_width=None)
@@ -486,7 +504,7 @@ class HtmlReader:
 
     def _read(self, doc: SourceDoc) -> Issue:
         text = _VOID.sub(r"<\1\2 />", _NBSP.sub(" ", doc.text))
-        soup = BeautifulSoup(text, "html.parser")
+        soup = _Soup(text, "html.parser", element_classes={Tag: _Tag})
         warnings: list[str] = []
         articles = soup.find_all("article", limit=2)
         root = (articles[0] if len(articles) == 1 else None) or soup.find("main") or soup.body or soup

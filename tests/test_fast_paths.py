@@ -1,0 +1,184 @@
+"""The entity layer's fast paths give what the plain, slow forms they replace give."""
+import re
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultgen import linkify
+from vaultgen.extract import anchors, names
+from vaultgen.extract.lexicon import lexicon
+from vaultgen.readers import html as html_reader
+
+TARGETS = {
+    "TensorFlow": "TensorFlow", "Google": "Google", "Google Brain": "Google Brain", "GPT-2": "GPT-2",
+    "Medium": "Medium (product)", "ACES": "ACES", "Papers with Code": "Papers with Code", "İstanbul": "Istanbul",
+    "Στοά": "Stoa", "C++": "C++", "remove.bg": "remove.bg", "Deep Learning": "Deep Learning",
+}
+_PIECES = [" ", " ", "\n", "\n\n", ". ", ", ", "(", ")", "[", "]", "![", "](https://x.com/a_b)", "`", "```\nx\n```\n",
+           "## ", "   #", "> [!note] x\n", "https://g.com/Google ", "www.g.org ", "a.b@c.com", "@user", "x@y", "<b>",
+           "<!-- c -->", "$$x$$", "*", "_", "-", "’", "'s", ".js", "-2", "İ", "Σ", "é", "|", "\n| a | ", "[^1]",
+           "[x]: http://y\n", "  [y]: z\n", "[[Wiki]]", "---\na: b\n---\n", "_(image: x)_\n", "The ", "of ", "1. ",
+           "Google", "Brain", "google", "TensorFlow", "GPT-2", "Medium", "ACES", "aces", "Papers with Code",
+           "İstanbul", "Στοά", "C++", "remove.bg", "Deep Learning", "deep learning"]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=50).map("".join)
+
+
+def _slow_protected(md):
+    spans = sorted(m.span() for marker, rx in linkify._PROTECTED if marker in md for m in rx.finditer(md))
+    merged = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_protected_spans_are_those_of_a_full_scan(md):
+    assert linkify._protected(md) == _slow_protected(md)
+
+
+class _EveryWord(linkify.Linker):
+    """The linker as it was: every word of the text is tried."""
+
+    def _candidates(self, markdown, protected):
+        return [m.start() for m in linkify._WORD.finditer(markdown)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT, st.sampled_from([None, "Google", "Medium (product)"]))
+def test_linking_tries_every_word_that_can_take_a_link(md, self_name):
+    assert linkify.Linker(TARGETS).link(md, self_name) == _EveryWord(TARGETS).link(md, self_name)
+
+
+def test_last_word_and_replayed_bodies_link_alike():
+    linker = linkify.Linker(TARGETS)
+    md = "We use TensorFlow"
+    assert linker.link(md) == linker.link(md) == ("We use [[TensorFlow]]", {"TensorFlow"})
+    assert linker.link(md, "TensorFlow") == (md, set())
+
+
+def test_an_equal_targets_mapping_keeps_its_linker():
+    linkify.link_mentions("Google", dict(TARGETS))
+    first = linkify._cache[2]
+    assert linkify.link_mentions("Google", dict(TARGETS)) == ("[[Google]]", {"Google"})
+    assert linkify._cache[2] is first
+    linkify.link_mentions("Google", {**TARGETS, "Brain": "Brain"})
+    assert linkify._cache[2] is not first
+
+
+_PLAIN_TOKEN = re.compile(
+    r"\b(?:of|for|de|del|della|der|den|da|di|du|la|le|van|von|y|and|on|in|at|the|bin|ibn|al|el)\b(?![.\-+&'’]\w)"
+    r"|\b[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)\b"
+    r"|(?<![\w.'’\-+&])(?=[a-z]*(?:[-.'’+&][a-z]+)*[-.'’+&]?[^\W_a-z])(?:" + names.TOKEN.pattern + ")")
+_WORDISH = st.lists(st.sampled_from(list("abzAZ09_.-'’+&# \n,;:()éÉİΣ") + [
+    "of", "the", "and", "de", ".ai", ".com", "C++", "C#", "e.g.", "U.S.", "GPT-3", "x-of", "'s", "’s", "Dr. ",
+    "called ", "the ", "is a ", ", a company"]), max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_WORDISH)
+def test_candidate_tokens_match_the_plain_pattern(text):
+    assert [m.span() for m in names._CANDIDATE_TOKEN.finditer(text)] == \
+        [m.span() for m in _PLAIN_TOKEN.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(_WORDISH, st.integers(0, 60))
+def test_openings_and_last_words_match_full_scans(text, pos):
+    names._opening_cache = (None, frozenset())
+    assert names._initial(text, pos) == (pos in {m.end() for m in names._OPENINGS.finditer(text)})
+    end = min(pos, len(text))
+    for window in (3, 200):
+        assert names._last_words(text, end, 4, window) == names._WORD.findall(text[:end])[-4:]
+
+
+def _slow_trim_punct(name):
+    dotted = re.search(r"(?:^|\s)(?:[^\W\d_]\.){2,}$", name)
+    name = name.strip(" .,;:!?\"“”‘’'") + ("." if dotted else "")
+    while name.endswith(")") and name.count("(") < name.count(")"):
+        name = name[:-1].rstrip()
+    while name.startswith("(") and name.count("(") > name.count(")"):
+        name = name[1:].lstrip()
+    return name
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDISH)
+def test_trim_punct_keeps_dotted_initials_as_before(text):
+    for name in (text, text + " U.S.", text + " U.S.\n", "(" + text + "))"):
+        assert names.trim_punct(name) == _slow_trim_punct(name)
+
+
+@pytest.mark.parametrize("acronym,words", [
+    ("CCAI", ["Climate", "Change", "AI"]), ("DRL", ["Drone", "Racing", "League"]),
+    ("UoA", ["University", "of", "Arizona"]), ("XY", ["the", "Y"]), ("GAN", ["Generative", "Adversarial", "Networks"]),
+    ("3D", ["3", "Dimensions"])])
+def test_abbreviations_open_with_the_initial_of_their_words(acronym, words):
+    first = next((c for c in acronym if c.isupper() or c.isdigit()), "")
+    assert not names.abbreviates(acronym, words) or names.initial(words) == first
+
+
+def test_anchor_heads_are_stripped_longest_first():
+    lex = lexicon()
+
+    def slow(anchor):
+        words = anchor.split()
+        while len(words) > 1 and words[-1].islower() and lex.is_word(words[-1]) and not any(
+                w.islower() for w in words[:-1]) and words[-2].casefold() not in lex.connectors:
+            words.pop()
+        name = " ".join(words)
+        for _ in range(2):
+            low = name.casefold()
+            for head in lex.anchor_heads:
+                if low.endswith(" " + head) and len(low) > len(head) + 2:
+                    name = name[: -len(head) - 1].rstrip()
+                    break
+            name = re.sub(r"['’]s$", "", name).strip()
+        return name
+
+    for head in lex.anchor_heads:
+        for anchor in (f"Runway ML {head}", f"X {head}", f"PyTorch's {head} {head}", head, f"Spleeter’s {head}"):
+            assert anchors._strip_anchor(anchor, lex) == slow(anchor)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab1_.+-@ ()]\n/:é") + ["http://", "https://", "](", "x@y.z"]),
+                max_size=30).map("".join))
+def test_prose_without_urls_and_addresses_as_before(text):
+    plain = re.compile(r"\]\([^)]*\)|https?://\S+|[\w.+-]+@\S+")
+    fast = anchors._NOT_PROSE if "@" in text else anchors._NOT_PROSE_NO_AT
+    assert fast.sub(" ", text) == plain.sub(" ", text)
+
+
+def test_html_finds_by_name_as_bs4_does():
+    page = ("<html><body><main><pre><code><b>x</b></code></pre><h1>T</h1><svg><title>s</title></svg>"
+            "<o:p>o</o:p><time datetime='2020'>t</time></main></body></html>")
+    fast = html_reader._Soup(page, "html.parser", element_classes={Tag: html_reader._Tag})
+    slow = BeautifulSoup(page, "html.parser")
+    for name in ("main", "body", "h1", "pre", "title", "o:p", "time", "nothing"):
+        assert str(fast.find(name)) == str(slow.find(name))
+    for tag in ("b", "code", "h1", "title"):
+        for parent in ("pre", "svg", "main", "body", "nothing", "[document]"):
+            assert str(fast.find(tag).find_parent(parent)) == str(slow.find(tag).find_parent(parent))
+    assert str(fast.find("time", datetime=True)) == str(slow.find("time", datetime=True))
+
+
+def test_links_carried_over_a_small_change_of_targets_are_those_of_a_fresh_linker():
+    bodies = ["Google Brain and TensorFlow. Medium posts.", "We use GPT-2 with ACES.\n\n## Two\n\nGoogle again",
+              "Papers with Code lists deep learning work.", "Nothing to see", "Στοά and İstanbul by Google"]
+    targets = dict(TARGETS)
+    linkify._cache = None
+    for md in bodies:
+        linkify.link_mentions(md, targets)
+    for change in ({"Brain": "Brain"}, {"Google": "Alphabet"}, {"Nothing": "Nothing (band)"}, {"GPT-2": None}):
+        targets = {k: v for k, v in {**targets, **change}.items() if v is not None}
+        fresh = linkify.Linker(targets)
+        for md in bodies:
+            for self_name in (None, "Google"):
+                assert linkify.link_mentions(md, targets, self_name=self_name) == fresh.link(md, self_name)
+        assert linkify._cache[2]._before is not None
