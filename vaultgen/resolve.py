@@ -330,7 +330,10 @@ def _entities(group: list[_Mention], gaz: _Lookups) -> list[Entity]:
         # Shouted forms ("DEEPLEARNING.AI" in a masthead) and lower-case repository names lose to prose.
         # An acronym gives way to the long form it abbreviates ("Climate Change AI", alias CCAI).
         spelled = {n for n in names if " " in n}
+        # A spelling the lexicon of well-known names holds wins ("DeepMind" over "Deep Mind", "GitHub"
+        # over "The GitHub"); then the most used.
         name = entry.name if entry else min(names, key=lambda n: (
+            lex.known.get(n.casefold(), (None,))[0] != n,
             _acronym(n) and any(abbreviates(n, _words(s)) for s in spelled),
             n.isupper() and len(_NOT_CAPITAL.sub("", n)) > 5, -round(names[n], 6), n.islower(), -len(n), n))
         known = lex.known.get(name.casefold())
