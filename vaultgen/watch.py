@@ -239,8 +239,9 @@ class Watcher:
         return self._observer
 
     def _loop(self, session: Session, observer, source: Path) -> None:
+        missing = False  # SOURCE was seen gone: its watch died with it, even if it is back by the next look
         while True:
-            gone = not source.is_dir()
+            gone = missing or not source.is_dir()
             batch = self.batcher.take(self.stop, 1.0 if gone else self.reconcile)
             if batch is None:
                 return
@@ -248,9 +249,11 @@ class Watcher:
                 # Never read as "every source was deleted": the vault stays as it is.
                 if batch:
                     self.log(f"{self.options.source} is gone; the vault is left as it is until it comes back")
+                missing = True
                 continue
             if gone or not observer.is_alive():  # SOURCE is back (its old watch died with it), or the observer died
                 observer = self._observe(observer)
+                missing = False
             changed = frozenset(self._rel(p, source) for p in batch) - {None}
             self._build(session, changed, quiet_if_unchanged=not batch)
             if self.stop.is_set() and not self.batcher.pending():
