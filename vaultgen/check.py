@@ -93,7 +93,7 @@ def notices(root: Path) -> dict[str, list[str]]:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8")).get("notes", {})
     except (OSError, ValueError, AttributeError):
-        return {}
+        manifest = {}  # no manifest (a vault copied without .vaultgen/): the name collisions still count
     entries = [e for e in manifest.values() if isinstance(e, dict)]
     found = {
         "orphaned (source removed, your text kept)": sorted(e["path"] for e in entries if e.get("orphaned")),
