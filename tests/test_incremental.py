@@ -374,3 +374,20 @@ def test_one_writer_at_a_time(source, tmp_path):
     assert run.returncode == 1
     assert "another vaultgen process is writing this vault" in run.stderr
     assert build(Options(source, vault)).report.created  # the lock is free again
+
+
+def test_a_note_whose_id_is_a_very_long_url_keeps_its_name(tmp_path):
+    """A resource id is its URL; one longer than a read buffer or the YAML line width is still found again."""
+    source, vault = tmp_path / "issues", tmp_path / "vault"
+    source.mkdir()
+    url = "https://viewer.example.org/scene.html#!" + "%7B%22layer%22%3A%5B1%2C2%5D%7D" * 600
+    issue = source / "one.md"
+    issue.write_text(f"---\ntitle: Long links\n---\n\nA [scene viewer]({url}) to explore.\n", encoding="utf-8")
+    assert build(Options(source, vault)).exit_code == 0
+    notes = sorted(p.name for p in (vault / "Resources").iterdir())
+    issue.write_text(issue.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    result = build(Options(source, vault))
+    assert result.exit_code == 0 and result.notices == []
+    assert sorted(p.name for p in (vault / "Resources").iterdir()) == notes == ["viewer.example.org scene.md"]
+    head = (vault / "Resources" / notes[0]).read_text(encoding="utf-8").splitlines()
+    assert sum(line.startswith(("url:", "vaultgen_id:")) for line in head) == 2  # one line each, never folded

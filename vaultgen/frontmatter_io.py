@@ -81,9 +81,24 @@ _Dumper.add_representer(str, _str_presenter)
 _Dumper.add_representer(dt.date, lambda d, v: d.represent_scalar("tag:yaml.org,2002:timestamp", v.isoformat()))
 
 
+# Folding a long scalar over lines is valid YAML, but line-based readers (and diffs) suffer: a URL stays one line.
+_NEVER_FOLD = 1 << 30
+
+
+def load_scalar(text: str) -> str:
+    """One quoted YAML scalar, as written by dump; ValueError when it is not a string."""
+    try:
+        value = yaml.load(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc)) from exc
+    if not isinstance(value, str):
+        raise ValueError("not a string")
+    return value
+
+
 def dump(data: Mapping[str, Any]) -> str:
     """The frontmatter block, '---' lines included. Key order is kept as given."""
-    text = yaml.dump(dict(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000,
+    text = yaml.dump(dict(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=_NEVER_FOLD,
                      default_flow_style=False)
     if text.strip() == "{}":
         text = ""

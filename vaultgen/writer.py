@@ -367,16 +367,33 @@ def _merge(existing: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any
 
 
 def _read_id(path: Path) -> str | None:
+    """The vaultgen_id in a note's frontmatter, read line by line up to the closing '---'.
+
+    Not limited to the first few KiB: a resource's URL (and so its id) can be thousands of characters long.
+    """
     try:
         with path.open("r", encoding="utf-8", errors="replace") as handle:
-            head = handle.read(4096)
+            if handle.readline().rstrip("\r\n") != "---":
+                return None
+            read = 0
+            for line in handle:
+                read += len(line)
+                if line.startswith("vaultgen_id:"):
+                    return _scalar(line.split(":", 1)[1].strip())
+                if line.rstrip("\r\n") == "---" or read > _MAX_FRONTMATTER:
+                    break
     except OSError:
         return None
-    if not head.startswith("---"):
-        return None
-    for line in head.splitlines()[1:80]:
-        if line.startswith("vaultgen_id:"):
-            return line.split(":", 1)[1].strip().strip("'\"") or None
-        if line.strip() == "---":
-            break
     return None
+
+
+_MAX_FRONTMATTER = 4 << 20
+
+
+def _scalar(value: str) -> str | None:
+    if value[:1] in "'\"":
+        try:
+            value = frontmatter_io.load_scalar(value)
+        except ValueError:
+            return None
+    return value or None
