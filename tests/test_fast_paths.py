@@ -182,3 +182,15 @@ def test_links_carried_over_a_small_change_of_targets_are_those_of_a_fresh_linke
             for self_name in (None, "Google"):
                 assert linkify.link_mentions(md, targets, self_name=self_name) == fresh.link(md, self_name)
         assert linkify._cache[2]._before is not None
+
+
+_URL_PIECES = ["[", "]", "(", ")", "![", "](", "https://x.com/p?utm_source=n&id=1", "http://WWW.Y.org:80/a_(b)",
+               "https://z.io/#frag", " ", "\n", "`", "```\n", "\\(", "<", ">", "text", "**", "www.q.com/x?ref=t"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_URL_PIECES), max_size=30).map("".join))
+def test_cached_url_edits_give_the_full_rewrite(md):
+    from vaultgen import links
+    from vaultgen.notes import _rewrite_links
+    assert links.apply_edits(md, links.url_edits(md)) == _rewrite_links(md, {}, {})

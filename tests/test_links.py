@@ -57,3 +57,9 @@ def test_resource_kinds():
     assert resource_kind("https://youtu.be/01YrXUChqCI") == "video"
     assert resource_kind("https://larq.dev/") == "website"
     assert resource_kind("https://example.com/report.pdf") == "pdf"
+
+
+def test_a_linked_image_is_written_once_with_its_link_canonical():
+    from vaultgen.notes import _rewrite_links
+    md = "See [![A slide](https://cdn.x.com/s.png)](https://www.coursera.org/learn/ml?utm_source=news) now."
+    assert _rewrite_links(md, {}, {}) == "See [![A slide](https://cdn.x.com/s.png)](https://www.coursera.org/learn/ml) now."

@@ -5,6 +5,7 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from markdown_it import MarkdownIt
@@ -129,7 +130,7 @@ def _destination(text: str, start: int) -> tuple[str, int] | None:
 
 
 def find_spans(markdown: str) -> list[Span]:
-    """Every inline link and image, in order, outside code."""
+    """Every inline link and image, in order, outside code; never overlapping (a linked image is one span)."""
     ranges = protected_ranges(markdown)
     spans: list[Span] = []
     for m in re.finditer(r"\]\(", markdown):
@@ -142,6 +143,8 @@ def find_spans(markdown: str) -> list[Span]:
             continue
         url, end = parsed
         image = open_ > 0 and markdown[open_ - 1] == "!"
+        while spans and spans[-1].start >= open_ - image:  # an image inside this link: part of its text
+            spans.pop()
         spans.append(Span(open_ - image, end, markdown[open_ + 1:close], url, image))
     return spans
 
@@ -255,6 +258,48 @@ def rewrite(markdown: str, replace_link) -> str:
         out.append(markdown[last:span.start])
         out.append(replace_link(span, markdown[span.start:span.end]))
         last = span.end
+    out.append(markdown[last:])
+    return "".join(out)
+
+
+def markdown_link(span: Span, url: str) -> str:
+    """A link or image span written again with url as its destination, on one line."""
+    text = span.text.replace("\n", " ")
+    dest = f"<{url}>" if re.search(r"[\s()<>]", url) else url
+    return f"{'!' if span.image else ''}[{text}]({dest})"
+
+
+Edit = tuple[int, int, str]
+
+
+def url_edits(markdown: str) -> tuple[Edit, ...]:
+    """The (start, end, replacement) edits, in order, that give every URL of markdown its canonical form.
+
+    What rewriting every link to its canonical URL, then canonicalize_bare_urls, would do, found in one
+    pass over the text as read: computed once per source (and cached with it), applied on every build.
+    """
+    ranges = protected_ranges(markdown)
+    spans = find_spans(markdown)
+    edits = []
+    for span in spans:
+        if is_external(span.url):
+            new = markdown_link(span, canonical_url(span.url))
+            if new != markdown[span.start:span.end]:
+                edits.append((span.start, span.end, new))
+    bounds = [(s.start, s.end) for s in spans]
+    for m in _BARE_URL.finditer(markdown):
+        if not (_inside(m.start(), ranges) or _inside(m.start(), bounds)):
+            new = canonical_url(m.group(0))
+            if new != m.group(0):
+                edits.append((m.start(), m.end(), new))
+    return tuple(sorted(edits))
+
+
+def apply_edits(markdown: str, edits: Iterable[Edit]) -> str:
+    out, last = [], 0
+    for start, end, new in edits:
+        out += (markdown[last:start], new)
+        last = end
     out.append(markdown[last:])
     return "".join(out)
 

@@ -110,11 +110,13 @@ def _best_title(anchors: list[str]) -> str | None:
 
 def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: list[Entity], vault,
                located: Mapping[str, Path], templates: Path | None, notices: list[str] | None = None,
-               timings: dict[str, float] | None = None) -> list[Note]:
+               timings: dict[str, float] | None = None,
+               url_edits: Mapping[str, tuple] | None = None) -> list[Note]:
     """Every note of the vault, named, linked and rendered; deterministic for the same input.
 
     `notices` receives one line per note that could not take its natural name because a file of the
-    user's already has it; `timings` gets the seconds spent linking (the rest is naming and rendering).
+    user's already has it; `timings` gets the seconds spent linking (the rest is naming and rendering);
+    `url_edits` has links.url_edits per issue source, as computed when the source was read.
     """
     from .linkify import link_mentions
 
@@ -174,7 +176,7 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     for issue in issues:
         iid = issue_id(issue)
         started = time.perf_counter()
-        body = _rewrite_links(issue.body, cross, names)
+        body = _vault_body(issue, links[issue.source], cross, names, url_edits)
         body, linked = link_mentions(body, targets)
         linking += time.perf_counter() - started
         mentioned = set(linked) | found_in[issue.source]
@@ -209,6 +211,15 @@ def _folder(name: str | None) -> str:
     return naming.legal_name(name or "Newsletter", "Newsletter", 80)
 
 
+def _vault_body(issue: Issue, links: list[Link], cross: Mapping[str, str], names: Mapping[str, str],
+                url_edits: Mapping[str, tuple] | None) -> str:
+    """The body with canonical URLs and wikilinks to other issues: cached edits when it links to none."""
+    if url_edits is None or issue.source not in url_edits or any(
+            k in cross for link in links for k in _url_keys(link.canonical)):
+        return _rewrite_links(issue.body, cross, names)
+    return linkmod.apply_edits(issue.body, url_edits[issue.source])
+
+
 def _rewrite_links(body: str, cross: Mapping[str, str], names: Mapping[str, str]) -> str:
     """Canonical URLs everywhere; a link to another issue in SOURCE becomes a wikilink to its note."""
     def replace(span: linkmod.Span, original: str) -> str:
@@ -218,10 +229,7 @@ def _rewrite_links(body: str, cross: Mapping[str, str], names: Mapping[str, str]
         target = next((cross[k] for k in _url_keys(canonical) if k in cross), None)
         if target and not span.image:
             return f"[[{names[target]}|{link_label(linkmod.plain(span.text))}]]"
-        text = span.text.replace("\n", " ")
-        bang = "!" if span.image else ""
-        dest = f"<{canonical}>" if re.search(r"[\s()<>]", canonical) else canonical
-        return f"{bang}[{text}]({dest})"
+        return linkmod.markdown_link(span, canonical)
     return linkmod.canonicalize_bare_urls(linkmod.rewrite(body, replace))
 
 

@@ -88,12 +88,13 @@ def parse_one(path: Path, root: Path, hints: dict, readers: list, extractors: li
     except SourceError as exc:
         return Parsed(None, error=exc.reason, error_path=exc.path)
     links = tuple(linkmod.extract(issue.body))
+    edits = linkmod.url_edits(issue.body)
     if not extractors:
-        return Parsed(issue, links, decode_warnings=tuple(decode_warnings))
+        return Parsed(issue, links, decode_warnings=tuple(decode_warnings), url_edits=edits)
     # Extracted under the newsletter name as read; harmonize_newsletters may rename it (see _extract_all).
     groups, failures = extract_one(issue, links, extractors)
     return Parsed(issue, links, groups, tuple(decode_warnings), extracted=True, extracted_for=issue.newsletter,
-                  extract_warnings=failures)
+                  extract_warnings=failures, url_edits=edits)
 
 
 def extract_one(issue: Issue, links, extractors: list) -> tuple[tuple, tuple[str, ...]]:
@@ -320,7 +321,8 @@ def _build(options: Options, session: Session, changed: frozenset[str]) -> Build
     vault.pass_on(renamed, located)
     t["linking"] = 0.0
     with _timed(t, "rendering"):
-        notes = plan_notes(issues, links, entities, vault, located, options.templates, result.notices, t)
+        edits = {p.issue.source: p.url_edits for p in parsed.values() if p.issue is not None}
+        notes = plan_notes(issues, links, entities, vault, located, options.templates, result.notices, t, edits)
     t["rendering"] -= t["linking"]
     kinds = defaultdict(int)
     for note in notes:

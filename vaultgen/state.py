@@ -15,7 +15,7 @@ from . import sources
 from .errors import SourceError
 from .model import Candidate, Issue, Link
 
-SCHEMA = "3"
+SCHEMA = "4"
 STATE_FILE = "state.sqlite"
 # A file changed shortly before we looked at it may change again within the same timestamp tick and keep its
 # stat: its stat alone is not trusted, it is hashed again (git's "racily clean" entries). The tick is the
@@ -60,6 +60,7 @@ class Parsed:
     extracted: bool = False                             # candidates were extracted…
     extracted_for: str | None = None                    # …from the issue under this newsletter name
     extract_warnings: tuple[str, ...] = ()              # extractors that failed on it
+    url_edits: tuple = ()                               # links.url_edits of the issue's body
 
 
 class SourceRecord:
