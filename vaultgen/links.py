@@ -251,17 +251,6 @@ def extract(markdown: str) -> list[Link]:
     return links
 
 
-def rewrite(markdown: str, replace_link) -> str:
-    """Rebuild the body, calling replace_link(span, markdown_of_span) for each link and image span."""
-    out, last = [], 0
-    for span in find_spans(markdown):
-        out.append(markdown[last:span.start])
-        out.append(replace_link(span, markdown[span.start:span.end]))
-        last = span.end
-    out.append(markdown[last:])
-    return "".join(out)
-
-
 def markdown_link(span: Span, url: str) -> str:
     """A link or image span written again with url as its destination, on one line."""
     text = span.text.replace("\n", " ")
@@ -269,48 +258,52 @@ def markdown_link(span: Span, url: str) -> str:
     return f"{'!' if span.image else ''}[{text}]({dest})"
 
 
-Edit = tuple[int, int, str]
+# (start, end, replacement, canonical URL): the canonical URL is given for external links (not images), which
+# may become wikilinks to another issue's note; None for images and bare URLs.
+Edit = tuple[int, int, str, "str | None"]
 
 
 def url_edits(markdown: str) -> tuple[Edit, ...]:
-    """The (start, end, replacement) edits, in order, that give every URL of markdown its canonical form.
+    """The edits, in order, that give every URL of markdown its canonical form.
 
-    What rewriting every link to its canonical URL, then canonicalize_bare_urls, would do, found in one
-    pass over the text as read: computed once per source (and cached with it), applied on every build.
+    Found in one pass over the text as read: computed once per source (and cached with it), applied on every
+    build by apply_edits. Every external link has an edit, changed or not, for wikilinks to other issues.
     """
     ranges = protected_ranges(markdown)
     spans = find_spans(markdown)
     edits = []
     for span in spans:
         if is_external(span.url):
-            new = markdown_link(span, canonical_url(span.url))
-            if new != markdown[span.start:span.end]:
-                edits.append((span.start, span.end, new))
+            canonical = canonical_url(span.url)
+            new = markdown_link(span, canonical)
+            if new != markdown[span.start:span.end] or not span.image:
+                edits.append((span.start, span.end, new, None if span.image else canonical))
     bounds = [(s.start, s.end) for s in spans]
     for m in _BARE_URL.finditer(markdown):
         if not (_inside(m.start(), ranges) or _inside(m.start(), bounds)):
             new = canonical_url(m.group(0))
             if new != m.group(0):
-                edits.append((m.start(), m.end(), new))
+                edits.append((m.start(), m.end(), new, None))
     return tuple(sorted(edits))
 
 
-def apply_edits(markdown: str, edits: Iterable[Edit]) -> str:
+def apply_edits(markdown: str, edits: Iterable[Edit], wikilink=None) -> str:
+    """markdown with its url_edits made; wikilink(canonical, anchor text) may give a link's replacement instead."""
     out, last = [], 0
-    for start, end, new in edits:
+    for start, end, new, canonical in edits:
+        if canonical is not None and wikilink is not None:
+            new = wikilink(canonical, _anchor(new, canonical)) or new
         out += (markdown[last:start], new)
         last = end
     out.append(markdown[last:])
     return "".join(out)
 
 
-def canonicalize_bare_urls(markdown: str) -> str:
-    """Bare URLs in prose lose their tracking parameters too (links and code are left to their owners)."""
-    ranges = protected_ranges(markdown)
-    spans = [(s.start, s.end) for s in find_spans(markdown)]
+def _anchor(written: str, url: str) -> str:
+    """The anchor text of a link written by markdown_link(span, url)."""
+    dest = f"<{url}>" if re.search(r"[\s()<>]", url) else url
+    return written[1:len(written) - len(dest) - 3]
 
-    def fix(m: re.Match) -> str:
-        if _inside(m.start(), ranges) or _inside(m.start(), spans):
-            return m.group(0)
-        return canonical_url(m.group(0))
-    return _BARE_URL.sub(fix, markdown)
+
+def bare_urls_canonical(text: str) -> str:
+    return _BARE_URL.sub(lambda m: canonical_url(m.group(0)), text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 ENTITY_KINDS = (
     "organization", "person", "product", "model", "dataset",
@@ -100,10 +100,19 @@ class Resource:
 
 @dataclass(frozen=True)
 class Note:
-    """A rendered note, ready for the writer."""
+    """A rendered note, ready for the writer.
+
+    A note planned from the same inputs as the file the vault holds unchanged may come unrendered: body
+    None, its inputs' digest in `key`, and `render` to call should the writer need the text after all.
+    """
 
     id: str                         # stable identity, also in frontmatter as vaultgen_id
     type: str
     path: str                       # vault-relative POSIX path
     frontmatter: Mapping[str, Any]
-    body: str
+    body: str | None
+    key: str | None = None          # digest of everything the note is made from, when known before rendering
+    render: Callable[[], "Note"] | None = field(default=None, compare=False, repr=False)
+
+    def rendered(self) -> "Note":
+        return self if self.body is not None else self.render()

@@ -1,6 +1,7 @@
 """The global phase: name every note, link issues to entities, resources and each other, render notes."""
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections import defaultdict
@@ -37,6 +38,7 @@ def issue_id(issue: Issue) -> str:
     return f"issue:{issue.source}"
 
 
+@lru_cache(maxsize=65_536)  # asked for once per mention in entity and resource notes
 def _issue_label(issue: Issue) -> str:
     bits = [issue.newsletter or ""]
     if issue.number is not None:
@@ -111,16 +113,17 @@ def _best_title(anchors: list[str]) -> str | None:
 def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: list[Entity], vault,
                located: Mapping[str, Path], templates: Path | None, notices: list[str] | None = None,
                timings: dict[str, float] | None = None,
-               url_edits: Mapping[str, tuple] | None = None) -> list[Note]:
+               url_edits: Mapping[str, tuple] | None = None, salt: str = "") -> list[Note]:
     """Every note of the vault, named, linked and rendered; deterministic for the same input.
 
     `notices` receives one line per note that could not take its natural name because a file of the
     user's already has it; `timings` gets the seconds spent linking (the rest is naming and rendering);
-    `url_edits` has links.url_edits per issue source, as computed when the source was read.
+    `url_edits` has links.url_edits per issue source, as computed when the source was read; `salt` stands
+    for everything else the notes depend on (code, templates, options): see _Maker.
     """
     from .linkify import link_mentions
 
-    template_dir = str(templates) if templates else None
+    make = _Maker(vault, located, str(templates) if templates else None, salt)
     issues = sorted(issues, key=lambda i: i.source)
     by_id = {issue_id(i): i for i in issues}
     cross = _cross_issue_index(issues)
@@ -194,17 +197,17 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
                          for n in sorted(mentioned, key=str.casefold) if n in entity_by_name],
             "resources": resources,
         }
-        notes.append(Note(iid, "issue", f"Issues/{_folder(issue.newsletter)}/{names[iid]}.md",
-                          _issue_frontmatter(issue, names[iid]), render_body("issue", context, template_dir)))
+        notes.append(make(iid, "issue", f"Issues/{_folder(issue.newsletter)}/{names[iid]}.md",
+                          _issue_frontmatter(issue, names[iid]), context))
 
     if timings is not None:
         timings["linking"] = timings.get("linking", 0.0) + linking
-    entity_notes = _entity_notes(entities, names, by_id, issue_entities, template_dir)
+    entity_notes = _entity_notes(entities, names, by_id, issue_entities, make)
     notes += entity_notes
-    resource_notes = _resource_notes(cited, names, by_id, template_dir)
+    resource_notes = _resource_notes(cited, names, by_id, make)
     notes += resource_notes
-    notes += _index_notes(issues, newsletters, names, entity_notes, resource_notes, template_dir)
-    return [_transformed(n) for n in notes]
+    notes += _index_notes(issues, newsletters, names, entity_notes, resource_notes, make)
+    return [n if n.body is None else _transformed(n) for n in notes]
 
 
 def _folder(name: str | None) -> str:
@@ -213,24 +216,27 @@ def _folder(name: str | None) -> str:
 
 def _vault_body(issue: Issue, links: list[Link], cross: Mapping[str, str], names: Mapping[str, str],
                 url_edits: Mapping[str, tuple] | None) -> str:
-    """The body with canonical URLs and wikilinks to other issues: cached edits when it links to none."""
-    if url_edits is None or issue.source not in url_edits or any(
-            k in cross for link in links for k in _url_keys(link.canonical)):
+    """The body with canonical URLs, and wikilinks for links to another issue's note (edits cached per source)."""
+    edits = url_edits.get(issue.source) if url_edits is not None else None
+    if edits is None:
         return _rewrite_links(issue.body, cross, names)
-    return linkmod.apply_edits(issue.body, url_edits[issue.source])
+    if not any(k in cross for link in links for k in _url_keys(link.canonical)):
+        return linkmod.apply_edits(issue.body, edits)
+    return _linked(issue.body, edits, cross, names)
 
 
 def _rewrite_links(body: str, cross: Mapping[str, str], names: Mapping[str, str]) -> str:
     """Canonical URLs everywhere; a link to another issue in SOURCE becomes a wikilink to its note."""
-    def replace(span: linkmod.Span, original: str) -> str:
-        if not linkmod.is_external(span.url):
-            return original
-        canonical = linkmod.canonical_url(span.url)
+    return _linked(body, linkmod.url_edits(body), cross, names)
+
+
+def _linked(body: str, edits, cross: Mapping[str, str], names: Mapping[str, str]) -> str:
+    def wikilink(canonical: str, anchor: str) -> str | None:
         target = next((cross[k] for k in _url_keys(canonical) if k in cross), None)
-        if target and not span.image:
-            return f"[[{names[target]}|{link_label(linkmod.plain(span.text))}]]"
-        return linkmod.markdown_link(span, canonical)
-    return linkmod.canonicalize_bare_urls(linkmod.rewrite(body, replace))
+        if target is None:
+            return None
+        return f"[[{names[target]}|{linkmod.bare_urls_canonical(link_label(linkmod.plain(anchor)))}]]"
+    return linkmod.apply_edits(body, edits, wikilink)
 
 
 def _issue_frontmatter(issue: Issue, name: str) -> dict:
@@ -269,28 +275,32 @@ def _issue_sort_key(issue: Issue):
     return (issue.date.isoformat() if issue.date else "9999", issue.number or 0, issue.source)
 
 
-def _entity_notes(entities, names, by_id, issue_entities, template_dir) -> list[Note]:
+def _entity_notes(entities, names, by_id, issue_entities, make: "_Maker") -> list[Note]:
     notes = []
-    issues_of: dict[str, list[Issue]] = defaultdict(list)  # entity note name -> the issues linking it
-    for issue in by_id.values():
+    issues_of: dict[str, list[Issue]] = defaultdict(list)  # entity note name -> the issues linking it, in order
+    for issue in sorted(by_id.values(), key=_issue_sort_key):
         for name in issue_entities.get(issue.source, ()):
             issues_of[name].append(issue)
     for e in entities:
         eid = f"entity:{e.key}"
         name = names[eid]
-        sentences = defaultdict(list)
-        for m in e.mentions:
-            sentences[m.source].append(m.sentence)
-        issues = sorted(issues_of[name], key=_issue_sort_key)
+        issues = issues_of[name]
         if not issues:
             continue
-        triples = [(names[issue_id(i)], _issue_label(i), s) for i in issues for s in (sentences[i.source] or [""])]
+        linking = [(names[issue_id(i)], _issue_label(i), i.source) for i in issues]
         dates = [i.date for i in issues if i.date]
-        context = {"entity": e, "name": e.name, "kind": e.kind, "description": inert(e.description or ""),
-                   "mention_count": max(len(e.mentions), len(issues)), "urls": sorted(e.urls)[:10],
-                   "first_seen": min(dates).isoformat() if dates else None,
-                   "last_seen": max(dates).isoformat() if dates else None,
-                   "mentions": grouped(triples)}
+        count = max(len(e.mentions), len(issues))
+
+        def context(e=e, linking=linking, dates=dates, count=count):
+            sentences = defaultdict(list)
+            for m in e.mentions:
+                sentences[m.source].append(m.sentence)
+            triples = [(n, label, s) for n, label, source in linking for s in (sentences[source] or [""])]
+            return {"entity": e, "name": e.name, "kind": e.kind, "description": inert(e.description or ""),
+                    "mention_count": count, "urls": sorted(e.urls)[:10],
+                    "first_seen": min(dates).isoformat() if dates else None,
+                    "last_seen": max(dates).isoformat() if dates else None,
+                    "mentions": grouped(triples)}
         aliases = _unique(a for a in (e.name, *e.aliases) if a != name)
         fm = {"type": "entity", "title": e.name, "kind": e.kind, "aliases": aliases,
               "tags": [naming.tag(f"entity/{e.kind}")]}
@@ -298,33 +308,37 @@ def _entity_notes(entities, names, by_id, issue_entities, template_dir) -> list[
             fm["description"] = e.description
         if dates:
             fm["first_seen"], fm["last_seen"] = min(dates), max(dates)
-        fm["mentions"] = context["mention_count"]
+        fm["mentions"] = count
         fm["issues"] = len(issues)
         fm["vaultgen_id"] = eid
-        notes.append(Note(eid, "entity", f"Entities/{name}.md", fm, render_body("entity", context, template_dir)))
+        notes.append(make(eid, "entity", f"Entities/{name}.md", fm, context, inputs=(e, linking)))
     return notes
 
 
-def _resource_notes(cited, names, by_id, template_dir) -> list[Note]:
+def _resource_notes(cited, names, by_id, make: "_Maker") -> list[Note]:
     notes = []
     by_source = {i.source: i for i in by_id.values()}
+    rank = {i.source: n for n, i in enumerate(sorted(by_id.values(), key=_issue_sort_key))}
     for url, citations in sorted(cited.items()):
         rid = f"resource:{url}"
         title = _best_title([c.anchor for c in citations])
         kind = linkmod.resource_kind(url)
-        ordered = sorted(citations, key=lambda c: _issue_sort_key(by_source[c.source]))
+        ordered = sorted(citations, key=lambda c: rank[c.source])
         triples = [(names[issue_id(by_source[c.source])], _issue_label(by_source[c.source]), c.sentence) for c in ordered]
-        context = {"url": url, "title": title and title.replace("]", "\\]").replace("[", "\\["), "kind": kind,
-                   "domain": linkmod.domain(url), "domain_note": names[f"index:domain:{linkmod.domain(url)}"],
-                   "citations": grouped(triples)}
+        domain_note = names[f"index:domain:{linkmod.domain(url)}"]
+
+        def context(url=url, title=title, kind=kind, triples=triples, domain_note=domain_note):
+            return {"url": url, "title": title and title.replace("]", "\\]").replace("[", "\\["), "kind": kind,
+                    "domain": linkmod.domain(url), "domain_note": domain_note, "citations": grouped(triples)}
         fm = {"type": "resource", "title": title or linkmod.domain(url), "url": url, "domain": linkmod.domain(url),
               "kind": kind, "tags": [naming.tag(f"resource/{kind}")], "citations": len({c.source for c in citations}),
               "vaultgen_id": rid}
-        notes.append(Note(rid, "resource", f"Resources/{names[rid]}.md", fm, render_body("resource", context, template_dir)))
+        notes.append(make(rid, "resource", f"Resources/{names[rid]}.md", fm, context,
+                          inputs=(url, title, kind, triples, domain_note)))
     return notes
 
 
-def _index_notes(issues, newsletters, names, entity_notes, resource_notes, template_dir) -> list[Note]:
+def _index_notes(issues, newsletters, names, entity_notes, resource_notes, make: "_Maker") -> list[Note]:
     notes = []
     for newsletter in newsletters:
         nid = f"newsletter:{newsletter}"
@@ -340,8 +354,7 @@ def _index_notes(issues, newsletters, names, entity_notes, resource_notes, templ
                    "years": [{"label": y, "issues": years[y]} for y in sorted(years)]}
         fm = {"type": "newsletter", "title": newsletter, "issues": len(mine),
               "tags": [naming.tag("vaultgen/index")], "vaultgen_id": nid}
-        notes.append(Note(nid, "newsletter", f"Newsletters/{names[nid]}.md", fm,
-                          render_body("newsletter", context, template_dir)))
+        notes.append(make(nid, "newsletter", f"Newsletters/{names[nid]}.md", fm, context))
 
     def index(iid: str, title: str, lines: list[str], folder: str = "") -> Note:
         fm = {"type": "index", "title": title, "tags": [naming.tag("vaultgen/index")], "vaultgen_id": iid}
@@ -370,6 +383,30 @@ def _index_notes(issues, newsletters, names, entity_notes, resource_notes, templ
     notes.append(index("index:Resources", "Resources", [f"- [[{names['index:domain:' + d]}|{d}]] · "
                                                         f"{len(by_domain[d])}" for d in domains]))
     return notes
+
+
+class _Maker:
+    """Notes from their template and its context: left unrendered (see model.Note) when the vault holds the
+    note's file as vaultgen made it from the very same inputs, which is most notes of an incremental build."""
+
+    def __init__(self, vault, located: Mapping[str, Path], template_dir: str | None, salt: str):
+        self.vault, self.located, self.template_dir, self.salt = vault, located, template_dir, salt
+
+    def __call__(self, note_id: str, note_type: str, path: str, frontmatter: dict, context, inputs=None) -> Note:
+        """context: the template's variables, or a function making them from `inputs` (which then stand for them
+        in the key: only what is cheap to gather is gathered for a note that will not be rendered)."""
+        # repr of frozen dataclasses, tuples, lists and dicts is deterministic: the same inputs give the same
+        # key in every process. The template is the note's type; salt covers templates and code.
+        given = repr((self.salt, self.template_dir, note_type, path, frontmatter,
+                      context if inputs is None else inputs))
+        key = hashlib.sha256(given.encode("utf-8", "surrogatepass")).hexdigest()
+
+        def render() -> Note:
+            variables = context if inputs is None else context()
+            return Note(note_id, note_type, path, frontmatter, render_body(note_type, variables, self.template_dir), key)
+        if self.vault.kept(note_id, key, self.located.get(note_id)):
+            return Note(note_id, note_type, path, frontmatter, None, key, lambda: _transformed(render()))
+        return render()
 
 
 def _transformed(note: Note) -> Note:

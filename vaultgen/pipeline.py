@@ -322,7 +322,7 @@ def _build(options: Options, session: Session, changed: frozenset[str]) -> Build
     t["linking"] = 0.0
     with _timed(t, "rendering"):
         edits = {p.issue.source: p.url_edits for p in parsed.values() if p.issue is not None}
-        notes = plan_notes(issues, links, entities, vault, located, options.templates, result.notices, t, edits)
+        notes = plan_notes(issues, links, entities, vault, located, options.templates, result.notices, t, edits, fingerprint)
     t["rendering"] -= t["linking"]
     kinds = defaultdict(int)
     for note in notes:

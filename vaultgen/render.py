@@ -59,6 +59,7 @@ def inert(text: str) -> str:
     return text.replace("<%", "&lt;%")
 
 
+@lru_cache(maxsize=65_536)
 def link_label(text: str) -> str:
     """Display text after `|` in a wikilink: no pipes or brackets, one line."""
     return " ".join(re.sub(r"[|\[\]]", " ", text).split()) or "link"

@@ -13,9 +13,20 @@ from .writer import MANIFEST, Vault, _read_id, owned_hash, split_user_tail
 
 
 def render_key(note) -> str:
-    """Identity of a rendered Note: same key, same bytes written (types kept: a date is not its string)."""
+    """Identity of a Note: same key, same bytes written (types kept: a date is not its string).
+
+    The digest of its inputs when the planner gave one (see notes.plan_notes), else of the note itself.
+    """
+    if note.key is not None:
+        return note.key
     payload = [note.id, note.type, note.path, list(note.frontmatter.items()), note.body]
     return digest(json.dumps(payload, default=lambda o: f"{type(o).__name__}:{o}", ensure_ascii=False).encode())
+
+
+def _joined(root: Path, rel: str) -> str:
+    """str(root / rel), without making a Path (asked for every note of every build)."""
+    base = str(root)
+    return rel if base == "." else f"{base.rstrip('/')}/{rel}"
 
 
 class TrackedVault(Vault):
@@ -45,7 +56,7 @@ class TrackedVault(Vault):
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")]
                 base = Path(folder)
                 found += [base / n for n in (*filenames, *dirnames) if n.endswith(".md") and not n.startswith(".")]
-            self._listing = sorted(found)
+            self._listing = sorted(found, key=lambda p: p.parts)  # Path order, without Path comparisons
         return list(self._listing)
 
     def locate(self) -> dict[str, Path]:
@@ -119,17 +130,21 @@ class TrackedVault(Vault):
                 self.remember(note_id, key, self.manifest[note_id], expected)
         return report
 
+    def kept(self, note_id: str, key: str, current: Path | None) -> bool:
+        record = self.tracked.notes.get(note_id)
+        entry = self.manifest.get(note_id)
+        # Same Note, same file bytes, same manifest entry as when the writer last wrote the file or found
+        # nothing to change in it: it would find nothing to do now, so the file need not be read and parsed.
+        return (current is not None and record is not None and entry is not None and record.render_key == key
+                and record.manifest == entry
+                and str(current) == _joined(self.root, record.path) and file_unchanged(current, record))
+
     def _write_one(self, note, current, report, dry_run):
         key = render_key(note)
-        record = self.tracked.notes.get(note.id)
-        entry = self.manifest.get(note.id)
-        if (current is not None and record is not None and entry is not None and record.render_key == key
-                and record.manifest == entry
-                and current == self.root / record.path and file_unchanged(current, record)):
-            # Same Note, same file bytes, same manifest entry as when the writer last wrote the file or found
-            # nothing to change in it: it would find nothing to do now, so the file need not be read and parsed.
-            report.unchanged.append(record.path)
+        if self.kept(note.id, key, current):
+            report.unchanged.append(self.tracked.notes[note.id].path)
             return
+        note = note.rendered()
         counts = (len(report.created), len(report.updated), len(report.unchanged))
         queued = len(self._pending)
         super()._write_one(note, current, report, dry_run)

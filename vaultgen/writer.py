@@ -250,7 +250,12 @@ class Vault:
         self._pending = []
         return report
 
+    def kept(self, note_id: str, key: str, current: Path | None) -> bool:
+        """Whether the file at current is as vaultgen last wrote it from inputs with this key (needs state)."""
+        return False
+
     def _write_one(self, note: Note, current: Path | None, report: WriteReport, dry_run: bool) -> None:
+        note = note.rendered()
         target = self.root / note.path
         generated = generated_part(note.body)
         new_hash = owned_hash(note.frontmatter, generated)
@@ -311,6 +316,8 @@ class Vault:
 
         An untouched note whose source is gone is kept when one of these links to it, so no link breaks.
         """
+        if not retiring:
+            return set()  # asked only about notes being retired: reading the user's notes is for those
         ours = {self.root / e["path"] for e in self.manifest.values()} | set(located.values())
         kept_texts = [p.read_text(encoding="utf-8", errors="replace") for p in self.markdown_files() if p not in ours]
         kept_texts += [(self.root / rel).read_text(encoding="utf-8", errors="replace") for rel in preserved]
