@@ -160,6 +160,21 @@ def test_a_cosmetic_edit_rewrites_one_note(source, tmp_path, monkeypatch):
     assert parsed == [EDITED] and len(changed) == 1 and changed.pop().startswith("Issues/")
 
 
+def test_an_edit_renders_only_the_notes_whose_inputs_changed(source, tmp_path, monkeypatch):
+    from vaultgen import notes
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    path = source / EDITED
+    path.write_text(path.read_text(encoding="utf-8").replace("For the first time ever", "For the very first time"),
+                    encoding="utf-8")
+    rendered: list[str] = []
+    real = notes.render_body
+    monkeypatch.setattr(notes, "render_body", lambda kind, context, *a: rendered.append(kind) or real(kind, context, *a))
+    result = build(Options(source, vault))
+    assert rendered == ["issue"] and len(result.report.updated) == 1
+    assert files(vault).keys() == from_scratch(source, tmp_path / "fresh").keys()
+
+
 def test_adding_a_source(source, tmp_path, monkeypatch):
     def add(folder):
         text = (folder / EDITED).read_text(encoding="utf-8").replace("#43", "#44", 2)
