@@ -98,11 +98,66 @@ def load_scalar(text: str) -> str:
 
 def dump(data: Mapping[str, Any]) -> str:
     """The frontmatter block, '---' lines included. Key order is kept as given."""
+    text = _dump_simple(data)
+    if text is None:
+        text = yaml_dump(data)
+    return f"---\n{text}---\n"
+
+
+def yaml_dump(data: Mapping[str, Any]) -> str:
     text = yaml.dump(dict(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=_NEVER_FOLD,
                      default_flow_style=False)
-    if text.strip() == "{}":
-        text = ""
-    return f"---\n{text}---\n"
+    return "" if text.strip() == "{}" else text
+
+
+# The serializer is pure Python and walks every character of every scalar: most of the time of writing
+# thousands of notes. Frontmatter is nearly always flat, of strings YAML writes as they are; for those the
+# lines are written here, exactly as the serializer writes them (tests/test_fast_paths.py checks it).
+# Anything else goes to the serializer.
+_PLAIN = re.compile("(?![-?:,\\[\\]{}#&*!|>'\"%@`\\s])"
+                    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]+")
+_RESOLVER = _Dumper(None)
+
+
+def _plain(text: str) -> bool:
+    """Whether the serializer writes text as a plain (unquoted) scalar."""
+    return (_PLAIN.fullmatch(text) is not None and text[-1] not in " :" and ": " not in text and " #" not in text
+            and not text.startswith("...")
+            and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str")
+
+
+def _scalar_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value if value and _plain(value) else None
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return None
+
+
+def _dump_simple(data: Mapping[str, Any]) -> str | None:
+    lines = []
+    for key, value in data.items():
+        if not isinstance(key, str) or len(key) >= 128 or not _plain(key):  # a longer key is written "? key"
+            return None
+        if isinstance(value, list):
+            if not value:
+                lines.append(f"{key}: []")
+                continue
+            items = [_scalar_text(v) for v in value]
+            if None in items:
+                return None
+            lines.append(f"{key}:")
+            lines += [f"  - {item}" for item in items]
+            continue
+        text = "null" if value is None else _scalar_text(value)
+        if text is None:
+            return None
+        lines.append(f"{key}: {text}")
+    return "".join(f"{line}\n" for line in lines)
 
 
 def parse_note(text: str) -> tuple[dict[str, Any] | None, str]:
