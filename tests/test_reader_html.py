@@ -168,6 +168,11 @@ def test_emphasis_split_by_paragraph_break(write):
     assert body_of(write, "<p><em>one<br><br>two</em></p>") == "*one*\n\n*two*\n"
 
 
+def test_headings_carry_no_colon(write):
+    body = body_of(write, "<h2>Quick links:</h2><h3>Meet at 10:30</h3><p>text</p>")
+    assert body.startswith("## Quick links\n\n### Meet at 10-30\n\n")
+
+
 def test_lists_quotes_links(write):
     body = body_of(write, "<ul><li>a <a href='https://x.org/p?ref=abc&amp;utm_source=n'>link</a></li>"
                           "<li><em>b</em></li></ul><ol><li>one</li><li>two</li></ol>"

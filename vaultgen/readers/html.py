@@ -11,6 +11,7 @@ from markdownify import MarkdownConverter, chomp, should_remove_whitespace_insid
 
 from ..errors import SourceError
 from ..hookspecs import hookimpl
+from ..metadata import heading_text
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline
 from .boilerplate import Boilerplate, sponsored_callout, tracking_pixel
@@ -185,8 +186,7 @@ class _Converter(MarkdownConverter):
             text = re.sub(r"\s*\n\s*", " ", text).strip()
             text = text[2:-2] if len(text) > 4 and text.startswith("**") and text.endswith("**") else text
             return f"\n\n**{text}**\n\n" if text else ""
-        # Plain text without # | ^ [ ] and with " - " for ": ", so [[Note#Heading]] anchors work.
-        plain = " ".join(re.sub(r"[#|^\[\]]", "", _plain(el)).replace(": ", " - ").split())
+        plain = heading_text(_plain(el))  # plain text that works in [[Note#Heading]]
         return f"\n\n{'#' * max(2, min(6, n))} {_escape(plain)}\n\n" if plain else ""
 
     def convert_hr(self, el, text, parent_tags):
