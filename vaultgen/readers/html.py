@@ -14,8 +14,9 @@ from ..hookspecs import hookimpl
 from ..metadata import heading_text
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline
+from . import labels
 from .boilerplate import Boilerplate, sponsored_callout, tracking_pixel
-from .htmltree import BLOCKS, attr, sibling, within
+from .htmltree import BLOCKS, HEADINGS, attr, sibling, within
 
 # Scoring. Raw MIME (header lines first) belongs to the e-mail reader, which decodes the parts.
 _FRONTMATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\n")
@@ -34,6 +35,9 @@ _AS_DIV = {"center", "main", "header", "aside", "address", "details", "summary",
            "hgroup", "fieldset", "article", "section"}
 _TABLE_PARTS = {"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup"}
 _MARKUP = {"a", "em", "i", "strong", "b", "code", "kbd", "samp", "del", "s", "q"}  # emit a leading marker
+_WRAPPERS = {"em", "i", "span", "font", "u", "strong", "b"}  # inline tags a paragraph's label may sit in
+# Where a labelled paragraph stays as it is: a callout cannot start inside a list item, cell, quote or ad.
+_NO_CALLOUT = {"li", "td", "th", "blockquote", "pre", "figure", "figcaption", "vg-sponsored", "vg-callout", *HEADINGS}
 _HIDDEN = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all|visibility\s*:\s*hidden", re.I)
 
 # Text escaping. Bare URLs match first and stay verbatim, so links found in the text still resolve.
@@ -201,6 +205,13 @@ class _Converter(MarkdownConverter):
         fence = "`" * max(3, 1 + max((len(r) for r in re.findall("`+", text)), default=0))
         return f"\n\n{fence}{lang}\n{text}\n{fence}\n\n" if text.strip() else ""
 
+    def convert_vg_callout(self, el, text, parent_tags):
+        body = re.sub(r"\n{3,}", "\n\n", text.strip())
+        if parent_tags & {"vg-sponsored", "vg-callout", "_inline"} or not body:
+            return text
+        label = el["data-label"]
+        return "\n\n" + labels.callout(label, _escape(label), body) + "\n\n"
+
     def convert_vg_sponsored(self, el, text, parent_tags):
         text = re.sub(r"\n{3,}", "\n\n", text.strip("\n"))
         if parent_tags & {"vg-sponsored", "_inline"} or not text.strip():
@@ -270,7 +281,7 @@ def _same(a: str, b: str | None) -> bool:
 
 def _clean(soup, root: Tag, text: str) -> None:
     """Drop page chrome and e-mail boilerplate, flatten layout, mark ads, <br><br> and lone images, in place."""
-    drops, tables, parts, brs, imgs = [], [], [], [], []
+    drops, tables, parts, brs, imgs, bolds = [], [], [], [], [], []
     boilerplate = Boilerplate()
     has_th, has_table = set(), set()  # ids of tables holding a <th> or a nested table
     for el in root.descendants:  # one walk collects everything; changing the tree mid-walk would derail it
@@ -284,7 +295,7 @@ def _clean(soup, root: Tag, text: str) -> None:
             drops.append(el)
         else:
             boilerplate.tag(el)
-            {"table": tables, "br": brs, "img": imgs}.get(el.name, parts if el.name in _TABLE_PARTS else []).append(el)
+            {"table": tables, "br": brs, "img": imgs, "strong": bolds, "b": bolds}.get(el.name, parts if el.name in _TABLE_PARTS else []).append(el)
             if el.name in ("th", "table") and (outer := within(el, ("table",))) is not None:
                 (has_th if el.name == "th" else has_table).add(id(outer))
             if el.name in _AS_DIV:
@@ -329,6 +340,62 @@ def _clean(soup, root: Tag, text: str) -> None:
                 and within(img, ("figure", "td", "th")) is None \
                 and all(s is None or _is_break(s) for s in (sibling(node, False), sibling(node, True))):
             node.wrap(soup.new_tag("figure"))
+    _label_callouts(soup, bolds)
+
+
+def _label_start(bold: Tag) -> tuple[str, Tag] | None:
+    """(label, the node its paragraph starts with) when this bold run labels a paragraph of a <p> or <div>."""
+    text, after = " ".join(bold.get_text().split()), bold.next_sibling
+    if text.endswith(":"):
+        label = text[:-1]
+    elif isinstance(after, NavigableString) and after.lstrip().startswith(":"):  # "**We’re thinking**: …"
+        label = text
+    else:
+        return None
+    if not labels.is_label(label) or bold.find(["a", "img"]) is not None:
+        return None
+    node = bold
+    while sibling(node, False) is None and node.parent is not None and node.parent.name in _WRAPPERS:
+        node = node.parent
+    prev, host = sibling(node, False), node.parent
+    if host is None or host.name not in ("p", "div") or not (prev is None or getattr(prev, "name", None) == "br"):
+        return None
+    outer = within(node, _NO_CALLOUT | {"[document]"})  # and still in the document: not in a dropped block
+    return (label, node) if outer is not None and outer.name == "[document]" else None
+
+
+def _label_callouts(soup, bolds: list[Tag]) -> None:
+    """Labelled paragraphs into <vg-callout data-label=…>, when the issue writes in that style (labels.py).
+
+    A paragraph runs from its label to the next paragraph break (<br><br>, a block, another label):
+    one callout per labelled paragraph, as the source groups them.
+    """
+    starts, begins = [], set()
+    for bold in bolds:
+        if (found := _label_start(bold)) and id(found[1]) not in begins:  # <strong><strong>X:</strong></strong>
+            starts.append((bold, *found))
+            begins.add(id(found[1]))
+    if not labels.uses_labels(label for _, label, _ in starts):
+        return
+    for bold, label, node in starts:
+        group, sib = [node], node.next_sibling
+        while sib is not None and not (isinstance(sib, Tag) and (sib.name in BLOCKS or id(sib) in begins or (
+                sib.name == "br" and (sib.get("data-vg-para") or id(sibling(sib, True)) in begins)))):
+            group.append(sib)
+            sib = sib.next_sibling
+        whole = " ".join("".join(n.get_text() if isinstance(n, Tag) else str(n) for n in group).split())
+        if not any(c.isalnum() for c in whole[len(" ".join(bold.get_text().split())):]):
+            continue  # a label over nothing ("How it works:" above a list) stays bold
+        if isinstance(sib, Tag) and sib.name == "br" and not sib.get("data-vg-para"):
+            sib.extract()  # a line break before the next label: that label starts a paragraph of its own
+        wrapper = soup.new_tag("vg-callout", attrs={"data-label": label})
+        node.insert_before(wrapper)
+        for n in group:
+            wrapper.append(n.extract())
+        after = bold.next_sibling
+        bold.extract()
+        if isinstance(after, NavigableString) and after.lstrip().startswith(":"):
+            after.replace_with(after.lstrip()[1:])
 
 
 def _tidy(md: str) -> str:

@@ -5,7 +5,7 @@ from bs4 import NavigableString, Tag
 
 HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 BLOCKS = set(HEADINGS) | {"p", "div", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "figure", "figcaption",
-                          "pre", "table", "tr", "td", "th", "hr", "vg-sponsored", "[document]"}
+                          "pre", "table", "tr", "td", "th", "hr", "vg-sponsored", "vg-callout", "[document]"}
 
 
 def attr(el: Tag | None, name: str) -> str:
