@@ -88,7 +88,8 @@ def test_an_entity_in_a_callout_is_linked_and_its_sentences_read_plainly(tmp_pat
     vault = tmp_path / "vault"
     assert build(Options(source, vault)).exit_code == 0
     body = next((vault / "Issues").rglob("*.md")).read_text().split("---\n", 2)[2]
-    assert "> [!note] What’s new\n> Researchers at [[Zorblax Robotics]] [trained](https://zorblax.example/hand)" in body
+    assert ("> [!note] What’s new\n> Researchers at [[Zorblax Robotics]] [trained](https://zorblax.example/hand)"
+            in body)
     assert "> [!important] Why it matters\n> Zorblax Robotics shows" in body  # first mention per section
     assert "> [!quote] We’re thinking\n> [[Zorblax Robotics]] should try knots." in body
     note = (vault / "Entities/Zorblax Robotics.md").read_text()

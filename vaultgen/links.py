@@ -231,10 +231,11 @@ def sentence_at(markdown: str, start: int, end: int) -> str:
     # Sentences end at line ends too: one-sentence-per-line newsletters are common.
     head = _SENTENCE_BREAK.split(before)[-1]
     tail = _SENTENCE_BREAK.split(after)[0]
+    # The first sentence of a labelled paragraph (a callout's first line) starts with its label.
     line_start = markdown.rfind("\n", 0, start) + 1
     if line_start and markdown.startswith(">", line_start) and len(head) == start - line_start \
             and (title := _LABEL_TITLE.match(markdown, markdown.rfind("\n", 0, line_start - 1) + 1, line_start - 1)):
-        head = f"{title.group(1)}: {head[1:].lstrip()}"  # the first sentence of a labelled paragraph starts with its label
+        head = f"{title.group(1)}: {head[1:].lstrip()}"
     sentence = plain(head + target + tail).lstrip("*-•> ").strip()
     return sentence if len(sentence) <= 300 else sentence[:297].rsplit(" ", 1)[0] + "…"
 

@@ -282,6 +282,7 @@ def _same(a: str, b: str | None) -> bool:
 def _clean(soup, root: Tag, text: str) -> None:
     """Drop page chrome and e-mail boilerplate, flatten layout, mark ads, <br><br> and lone images, in place."""
     drops, tables, parts, brs, imgs, bolds = [], [], [], [], [], []
+    by_name = {"table": tables, "br": brs, "img": imgs, "strong": bolds, "b": bolds}
     boilerplate = Boilerplate()
     has_th, has_table = set(), set()  # ids of tables holding a <th> or a nested table
     for el in root.descendants:  # one walk collects everything; changing the tree mid-walk would derail it
@@ -295,7 +296,7 @@ def _clean(soup, root: Tag, text: str) -> None:
             drops.append(el)
         else:
             boilerplate.tag(el)
-            {"table": tables, "br": brs, "img": imgs, "strong": bolds, "b": bolds}.get(el.name, parts if el.name in _TABLE_PARTS else []).append(el)
+            by_name.get(el.name, parts if el.name in _TABLE_PARTS else []).append(el)
             if el.name in ("th", "table") and (outer := within(el, ("table",))) is not None:
                 (has_th if el.name == "th" else has_table).add(id(outer))
             if el.name in _AS_DIV:
