@@ -73,3 +73,29 @@ def test_an_invalid_gazetteer_fails_the_run_naming_the_file(archive):
     from vaultgen.errors import ConfigError
     with pytest.raises(ConfigError, match="entities.yaml"):
         build(Options(source, vault))
+
+
+BATCH = ("<h2>Cube Controversy</h2><p>A robotic hand solved the cube.<br><br><strong>What’s new:</strong> "
+         "Researchers at Zorblax Robotics <a href='https://zorblax.example/hand'>trained</a> a hand.<br><br>"
+         "<strong>Why it matters:</strong> Zorblax Robotics shows that dexterity can be learned.</p>"
+         "<h2>Second Story</h2><p><strong>We’re thinking:</strong> Zorblax Robotics should try knots.</p>")
+
+
+def test_an_entity_in_a_callout_is_linked_and_its_sentences_read_plainly(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "batch.html").write_text(BATCH)
+    vault = tmp_path / "vault"
+    assert build(Options(source, vault)).exit_code == 0
+    body = next((vault / "Issues").rglob("*.md")).read_text().split("---\n", 2)[2]
+    assert ("> [!note] What’s new\n> Researchers at [[Zorblax Robotics]] [trained](https://zorblax.example/hand)"
+            in body)
+    assert "> [!important] Why it matters\n> Zorblax Robotics shows" in body  # first mention per section
+    assert "> [!quote] We’re thinking\n> [[Zorblax Robotics]] should try knots." in body
+    note = (vault / "Entities/Zorblax Robotics.md").read_text()
+    sentences = [line.strip()[2:] for line in note.split("\n") if line.startswith("    - ")]
+    assert "Researchers at Zorblax Robotics trained a hand." in sentences
+    assert not [s for s in sentences if s.startswith((">", "[!"))]
+    resource = next((vault / "Resources").glob("zorblax*.md")).read_text()
+    assert "- What’s new: Researchers at Zorblax Robotics trained a hand." in resource
+    assert check_vault(vault) == {}

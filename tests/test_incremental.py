@@ -1,4 +1,5 @@
 """Incremental builds: nothing written when nothing changed; each change rewrites exactly the notes it alters."""
+import json
 import os
 import shutil
 import signal
@@ -12,7 +13,10 @@ import pytest
 from conftest import ROOT, SAMPLES
 from vaultgen import pipeline
 from vaultgen.pipeline import Options, Session, build
+from vaultgen import frontmatter_io
+from vaultgen.frontmatter_io import parse_note
 from vaultgen.state import STATE_FILE
+from vaultgen.writer import owned_hash, split_user_tail
 
 EDITED = "002_9bee8cc4421629a8.txt"     # Markdown without frontmatter
 RENAMED = "004_8c0ce3aa714c14dc.txt"    # plain text
@@ -279,6 +283,27 @@ def test_a_new_vaultgen_version_reads_every_source_again(source, tmp_path, monke
     build(Options(source, vault))
     assert sorted(parsed) == sorted(p.name for p in source.iterdir())
     assert written(before, files(vault)) == set()  # same code in fact: same notes, nothing written
+
+
+def test_notes_written_before_the_reader_property_gain_it_and_are_not_taken_for_edited(source, tmp_path):
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    # What a vaultgen without `reader` wrote: the notes without the key, the manifest's hashes without it.
+    manifest_path = vault / ".vaultgen/manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for entry in manifest["notes"].values():
+        note = vault / entry["path"]
+        if note.parent.parent.name == "Issues":
+            meta, body = parse_note(note.read_text())
+            del meta["reader"]
+            note.write_text(frontmatter_io.dump(meta) + body)
+            entry["hash"] = owned_hash(meta, split_user_tail(body)[0])
+    manifest_path.write_text(json.dumps(manifest))
+    (vault / ".vaultgen" / STATE_FILE).unlink()  # and no state of this version: every source is read again
+    result = build(Options(source, vault))
+    assert not result.report.preserved and len(result.report.updated) == 5
+    for note in (vault / "Issues").rglob("*.md"):
+        assert parse_note(note.read_text())[0]["reader"] in ("markdown", "email")
 
 
 def test_a_note_the_user_writes_in_is_kept_and_nothing_else_is_written(source, tmp_path):

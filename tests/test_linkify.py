@@ -56,6 +56,15 @@ def test_common_word_names_need_their_capital_and_not_a_sentence_start():
     assert out == "Medium posts are long. I read it on [[Medium (product)|Medium]] today; a medium size."
 
 
+def test_links_inside_labelled_callouts_but_not_in_their_titles():
+    md = ("## Story\n\n> [!note] Google news\n> Google Brain trained it with TensorFlow.\n\n"
+          "> [!quote] We’re thinking\n> TensorFlow again, and PyTorch.\n")
+    out, linked = link(md)
+    assert out == ("## Story\n\n> [!note] Google news\n> [[Google Brain]] trained it with [[TensorFlow]].\n\n"
+                   "> [!quote] We’re thinking\n> TensorFlow again, and [[PyTorch]].\n")
+    assert linked == {"Google Brain", "TensorFlow", "PyTorch"}
+
+
 def test_generic_acronyms_and_common_lowercase_names_are_never_linked():
     out, linked = link("A CNN classifier respects privacy and NLP.")
     assert out == "A CNN classifier respects privacy and NLP." and not linked

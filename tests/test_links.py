@@ -50,6 +50,14 @@ def test_sentence_around_a_link():
     assert sentence_at(md, span.start, span.end) == "Then Spleeter splits music."
 
 
+def test_sentence_in_a_labelled_callout_starts_with_its_label():
+    md = ("Intro.\n\n> [!note] What’s new\n> The lab [trained](https://openai.com/a) a hand. It used "
+          "[Kociemba](https://k.org/b).\n>\n> Then [more](https://m.org/c).\n\n"
+          "> [!note]- Sponsored\n> Enroll in [DL](https://c.org/d) today.\n")
+    assert [link.sentence for link in extract(md)] == [
+        "What’s new: The lab trained a hand.", "It used Kociemba.", "Then more.", "Enroll in DL today."]
+
+
 def test_resource_kinds():
     assert resource_kind("https://github.com/deezer/spleeter") == "repository"
     assert resource_kind("https://arxiv.org/abs/2006.16668") == "paper"

@@ -92,7 +92,7 @@ def test_entry_point_plugin_is_listed_and_reads_its_format(installed_example, tm
     notes = list((vault / "Issues").rglob("*.md"))
     assert len(notes) == 1
     meta, body = parse_note(notes[0].read_text(encoding="utf-8"))
-    assert meta["type"] == "issue" and meta["source"] == "issue-12.json"
+    assert meta["type"] == "issue" and meta["source"] == "issue-12.json" and meta["reader"] == "json-export"
     assert meta["title"] == ISSUE["title"] and meta["date"] == dt.date(2024, 5, 1)
     assert meta["newsletter"] == "Model Notes" and meta["number"] == 12 and meta["url"] == ISSUE["url"]
     assert "small-models" in meta["tags"]
@@ -133,6 +133,39 @@ def test_transform_note_plugin_changes_notes_before_they_are_written(tmp_path):
     assert issue["tags"][-1] == "read-later"
     for path in (vault / "Resources").rglob("*.md"):
         assert "read-later" not in parse_note(path.read_text(encoding="utf-8"))[0]["tags"]
+
+
+class BareReader:
+    """A reader that leaves Issue.reader empty: the note still says which reader read it."""
+
+    name = "bare"
+
+    def score(self, doc):
+        return 1.0 if doc.text.startswith("BARE") else 0.0
+
+    def read(self, doc):
+        from vaultgen import Issue
+        return Issue(source=doc.rel, body=doc.text[4:], title="Bare issue")
+
+    @hookimpl
+    def register_readers(self, register):
+        register(self)
+
+
+def test_issue_notes_name_the_reader_that_read_them(tmp_path):
+    source, vault = tmp_path / "issues", tmp_path / "vault"
+    source.mkdir()
+    (source / "a.md").write_text("---\ntitle: A\n---\nHello.\n")
+    (source / "b.txt").write_text("BARE\nHello from a plugin reader.\n")
+    plugin = BareReader()
+    plugins.plugin_manager().register(plugin, name="bare-reader")
+    try:
+        assert build(Options(source, vault)).exit_code == 0
+    finally:
+        plugins.plugin_manager().unregister(plugin)
+    readers = {meta["source"]: meta["reader"] for meta in
+               (parse_note(p.read_text(encoding="utf-8"))[0] for p in (vault / "Issues").rglob("*.md"))}
+    assert readers == {"a.md": "markdown", "b.txt": "bare"}
 
 
 def test_every_hook_is_documented():

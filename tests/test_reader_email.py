@@ -159,11 +159,40 @@ def test_heading_text_is_anchor_safe(tmp_path):
     assert heading == "Q&A - What's Next for 1 AI"
 
 
-def test_labels_become_bold_at_paragraph_start(tmp_path):
+def test_labelled_paragraphs_become_callouts(tmp_path):
     body = _read(tmp_path, STORY).body
-    # consecutive labelled lines without a blank line are separate paragraphs
-    assert "**What's new:** A league unveiled an autonomous racing drone.\n\n**How it works:** The drone" in body
-    assert "**Why it matters:** Racing skills" in body
+    # consecutive labelled lines without a blank line are separate callouts
+    assert ("> [!note] What's new\n> A league unveiled an autonomous racing drone.\n\n"
+            "> [!note] How it works\n> The drone carries four cameras.\n\n") in body
+    assert "> [!important] Why it matters\n> Racing skills could transfer to delivery.\n" in body
+    assert "**" not in body
+
+
+def test_callout_types_read_as_the_label_says(tmp_path):
+    body = _read(tmp_path, "What's new: A lab trained a hand.\n\nResults: It solved the cube.\n\n"
+                           "Yes, but: Only sometimes.\n\nWe’re thinking: Impressive anyway.\n\n"
+                           "Behind the news: Robots have tried before.\n\nSmarter skin: A sensor, too.\n").body
+    assert [line for line in body.split("\n") if line.startswith("> [!")] == [
+        "> [!note] What's new", "> [!success] Results", "> [!warning] Yes, but", "> [!quote] We’re thinking",
+        "> [!info] Behind the news", "> [!note] Smarter skin"]
+
+
+def test_lines_of_one_block_stay_in_the_labels_callout(tmp_path):
+    body = _read(tmp_path, "What's new: A lab trained a hand.\nThe hand has five fingers.\n"
+                           "  • It learned in simulation.\n\nWhy it matters: Dexterity is hard.\n\n"
+                           "A paragraph of its own.\n").body
+    assert body == ("> [!note] What's new\n> A lab trained a hand.\n>\n> The hand has five fingers.\n>\n"
+                    "> - It learned in simulation.\n\n> [!important] Why it matters\n> Dexterity is hard.\n\n"
+                    "A paragraph of its own.\n")
+
+
+def test_labels_stay_bold_in_an_issue_without_well_known_ones(tmp_path):
+    # "OpenAI: …" in a roundup is a story, not a note about one
+    body = _read(tmp_path, "OpenAI: Released a new model today.\n\nGoogle: Shipped a new chip.\n\n"
+                           "Why it matters: Once is not a style.\n").body
+    assert "[!" not in body
+    assert "**OpenAI:** Released a new model today." in body and "**Why it matters:** Once" in body
+
 
 
 def test_label_needs_short_capitalised_prefix(tmp_path):
@@ -179,7 +208,7 @@ def test_label_alone_on_its_line(tmp_path):
 
 def test_bullets_become_markdown_list(tmp_path):
     body = _read(tmp_path, STORY).body
-    assert ("**How it works:** The drone carries four cameras.\n\n"
+    assert ("> [!note] How it works\n> The drone carries four cameras.\n\n"
             "- Teams tested their models on a simulated track.\n- The winner takes a prize.\n\n") in body
     assert "•" not in body
 
@@ -228,7 +257,7 @@ def test_story_mentioning_sponsors_is_not_an_ad(tmp_path):
 
 def test_footer_dropped(tmp_path):
     body = _read(tmp_path, STORY).body
-    assert body.rstrip().endswith("**Why it matters:** Racing skills could transfer to delivery.")
+    assert body.rstrip().endswith("> [!important] Why it matters\n> Racing skills could transfer to delivery.")
     for boilerplate in ("Thoughts, suggestions", "Copyright", "rights reserved", "team@example.com"):
         assert boilerplate not in body
     sample = READER.read(_sample(tmp_path, BATCH_WITH_MASTHEAD)).body

@@ -168,6 +168,61 @@ def test_emphasis_split_by_paragraph_break(write):
     assert body_of(write, "<p><em>one<br><br>two</em></p>") == "*one*\n\n*two*\n"
 
 
+# The Batch's house style: stories told in paragraphs that open with a bold label.
+def test_labelled_paragraphs_become_callouts(write):
+    body = body_of(write, "<h2>Cube Controversy</h2><p>OpenAI trained a hand.<br><br><strong>What’s new:</strong> "
+                          "The lab <a href='https://openai.com/blog'>trained</a> it.<br><br><strong>Why it matters"
+                          "</strong>: Dexterity is hard.<br>It takes <em>years</em>.</p><ul><li>A list item.</li></ul>"
+                          "<p><strong>We’re thinking:</strong> Impressive.</p>")
+    assert body == ("## Cube Controversy\n\nOpenAI trained a hand.\n\n"
+                    "> [!note] What’s new\n> The lab [trained](https://openai.com/blog) it.\n\n"
+                    "> [!important] Why it matters\n> Dexterity is hard.\n> It takes *years*.\n\n"
+                    "- A list item.\n\n> [!quote] We’re thinking\n> Impressive.\n")
+
+
+def test_label_after_a_single_line_break_starts_its_own_callout(write):
+    body = body_of(write, "<p><strong>What’s new:</strong> One.<br><strong>How it works:</strong> Two."
+                          "<br><b>Yes, but:</b> Three.</p>")
+    assert body == ("> [!note] What’s new\n> One.\n\n> [!note] How it works\n> Two.\n\n"
+                    "> [!warning] Yes, but\n> Three.\n")
+
+
+def test_label_wrapped_in_other_inline_tags(write):
+    body = body_of(write, "<p><strong><strong>Yes, but:</strong> </strong>A critique.</p>"
+                          "<p><em><strong>The Batch: </strong>Your question?</em></p>"
+                          "<p><span><b>Results:</b></span> It works.</p>")
+    assert body == ("> [!warning] Yes, but\n> A critique.\n\n> [!note] The Batch\n> *Your question?*\n\n"
+                    "> [!success] Results\n> It works.\n")
+
+
+def test_bold_that_does_not_label_a_paragraph_stays_bold(write):
+    body = body_of(write, "<p><strong>What’s new:</strong> One.</p><p><strong>Why it matters:</strong> Two.</p>"
+                          "<p>In the middle <strong>Note:</strong> of a paragraph.</p>"
+                          "<p><strong>A very long bold run that goes on and on and on, far too long:</strong> x</p>"
+                          "<p><strong>Read <a href='https://x.org/'>this</a>:</strong> a link.</p>"
+                          "<p><strong>How it works:</strong></p><ul><li><strong>Gaming:</strong> a list item.</li></ul>"
+                          "<blockquote><p><strong>Quoted:</strong> text.</p></blockquote>"
+                          "<div class='sponsor'><p><strong>Offer:</strong> buy now.</p></div>")
+    assert body.startswith("> [!note] What’s new\n> One.\n\n> [!important] Why it matters\n> Two.\n\n")
+    for bold in ("In the middle **Note:** of", "**A very long bold run", "**Read [this](https://x.org/):**",
+                 "**How it works:**\n\n- **Gaming:** a list item.", "> **Quoted:** text.",
+                 "> [!note]- Sponsored\n> **Offer:** buy now."):
+        assert bold in body
+    assert body.count("> [!") == 3
+
+
+def test_labels_stay_bold_in_an_issue_without_well_known_ones(write):
+    # "**OpenAI:** …" in a news roundup is a story, not a note about one
+    body = body_of(write, "<p><strong>OpenAI:</strong> A model.</p><p><strong>Google:</strong> A chip.</p>"
+                          "<p><strong>What’s new:</strong> Once is not a style.</p>")
+    assert body == "**OpenAI:** A model.\n\n**Google:** A chip.\n\n**What’s new:** Once is not a style.\n"
+
+
+def test_headings_carry_no_colon(write):
+    body = body_of(write, "<h2>Quick links:</h2><h3>Meet at 10:30</h3><p>text</p>")
+    assert body.startswith("## Quick links\n\n### Meet at 10-30\n\n")
+
+
 def test_lists_quotes_links(write):
     body = body_of(write, "<ul><li>a <a href='https://x.org/p?ref=abc&amp;utm_source=n'>link</a></li>"
                           "<li><em>b</em></li></ul><ol><li>one</li><li>two</li></ol>"
@@ -440,7 +495,7 @@ def test_the_batch_corpus():
     folder = _corpus_dir("the-batch-html")
     files = sorted(folder.glob("*.html"))
     assert len(files) == 57
-    callouts = 0
+    callouts = labelled = 0
     for path in files:
         doc = load(path, folder.parent)
         assert READER.score(doc) >= 0.8, path.name
@@ -459,9 +514,13 @@ def test_the_batch_corpus():
             if "A MESSAGE FROM" in line:
                 assert line.startswith("> "), (path.name, line)
         callouts += body.count("> [!note]- Sponsored")
+        labelled += len(re.findall(r"^> \[!\w+\] \S", body, re.M))
+        assert not re.search(r"^\*\*(?:What’s new|Why it matters|We’re thinking):\*\* ", body, re.M), path.name
         assert not re.search(r"^#{1,6} *$", body, re.M), path.name
+        assert not re.search(r"^#{1,6} .*[:#|^\[\]]", body, re.M), path.name  # [[Note#Heading]] works
         assert "<p>" not in body and "<br>" not in body
     assert callouts == 55  # two issues carry no ad
+    assert labelled > 1500  # "What’s new", "Why it matters", … as callouts
 
 
 def test_markdown_archives_do_not_score_as_html():

@@ -24,6 +24,9 @@ _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hs_", "vgo_")
 
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _BARE_URL = re.compile(r"(?<![(<\[\w/=\"'])https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?*_]")
+_SENTENCE_BREAK = re.compile(r"\n|(?<=[.!?])\s+(?=[A-Z\"“(])")
+# "> [!note] What’s new" over "> The lab …": a labelled paragraph (readers/labels.py); folded callouts are not.
+_LABEL_TITLE = re.compile(r">[ \t]*\[!\w+\][ \t]+(\S.*)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])")
 
 
@@ -229,8 +232,13 @@ def sentence_at(markdown: str, start: int, end: int) -> str:
     para_end = len(markdown) if para_end < 0 else para_end
     before, target, after = markdown[para_start:start], markdown[start:end], markdown[end:para_end]
     # Sentences end at line ends too: one-sentence-per-line newsletters are common.
-    head = re.split(r"\n|(?<=[.!?])\s+(?=[A-Z\"“(])", before)[-1]
-    tail = re.split(r"\n|(?<=[.!?])\s+(?=[A-Z\"“(])", after)[0]
+    head = _SENTENCE_BREAK.split(before)[-1]
+    tail = _SENTENCE_BREAK.split(after)[0]
+    # The first sentence of a labelled paragraph (a callout's first line) starts with its label.
+    line_start = markdown.rfind("\n", 0, start) + 1
+    if line_start and markdown.startswith(">", line_start) and len(head) == start - line_start \
+            and (title := _LABEL_TITLE.match(markdown, markdown.rfind("\n", 0, line_start - 1) + 1, line_start - 1)):
+        head = f"{title.group(1)}: {head[1:].lstrip()}"
     sentence = plain(head + target + tail).lstrip("*-•> ").strip()
     return sentence if len(sentence) <= 300 else sentence[:297].rsplit(" ", 1)[0] + "…"
 

@@ -72,8 +72,9 @@ def date_from_filename(rel: str) -> dt.date | None:
 
 
 def heading_text(text: str) -> str:
-    """Heading text that works as an Obsidian anchor: no `# | ^ [ ]`, no ': '."""
-    text = re.sub(r"\s*:\s+", " - ", text)
+    """Heading text that works as an Obsidian anchor: no `# | ^ : [ ]` (': ' becomes ' - ', a last ':' goes)."""
+    text = re.sub(r"\s*:\s+", " - ", text.strip())
+    text = re.sub(r"\s*:+$", "", text).replace(":", "-")
     return " ".join(_ANCHOR_UNSAFE.sub("", text).split())
 
 

@@ -257,7 +257,10 @@ def _issue_frontmatter(issue: Issue, name: str) -> dict:
     others = [u for u in url_like if u != url]
     if others:
         fm["urls"] = others
-    fm.update({"source": issue.source, "aliases": aliases, "tags": _unique(t for t in tags if t),
+    fm["source"] = issue.source
+    if issue.reader:
+        fm["reader"] = issue.reader
+    fm.update({"aliases": aliases, "tags": _unique(t for t in tags if t),
                "vaultgen_id": issue_id(issue)})
     return fm
 

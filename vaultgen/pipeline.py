@@ -78,7 +78,8 @@ def read_one(path: Path, root: Path, hints: dict, readers: list, max_bytes: int)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not end the build
         raise SourceError(doc.rel, f"the {reader.name} reader failed: {type(exc).__name__}: {exc}") from exc
     issue = metadata.complete(issue, doc.hints)
-    return replace(issue, body=textfix.neutralize_markdown(issue.body)), warnings
+    # The reader that read it, whatever a plugin reader put there: issue notes say so (`reader`).
+    return replace(issue, body=textfix.neutralize_markdown(issue.body), reader=reader.name), warnings
 
 
 def parse_one(path: Path, root: Path, hints: dict, readers: list, extractors: list, max_bytes: int) -> Parsed:

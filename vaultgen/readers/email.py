@@ -12,6 +12,7 @@ from ..hookspecs import hookimpl
 from ..model import Issue, SourceDoc
 from ..metadata import heading_text, parse_human_date
 from ..textfix import clean_inline
+from . import labels
 
 # --- line shapes -------------------------------------------------------------------------------
 _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
@@ -316,6 +317,7 @@ def _list(items: list[dict]) -> str:
 
 def _render(units: list[dict], roles: list[str]) -> str:
     parts: list[str] = []
+    callouts = labels.uses_labels(m.group(1) for u in units if (m := _LABEL.match(u["text"])))
     i = 0
     while i < len(units):
         role, j = roles[i], i + 1
@@ -333,20 +335,28 @@ def _render(units: list[dict], roles: list[str]) -> str:
         else:
             while j < len(units) and roles[j] in ("text", "letter"):
                 j += 1
-            parts.append(_render_plain(units[i:j]))
+            parts.append(_render_plain(units[i:j], callouts))
         i = j
     return "\n\n".join(parts) + "\n"
 
 
-def _render_plain(units: list[dict]) -> str:
-    """Paragraphs and lists, no headings: letter, story text, callout insides."""
+def _render_plain(units: list[dict], callouts: bool = False) -> str:
+    """Paragraphs and lists, no headings: letter, story text, callout insides; labelled paragraphs as callouts."""
     parts, i = [], 0
     while i < len(units):
         j = i + 1
+        label = _LABEL.match(units[i]["text"]) if callouts and units[i]["kind"] == "para" else None
+        rest = units[i]["text"][label.end():].strip() if label else ""
         if units[i]["kind"] == "bullet":
             while j < len(units) and units[j]["kind"] == "bullet":
                 j += 1
             parts.append(_list(units[i:j]))
+        elif rest:
+            # Lines of the same block (no blank line between them) stay in the label's callout.
+            while j < len(units) and units[j]["block"] == units[i]["block"] and not _LABEL.match(units[j]["text"]):
+                j += 1
+            body = _render_plain([{**units[i], "text": rest}, *units[i + 1:j]])
+            parts.append(labels.callout(label.group(1), label.group(1), body))
         else:
             parts.append(_paragraph(units[i]))
         i = j

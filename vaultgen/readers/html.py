@@ -11,8 +11,12 @@ from markdownify import MarkdownConverter, chomp, should_remove_whitespace_insid
 
 from ..errors import SourceError
 from ..hookspecs import hookimpl
+from ..metadata import heading_text
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline
+from . import labels
+from .boilerplate import Boilerplate, sponsored_callout, tracking_pixel
+from .htmltree import BLOCKS, HEADINGS, attr, sibling, within
 
 # Scoring. Raw MIME (header lines first) belongs to the e-mail reader, which decodes the parts.
 _FRONTMATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\n")
@@ -30,28 +34,11 @@ _DROP = {"script", "style", "noscript", "template", "nav", "iframe", "svg", "for
 _AS_DIV = {"center", "main", "header", "aside", "address", "details", "summary", "body", "html", "head",
            "hgroup", "fieldset", "article", "section"}
 _TABLE_PARTS = {"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup"}
-_HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
-_BLOCKS = set(_HEADINGS) | {"p", "div", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "figure", "figcaption",
-                            "pre", "table", "tr", "td", "th", "hr", "vg-sponsored", "[document]"}
 _MARKUP = {"a", "em", "i", "strong", "b", "code", "kbd", "samp", "del", "s", "q"}  # emit a leading marker
+_WRAPPERS = {"em", "i", "span", "font", "u", "strong", "b"}  # inline tags a paragraph's label may sit in
+# Where a labelled paragraph stays as it is: a callout cannot start inside a list item, cell, quote or ad.
+_NO_CALLOUT = {"li", "td", "th", "blockquote", "pre", "figure", "figcaption", "vg-sponsored", "vg-callout", *HEADINGS}
 _HIDDEN = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all|visibility\s*:\s*hidden", re.I)
-_AD_ATTR = re.compile(r"sponsor|advert|promo", re.I)
-_AD_MARK = re.compile(
-    r"\A\s*(?:a\s+message\s+from\b|sponsor(?:ed|s)?(?:\s+(?:content|message|post|section))?\s*[:\-–—]?\s*\Z"
-    r"|(?:this\s+(?:issue|newsletter|edition|email|episode)\s+is\s+)?(?:sponsored|presented|brought\s+to\s+you)\s+by\b"
-    r"|together\s+with\b|in\s+partnership\s+with\b|advertisement\b|paid\s+(?:post|partnership|promotion)\b"
-    r"|from\s+our\s+(?:sponsors?|partners?)\b)", re.I)
-_JUNK = re.compile(
-    r"unsubscribe|view\s+(?:this\s+(?:e-?mail|newsletter|issue|message)\s+|it\s+)?(?:in|on)\s+(?:your|a|the)?\s*"
-    r"(?:web\s*)?browser|view\s+(?:it\s+|this\s+e-?mail\s+)?online|(?:manage|update)\s+(?:your\s+)?(?:e-?mail\s+)?"
-    r"(?:preferences|subscription)|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this|no\s+longer\s+wish\s+to\s+receive|©|"
-    r"copyright\s*(?:©\s*)?\d{4}|all\s+rights\s+reserved|forward\s+(?:this\s+)?to\s+a\s+friend|having\s+trouble\s+"
-    r"(?:viewing|reading)", re.I)
-# Profile links only (a tweet or a video cited in the news is content, not a social icon row).
-_SOCIAL = re.compile(r"^https?://(?:www\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|linkedin\.com|instagram\.com|"
-                     r"youtube\.com|tiktok\.com|threads\.net|pinterest\.com|reddit\.com|bsky\.app|mastodon\.social)"
-                     r"(?:/(?:company|in|channel|c|user|u|r|groups))?(?:/(?!watch\b)[@\w.-]*)?/?(?:[?#]\S*)?$", re.I)
-_PIXEL = re.compile(r"spacer|pixel\.(?:gif|png)|blank\.gif|transparent\.(?:gif|png)|/open\.(?:gif|aspx)", re.I)
 
 # Text escaping. Bare URLs match first and stay verbatim, so links found in the text still resolve.
 _ESC = (r"(?P<url>https?://[^\s<>\"]+)|\\(?=[!-/:-@\[-`{-~])|[*`]|\[\[|\](?=\()|%%|<(?=[A-Za-z/!?%])|(?<![\w&])#(?=\w)"
@@ -76,26 +63,10 @@ def _escape(text: str, link: bool = False, cell: bool = False) -> str:
     return text.replace("$", "\\$") if "$" in text and _MATH.search(text) else text
 
 
-def _attr(el: Tag | None, name: str) -> str:
-    value = el.get(name) if el is not None else None
-    return " ".join(value) if isinstance(value, list) else (value or "")
-
-
 def _plain(el: Tag) -> str:
     """Visible text on one line; <br> counts as a space."""
     return " ".join("".join(" " if n.name == "br" else str(n) for n in el.descendants
                             if type(n) is NavigableString or n.name == "br").split())
-
-
-def _short_text(el: Tag, limit: int) -> str | None:
-    """The text if it has at most `limit` characters; stops reading early, so climbing the tree stays linear."""
-    out, size = [], 0
-    for s in el.strings:
-        out.append(s)
-        if (size := size + len(s)) > limit * 4 + 200:
-            return None
-    text = " ".join("".join(out).split())
-    return text if len(text) <= limit else None
 
 
 def _dest(url: str) -> str:
@@ -110,40 +81,17 @@ def _italic(text: str) -> str:
 
 
 def _is_break(node) -> bool:
-    return isinstance(node, Tag) and (node.name == "br" or node.name in _BLOCKS)
-
-
-def _sibling(node, forward: bool):
-    """The next (or previous) sibling that is not white space."""
-    sib = node.next_sibling if forward else node.previous_sibling
-    while isinstance(sib, NavigableString) and not sib.strip():
-        sib = sib.next_sibling if forward else sib.previous_sibling
-    return sib
+    return isinstance(node, Tag) and (node.name == "br" or node.name in BLOCKS)
 
 
 def _line_start(node) -> bool:
     """Does this text begin a Markdown line, where '1. ' or '# ' would become a list or a heading?"""
-    while (prev := _sibling(node, False)) is None:
+    while (prev := sibling(node, False)) is None:
         parent = node.parent
-        if parent is None or parent.name in _BLOCKS or parent.name in _MARKUP:
-            return parent is None or parent.name in _BLOCKS
+        if parent is None or parent.name in BLOCKS or parent.name in _MARKUP:
+            return parent is None or parent.name in BLOCKS
         node = parent
     return _is_break(prev)
-
-
-def _within(node, names) -> Tag | None:
-    """The nearest ancestor named in `names`; a plain walk, far cheaper than bs4's find_parent."""
-    node = node.parent
-    while node is not None and node.name not in names:
-        node = node.parent
-    return node
-
-
-def _block_of(node) -> Tag | None:
-    node = node.parent
-    while node is not None and node.name not in _BLOCKS:
-        node = node.parent
-    return node
 
 
 def _inline(markup: str):
@@ -165,7 +113,7 @@ class _Find:
 
     def find_parent(self, name=None, attrs=None, **kwargs):
         if type(name) is str and ":" not in name and not attrs and not kwargs:
-            return _within(self, (name,))
+            return within(self, (name,))
         return super().find_parent(name, attrs, **kwargs)
 
     def find(self, name=None, attrs=None, recursive=True, string=None, **kwargs):
@@ -207,24 +155,23 @@ class _Converter(MarkdownConverter):
     def convert_a(self, el, text, parent_tags):
         prefix, suffix, text = chomp(text)
         text = re.sub(r"\s*\n\s*", " ", text)  # link text cannot hold a paragraph break
-        href = _attr(el, "href").strip()
+        href = attr(el, "href").strip()
         if not text or parent_tags & {"_noformat", "a"} or not href or href.startswith("#") \
                 or href.lower().startswith("javascript:"):
             return prefix + text + suffix
         return f"{prefix}[{text}]({_dest(href)}){suffix}"
 
     def convert_img(self, el, text, parent_tags):
-        src = _attr(el, "src") or _attr(el, "data-src")
-        if not src.strip() or src.startswith("data:") or _PIXEL.search(src) \
-                or {_attr(el, "width").strip(), _attr(el, "height").strip()} & {"0", "1"}:
+        src = attr(el, "src") or attr(el, "data-src")
+        if not src.strip() or src.startswith("data:") or tracking_pixel(src, el):
             return ""  # tracking pixels, spacers and inline blobs carry no content
-        return f"![{_escape(' '.join(_attr(el, 'alt').split()), link=True)}]({_dest(src)})"
+        return f"![{_escape(' '.join(attr(el, 'alt').split()), link=True)}]({_dest(src)})"
 
     def convert_figure(self, el, text, parent_tags):
         body = text.strip()
         if "_inline" in parent_tags or not body:
             return body
-        cap, alt = el.find("figcaption"), " ".join(_attr(el.find("img"), "alt").split())
+        cap, alt = el.find("figcaption"), " ".join(attr(el.find("img"), "alt").split())
         if not (cap and cap.get_text(strip=True)) and alt and "![" in body:
             body += "\n" + _italic(_escape(alt))  # no figcaption: the alt text is the caption
         return f"\n\n{body}\n\n"
@@ -243,8 +190,7 @@ class _Converter(MarkdownConverter):
             text = re.sub(r"\s*\n\s*", " ", text).strip()
             text = text[2:-2] if len(text) > 4 and text.startswith("**") and text.endswith("**") else text
             return f"\n\n**{text}**\n\n" if text else ""
-        # Plain text without # | ^ [ ] and with " - " for ": ", so [[Note#Heading]] anchors work.
-        plain = " ".join(re.sub(r"[#|^\[\]]", "", _plain(el)).replace(": ", " - ").split())
+        plain = heading_text(_plain(el))  # plain text that works in [[Note#Heading]]
         return f"\n\n{'#' * max(2, min(6, n))} {_escape(plain)}\n\n" if plain else ""
 
     def convert_hr(self, el, text, parent_tags):
@@ -252,19 +198,25 @@ class _Converter(MarkdownConverter):
 
     def convert_pre(self, el, text, parent_tags):
         text = text.strip("\n")
-        m = re.search(r"\b(?:language|lang)-([\w+#.-]+)", _attr(el, "class") + " " + _attr(el.find("code"), "class"))
+        m = re.search(r"\b(?:language|lang)-([\w+#.-]+)", attr(el, "class") + " " + attr(el.find("code"), "class"))
         lang = m.group(1) if m else ""
         if lang.lower() in ("dataview", "dataviewjs"):
             lang = "text"  # a live query from someone else's newsletter must not run in the vault
         fence = "`" * max(3, 1 + max((len(r) for r in re.findall("`+", text)), default=0))
         return f"\n\n{fence}{lang}\n{text}\n{fence}\n\n" if text.strip() else ""
 
+    def convert_vg_callout(self, el, text, parent_tags):
+        body = re.sub(r"\n{3,}", "\n\n", text.strip())
+        if parent_tags & {"vg-sponsored", "vg-callout", "_inline"} or not body:
+            return text
+        label = el["data-label"]
+        return "\n\n" + labels.callout(label, _escape(label), body) + "\n\n"
+
     def convert_vg_sponsored(self, el, text, parent_tags):
         text = re.sub(r"\n{3,}", "\n\n", text.strip("\n"))
         if parent_tags & {"vg-sponsored", "_inline"} or not text.strip():
             return text
-        lines = ["> [!note]- Sponsored"] + [("> " + line).rstrip() for line in text.split("\n")]
-        return "\n\n" + "\n".join(lines) + "\n\n"
+        return sponsored_callout(text)
 
 
 # Metadata: the first non-empty source in each list wins.
@@ -299,16 +251,16 @@ def _parse_date(value: str) -> _dt.date | None:
 def _metadata(soup, root, warnings: list[str]) -> dict:
     found: dict[str, str] = {}
     for meta in soup.find_all("meta"):
-        key = (_attr(meta, "property") or _attr(meta, "name") or _attr(meta, "itemprop")).strip().lower()
-        if _attr(meta, "content").strip():
-            found.setdefault(key, _attr(meta, "content"))
+        key = (attr(meta, "property") or attr(meta, "name") or attr(meta, "itemprop")).strip().lower()
+        if attr(meta, "content").strip():
+            found.setdefault(key, attr(meta, "content"))
     for link in soup.find_all("link", href=True):
-        if "canonical" in _attr(link, "rel").lower().split():
-            found.setdefault("<canonical>", _attr(link, "href"))
+        if "canonical" in attr(link, "rel").lower().split():
+            found.setdefault("<canonical>", attr(link, "href"))
     title = next((t for t in soup.find_all("title") if t.find_parent("svg") is None), None)
     found["<title>"] = title.get_text() if title is not None else ""
     time = root.find("time", datetime=True) or root.find("time")
-    found["<time>"] = (_attr(time, "datetime") or time.get_text()) if time is not None else ""
+    found["<time>"] = (attr(time, "datetime") or time.get_text()) if time is not None else ""
     out = {field: next((found[k].strip() for k in keys if found.get(k, "").strip()), None)
            for field, keys in _META.items()}
     out["title"], out["newsletter"] = (clean_inline(out[k]) if out[k] else None for k in ("title", "newsletter"))
@@ -329,92 +281,38 @@ def _same(a: str, b: str | None) -> bool:
 
 def _clean(soup, root: Tag, text: str) -> None:
     """Drop page chrome and e-mail boilerplate, flatten layout, mark ads, <br><br> and lone images, in place."""
-    drops, tables, parts, ads, junk, marks, social, brs, imgs = [], [], [], [], [], [], [], [], []
+    drops, tables, parts, brs, imgs, bolds = [], [], [], [], [], []
+    by_name = {"table": tables, "br": brs, "img": imgs, "strong": bolds, "b": bolds}
+    boilerplate = Boilerplate()
     has_th, has_table = set(), set()  # ids of tables holding a <th> or a nested table
     for el in root.descendants:  # one walk collects everything; changing the tree mid-walk would derail it
         if isinstance(el, NavigableString):
             if type(el) is not NavigableString:  # comments, doctypes, <?xml?>, CDATA
                 drops.append(el)
-            elif _JUNK.search(el):
-                junk.append(el)
-            elif _AD_MARK.match(el):
-                marks.append(el)
-        elif el.name in _DROP or el.has_attr("hidden") or _HIDDEN.search(_attr(el, "style")) \
+            else:
+                boilerplate.text(el)
+        elif el.name in _DROP or el.has_attr("hidden") or _HIDDEN.search(attr(el, "style")) \
                 or (el.name == "header" and root.name not in ("article", "main")):
             drops.append(el)
         else:
-            if _AD_ATTR.search(_attr(el, "class") + " " + _attr(el, "id")):
-                ads.append(el)
-            {"table": tables, "br": brs, "img": imgs}.get(el.name, parts if el.name in _TABLE_PARTS else []).append(el)
-            if el.name in ("th", "table") and (outer := _within(el, ("table",))) is not None:
+            boilerplate.tag(el)
+            by_name.get(el.name, parts if el.name in _TABLE_PARTS else []).append(el)
+            if el.name in ("th", "table") and (outer := within(el, ("table",))) is not None:
                 (has_th if el.name == "th" else has_table).add(id(outer))
-            if el.name == "a" and _SOCIAL.match(_attr(el, "href")):
-                social.append(el)
-            elif el.name in _AS_DIV:
+            if el.name in _AS_DIV:
                 el.name = "div"
-            elif el.name == "ol" and not re.fullmatch(r"[0-9]{1,9}", _attr(el, "start")):
+            elif el.name == "ol" and not re.fullmatch(r"[0-9]{1,9}", attr(el, "start")):
                 el.attrs.pop("start", None)  # markdownify int()s any "numeric" start, "½" included
     for el in drops:
         el.extract()
     # Layout tables (every e-mail) become plain blocks; only real data tables stay Markdown tables.
     for t in tables:
-        if id(t) not in has_th or id(t) in has_table or _attr(t, "role") == "presentation":
+        if id(t) not in has_th or id(t) in has_table or attr(t, "role") == "presentation":
             t.name = "div"
     for el in parts:
-        if _within(el, ("table",)) is None:
+        if within(el, ("table",)) is None:
             el.name = "div"
-    for el in ads:  # blocks only: a "promo" class on a link must not split its paragraph
-        if el.name in _BLOCKS and _within(el, ("vg-sponsored",)) is None:
-            el.wrap(soup.new_tag("vg-sponsored"))
-
-    # E-mail boilerplate lives at the edges: only short blocks in the first 20% or the last half of the
-    # content (measured from the root, past any <head> full of CSS) go.
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    total = len(root.get_text())
-
-    def offset(el: Tag) -> int | None:
-        line = getattr(el, "sourceline", None)
-        return starts[line - 1] + (el.sourcepos or 0) if line and line <= len(starts) else None
-
-    first = offset(root) or 0
-
-    def drop_block(block: Tag | None, limit: int) -> None:
-        if block is None or block is root or (at := offset(block)) is None or _short_text(block, limit) is None:
-            return
-        if 0.2 < (at - first) / max(1, len(text) - first) < 0.5:
-            return
-        while block.parent is not None and block.parent is not root \
-                and (t := _short_text(block.parent, limit)) is not None and len(t) * 3 < total:
-            block = block.parent
-        block.extract()
-
-    for s in junk[:50]:
-        if _within(s, ("pre",)) is None:
-            drop_block(_block_of(s), 300)
-    for a in social[:50]:
-        if (block := _block_of(a)) is not None and all(_SOCIAL.match(_attr(x, "href")) for x in block("a")):
-            drop_block(block, 40)
-
-    # Text-marked ads ("A MESSAGE FROM …"): from their label to the next <hr> or heading.
-    for s in marks[:50]:
-        block = _block_of(s)
-        if block is None or block is root or _within(s, ("vg-sponsored",)) is not None \
-                or next((t for t in block.strings if t.strip()), None) is not s or _short_text(block, 120) is None:
-            continue
-        unit = block
-        while _sibling(unit, True) is None and unit.parent is not None and unit.parent is not root:
-            unit = unit.parent
-        if unit.parent is None:  # already dropped as boilerplate
-            continue
-        group, sib = [unit], unit.next_sibling
-        while sib is not None and not (isinstance(sib, Tag) and (sib.name in _HEADINGS + ["hr"]
-                                                                   or sib.find(_HEADINGS + ["hr"]))):
-            group.append(sib)
-            sib = sib.next_sibling
-        wrapper = soup.new_tag("vg-sponsored")
-        unit.insert_before(wrapper)
-        for node in group:
-            wrapper.append(node.extract())
+    boilerplate.fold(soup, root, text)
 
     # <br><br>, even across inline tags, is a paragraph break: mark the first, drop the others.
     gone: set[int] = set()
@@ -424,7 +322,7 @@ def _clean(soup, root: Tag, text: str) -> None:
         extra = []
         for node in br.next_elements:
             if isinstance(node, NavigableString) and node.strip() or isinstance(node, Tag) \
-                    and (node.name in _BLOCKS or node.name == "img"):
+                    and (node.name in BLOCKS or node.name == "img"):
                 break
             if isinstance(node, Tag) and node.name == "br":
                 extra.append(node)
@@ -436,13 +334,69 @@ def _clean(soup, root: Tag, text: str) -> None:
     # An image alone on its line is treated as a figure: its alt text becomes the caption.
     for img in imgs:
         node = img
-        while _sibling(node, False) is None and _sibling(node, True) is None \
-                and node.parent is not None and node.parent.name not in _BLOCKS:
+        while sibling(node, False) is None and sibling(node, True) is None \
+                and node.parent is not None and node.parent.name not in BLOCKS:
             node = node.parent
-        if node.parent is not None and node.parent.name in _BLOCKS - {"figure", "td", "th"} \
-                and _within(img, ("figure", "td", "th")) is None \
-                and all(s is None or _is_break(s) for s in (_sibling(node, False), _sibling(node, True))):
+        if node.parent is not None and node.parent.name in BLOCKS - {"figure", "td", "th"} \
+                and within(img, ("figure", "td", "th")) is None \
+                and all(s is None or _is_break(s) for s in (sibling(node, False), sibling(node, True))):
             node.wrap(soup.new_tag("figure"))
+    _label_callouts(soup, bolds)
+
+
+def _label_start(bold: Tag) -> tuple[str, Tag] | None:
+    """(label, the node its paragraph starts with) when this bold run labels a paragraph of a <p> or <div>."""
+    text, after = " ".join(bold.get_text().split()), bold.next_sibling
+    if text.endswith(":"):
+        label = text[:-1]
+    elif isinstance(after, NavigableString) and after.lstrip().startswith(":"):  # "**We’re thinking**: …"
+        label = text
+    else:
+        return None
+    if not labels.is_label(label) or bold.find(["a", "img"]) is not None:
+        return None
+    node = bold
+    while sibling(node, False) is None and node.parent is not None and node.parent.name in _WRAPPERS:
+        node = node.parent
+    prev, host = sibling(node, False), node.parent
+    if host is None or host.name not in ("p", "div") or not (prev is None or getattr(prev, "name", None) == "br"):
+        return None
+    outer = within(node, _NO_CALLOUT | {"[document]"})  # and still in the document: not in a dropped block
+    return (label, node) if outer is not None and outer.name == "[document]" else None
+
+
+def _label_callouts(soup, bolds: list[Tag]) -> None:
+    """Labelled paragraphs into <vg-callout data-label=…>, when the issue writes in that style (labels.py).
+
+    A paragraph runs from its label to the next paragraph break (<br><br>, a block, another label):
+    one callout per labelled paragraph, as the source groups them.
+    """
+    starts, begins = [], set()
+    for bold in bolds:
+        if (found := _label_start(bold)) and id(found[1]) not in begins:  # <strong><strong>X:</strong></strong>
+            starts.append((bold, *found))
+            begins.add(id(found[1]))
+    if not labels.uses_labels(label for _, label, _ in starts):
+        return
+    for bold, label, node in starts:
+        group, sib = [node], node.next_sibling
+        while sib is not None and not (isinstance(sib, Tag) and (sib.name in BLOCKS or id(sib) in begins or (
+                sib.name == "br" and (sib.get("data-vg-para") or id(sibling(sib, True)) in begins)))):
+            group.append(sib)
+            sib = sib.next_sibling
+        whole = " ".join("".join(n.get_text() if isinstance(n, Tag) else str(n) for n in group).split())
+        if not any(c.isalnum() for c in whole[len(" ".join(bold.get_text().split())):]):
+            continue  # a label over nothing ("How it works:" above a list) stays bold
+        if isinstance(sib, Tag) and sib.name == "br" and not sib.get("data-vg-para"):
+            sib.extract()  # a line break before the next label: that label starts a paragraph of its own
+        wrapper = soup.new_tag("vg-callout", attrs={"data-label": label})
+        node.insert_before(wrapper)
+        for n in group:
+            wrapper.append(n.extract())
+        after = bold.next_sibling
+        bold.extract()
+        if isinstance(after, NavigableString) and after.lstrip().startswith(":"):
+            after.replace_with(after.lstrip()[1:])
 
 
 def _tidy(md: str) -> str:

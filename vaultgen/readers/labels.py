@@ -1,0 +1,55 @@
+"""Labelled paragraphs ("What’s new: …", "Why it matters: …", The Batch's house style) as Obsidian callouts.
+
+The HTML and e-mail readers find the labels (a short bold run, or a short capitalised prefix in plain
+text, ending with a colon at the start of a paragraph); this module says whether an issue writes in
+that style and how a labelled paragraph is rendered. An issue that never uses a well-known label
+keeps its bold labels: "**OpenAI:** …" in a news roundup is a story, not a note about one.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+# Callout type → the labels that read best as it; any other label of an issue in this style is a note.
+_TYPES = {
+    "note": ("what's new", "what happened", "what's happening", "how it works", "what's next"),
+    "important": ("why it matters",),
+    "tip": ("key insight", "key insights"),
+    "success": ("results", "the results", "findings", "what they found"),
+    "info": ("behind the news", "backstory", "the big picture"),
+    "warning": ("yes, but", "the catch", "the hitch", "reality check", "to be sure", "limitations", "risks",
+                "what could go wrong"),
+    "quote": ("we're thinking", "we're not thinking", "our take", "smart take"),
+    "abstract": ("takeaway", "bottom line"),
+}
+_TYPE_OF = {label: kind for kind, labels in _TYPES.items() for label in labels}
+# Labels that say an issue writes in this style: two of them (the same one twice counts) are enough.
+MIN_WELL_KNOWN = 2
+# A label: a capital (or digit, or an opening bracket or quote), at most 60 characters and 8 words, no colon.
+_LABEL = re.compile(r"[A-Z0-9(“\"‘'][^:\n]{0,59}")
+
+
+def _key(label: str) -> str:
+    return " ".join(label.replace("’", "'").casefold().split()).rstrip(":").strip()
+
+
+def is_label(text: str) -> bool:
+    """Could this bold run (its colon removed) label a paragraph?"""
+    text = text.strip()
+    return bool(_LABEL.fullmatch(text)) and len(text.split()) <= 8 and any(c.isalpha() for c in text)
+
+
+def uses_labels(labels: Iterable[str]) -> bool:
+    """Does an issue whose paragraphs carry these labels write in the labelled-paragraph style?"""
+    return sum(1 for label in labels if _key(label) in _TYPE_OF) >= MIN_WELL_KNOWN
+
+
+def callout_type(label: str) -> str:
+    return _TYPE_OF.get(_key(label), "note")
+
+
+def callout(label: str, title: str, body: str) -> str:
+    """`> [!type] title` over the body's Markdown, every line quoted; `title` is `label` as Markdown."""
+    lines = [f"> [!{callout_type(label)}] {title}"]
+    lines += [f"> {line}".rstrip() if line.strip() else ">" for line in body.strip("\n").split("\n")]
+    return "\n".join(lines)
