@@ -116,3 +116,13 @@ def test_stale_temp_files_are_swept(tmp_path):
     stale.write_text("half")
     write(tmp_path, [note()])
     assert not stale.exists()
+
+
+def test_a_new_note_has_the_mode_the_umask_gives(tmp_path):
+    old = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "n.md", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "n.md").stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["n.md"]  # no temp file left

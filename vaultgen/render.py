@@ -37,7 +37,7 @@ def render_body(template: str, context: Mapping[str, Any], override_dir: str | N
 
 def tidy(text: str) -> str:
     """No trailing spaces, at most one blank line in a row, one final newline."""
-    text = re.sub(r"[ \t]+$", "", text, flags=re.M)
+    text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n") + "\n"
 
