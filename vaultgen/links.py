@@ -262,8 +262,13 @@ def extract(markdown: str) -> list[Link]:
 def markdown_link(span: Span, url: str) -> str:
     """A link or image span written again with url as its destination, on one line."""
     text = span.text.replace("\n", " ")
-    dest = f"<{url}>" if re.search(r"[\s()<>]", url) else url
-    return f"{'!' if span.image else ''}[{text}]({dest})"
+    return f"{'!' if span.image else ''}[{text}]({_written_destination(url)})"
+
+
+def _written_destination(url: str) -> str:
+    # Angle brackets are never part of a URL as written in Markdown: encoded, so that <…> can enclose it.
+    url = url.replace("<", "%3C").replace(">", "%3E")
+    return f"<{url}>" if re.search(r"[\s()]", url) else url
 
 
 # (start, end, replacement, canonical URL): the canonical URL is given for external links (not images), which
@@ -309,8 +314,7 @@ def apply_edits(markdown: str, edits: Iterable[Edit], wikilink=None) -> str:
 
 def _anchor(written: str, url: str) -> str:
     """The anchor text of a link written by markdown_link(span, url)."""
-    dest = f"<{url}>" if re.search(r"[\s()<>]", url) else url
-    return written[1:len(written) - len(dest) - 3]
+    return written[1:len(written) - len(_written_destination(url)) - 3]
 
 
 def bare_urls_canonical(text: str) -> str:
