@@ -160,8 +160,9 @@ class Vault:
         self.root = root
         self.state = root / STATE_DIR
         self._lock = None
-        self.manifest: dict[str, dict[str, str]] = {}
+        self.manifest: dict[str, dict[str, Any]] = {}
         self.templates: list[str] = []
+        self.names: dict[str, str] = {}     # the name templates the notes were named with, where not the defaults
 
     # -- lifecycle --------------------------------------------------------------------------
     def open(self, wait: float = 0) -> "Vault":
@@ -180,6 +181,7 @@ class Vault:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 self.manifest = data.get("notes", {})
                 self.templates = data.get("templates", [])
+                self.names = data.get("names", {})
             except (ValueError, AttributeError):
                 self.manifest = {}  # a damaged manifest: notes are found again by their vaultgen_id
         return self
@@ -192,6 +194,8 @@ class Vault:
     def save_manifest(self) -> None:
         """Written last, after every note: a crash before this leaves notes the next build recognises by id."""
         data = {"version": 1, "notes": dict(sorted(self.manifest.items())), "templates": sorted(self.templates)}
+        if self.names:  # absent with the default templates: a vault built with them has the manifest it always had
+            data["names"] = dict(sorted(self.names.items()))
         atomic_write(self.state / MANIFEST, (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
 
     def _sweep_temp_files(self) -> None:
@@ -226,10 +230,30 @@ class Vault:
         ours = {p.resolve() for p in located.values()}
         return [p.stem for p in self.markdown_files() if p.resolve() not in ours]
 
+    def renamed_from(self, note_id: str) -> list[str]:
+        """The names a change of name template took from the note (kept in its aliases)."""
+        former = self.manifest.get(note_id, {}).get("renamed_from")
+        return [n for n in former if isinstance(n, str)] if isinstance(former, list) else []
+
+    def as_written(self, note_id: str, path: Path) -> bool:
+        """The note is where vaultgen last put it and its generated part is as written: vaultgen may move it."""
+        record = self.manifest.get(note_id)
+        if not record or path.relative_to(self.root).as_posix() != record.get("path"):
+            return False
+        try:
+            meta, body = frontmatter_io.parse_note(path.read_text(encoding="utf-8", errors="surrogateescape"))
+        except OSError:
+            return False
+        parts = split_user_tail(body) if meta is not None else None
+        return parts is not None and not _edited(meta, parts[0], record, None)
+
     # -- writing ----------------------------------------------------------------------------
     def write(self, notes: Iterable[Note], located: Mapping[str, Path], dry_run: bool = False) -> WriteReport:
         report = WriteReport()
         self._pending: list[tuple[Path, bytes, object]] = []
+        notes = list(notes)
+        if not dry_run:
+            located = self._move(notes, located, report)
         wanted = set()
         for note in notes:
             wanted.add(note.id)
@@ -250,6 +274,71 @@ class Vault:
         self._pending = []
         return report
 
+    def _move(self, notes: list[Note], located: Mapping[str, Path], report: WriteReport) -> dict[str, Path]:
+        """Move every note that vaultgen put where it is, as it wrote it, and that is due elsewhere (a changed
+        name template, folder or title): all before any note is written, so that a note taking a name another
+        leaves finds its place free. Returns `located` with the notes where they now are.
+
+        A move whose place holds a file that does not move away is reported and not made; a folder a move
+        leaves empty is removed.
+        """
+        due: dict[str, tuple[Path, Path]] = {}
+        for note in notes:
+            current, target = located.get(note.id), self.root / note.path
+            record = self.manifest.get(note.id, {})
+            if current is None or current == target or current.relative_to(self.root).as_posix() != record.get("path"):
+                continue  # not placed by vaultgen: where the user put it is the user's choice
+            if self._movable(note, current, record):
+                due[note.id] = (current, target)
+        moved = dict(located)
+        if not due:
+            return moved
+        self._journal_moves([[nid, self._rel(c), self._rel(t), naming.with_former(self.renamed_from(nid), c.stem, t.stem)]
+                             for nid, (c, t) in sorted(due.items())])
+        while due:
+            # A place another due note still holds frees up once that note has moved: chains resolve in turns.
+            ready = [nid for nid, (current, target) in due.items() if not _occupied(target, current)]
+            if not ready:
+                break
+            for nid in ready:
+                current, target = due.pop(nid)
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(current, target)
+                except OSError as exc:
+                    report.problems.append(f"{self._rel(current)}: not moved to {self._rel(target)}: {exc}")
+                    continue
+                former = naming.with_former(self.renamed_from(nid), current.stem, target.stem)
+                self.manifest[nid] = _moved_entry(self.manifest[nid], self._rel(target), former)
+                moved[nid] = target
+                self._remove_if_empty(current.parent)
+        for current, target in due.values():
+            report.problems.append(f"{self._rel(current)}: not moved to {self._rel(target)}: another file is there")
+        return moved
+
+    def _movable(self, note: Note, current: Path, record: Mapping[str, Any]) -> bool:
+        try:
+            meta, body = frontmatter_io.parse_note(current.read_text(encoding="utf-8", errors="surrogateescape"))
+        except OSError:
+            return False
+        parts = split_user_tail(body) if meta is not None else None
+        new_hash = owned_hash(note.frontmatter, generated_part(note.body))
+        return parts is not None and not _edited(meta, parts[0], record, new_hash)
+
+    def _journal_moves(self, moves: list) -> None:
+        """Where a subclass records the moves about to be made (id, from, to, former names): see tracking."""
+
+    def _remove_if_empty(self, folder: Path) -> None:
+        while folder != self.root and self.root in folder.parents:
+            try:
+                folder.rmdir()  # fails, as it should, on a folder that holds anything
+            except OSError:
+                return
+            folder = folder.parent
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
     def _write_one(self, note: Note, current: Path | None, report: WriteReport, dry_run: bool) -> None:
         target = self.root / note.path
         generated = generated_part(note.body)
@@ -267,33 +356,28 @@ class Vault:
             parts = split_user_tail(body) if meta is not None else None
             record = self.manifest.get(note.id, {})
             rel = current.relative_to(self.root).as_posix()
-            if parts is None or (record.get("hash") and owned_hash(meta, parts[0]) not in (record["hash"], new_hash)):
+            if parts is None or _edited(meta, parts[0], record, new_hash):
                 report.preserved.append(rel)  # the user edited what vaultgen wrote: theirs wins
-                self.manifest[note.id] = {"path": rel, "hash": record.get("hash", ""), "conflict": "yes"}
+                self.manifest[note.id] = _entry(record, rel, record.get("hash", ""), conflict="yes")
                 return
             text = frontmatter_io.dump(_merge(meta, note.frontmatter)) + generated + parts[1]
-            if text.encode("utf-8") == old_bytes:
+            # A note vaultgen put where it is and that is due elsewhere is moved before any note is written
+            # (_move); one left here is the user's choice, or one whose move failed (reported): it stays.
+            moving = dry_run and current != target and rel == record.get("path") and not _occupied(target, current)
+            if text.encode("utf-8") == old_bytes and not moving:
                 report.unchanged.append(rel)
-                self.manifest[note.id] = {"path": rel, "hash": new_hash}
+                self.manifest[note.id] = _entry(record, rel, new_hash)
                 return
             report.updated.append(rel)
-            if current != target and rel == record.get("path"):
-                # vaultgen put it there and a new name is due (say, a changed title): move it.
-                if target.exists():
-                    target = current
-                elif not dry_run:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(current, target)
-                    old_bytes = _current_bytes(target)
-            else:
-                target = current  # the user moved or renamed it: it stays where they put it
+            if not moving:
+                target = current
         if not dry_run:
             self._pending.append((target, text.encode("utf-8"), None if current is None else old_bytes))
         else:
             path = target.relative_to(self.root).as_posix()
             report.planned.append(PlannedWrite(path, None, text) if current is None else PlannedWrite(
                 path, old_bytes.decode("utf-8", errors="replace"), text, None if path == rel else rel))
-        self.manifest[note.id] = {"path": target.relative_to(self.root).as_posix(), "hash": new_hash}
+        self.manifest[note.id] = _entry(self.manifest.get(note.id, {}), target.relative_to(self.root).as_posix(), new_hash)
 
     def _inspect(self, note_id: str, current: Path | None):
         """(path, text, frontmatter, body, untouched) of a note whose source is gone; None if it is gone too."""
@@ -350,7 +434,33 @@ class Vault:
             else:
                 report.planned.append(PlannedWrite(rel, printable(old), printable(frontmatter_io.dump(meta) + body)))
         report.orphaned.append(rel)
-        self.manifest[note_id] = {"path": rel, "hash": record.get("hash", ""), "orphaned": "yes"}
+        self.manifest[note_id] = _entry(record, rel, record.get("hash", ""), orphaned="yes")
+
+
+def _edited(meta: Mapping[str, Any], generated: str, record: Mapping[str, Any], new_hash: str | None) -> bool:
+    """The user changed what vaultgen wrote: it is neither as last written nor already what it is to become."""
+    return bool(record.get("hash")) and owned_hash(meta, generated) not in (record["hash"], new_hash)
+
+
+def _entry(previous: Mapping[str, Any], path: str, hash_: str, **flags: str) -> dict[str, Any]:
+    """A manifest entry; the names a template change took from the note stay recorded."""
+    entry: dict[str, Any] = {"path": path, "hash": hash_, **flags}
+    if previous.get("renamed_from"):
+        entry["renamed_from"] = list(previous["renamed_from"])
+    return entry
+
+
+def _moved_entry(entry: Mapping[str, Any], path: str, former: list[str]) -> dict[str, Any]:
+    moved = {k: v for k, v in entry.items() if k != "renamed_from"} | {"path": path}
+    return moved | {"renamed_from": former} if former else moved
+
+
+def _occupied(target: Path, current: Path) -> bool:
+    """Another file is at target (not current itself under another case, as macOS and Windows report it)."""
+    try:
+        return target.exists() and not os.path.samefile(target, current)
+    except OSError:
+        return True
 
 
 def _merge(existing: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
