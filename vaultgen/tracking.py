@@ -9,7 +9,8 @@ from typing import Iterable, Mapping
 
 from . import frontmatter_io
 from .state import STATE_FILE, NoteRecord, State, digest, file_unchanged, sig_of, trusted
-from .writer import MANIFEST, Vault, _moved_entry, _read_id, owned_hash, split_user_tail
+from .moves import moved_entry
+from .writer import MANIFEST, Vault, _read_id, owned_hash, split_user_tail
 
 
 def render_key(note) -> str:
@@ -190,7 +191,7 @@ class TrackedVault(Vault):
             if entry is None or entry.get("path") != old or path.is_symlink() or not path.is_file() \
                     or _read_id(path) != note_id:
                 continue
-            self.manifest[note_id] = _moved_entry(entry, new, former)
+            self.manifest[note_id] = moved_entry(entry, new, former)
 
     # -- temp files and the manifest ------------------------------------------------------------
     def _sweep_temp_files(self) -> None:

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from filelock import FileLock, Timeout
 
-from . import frontmatter_io, naming
+from . import frontmatter_io, moves, naming
 from .errors import VaultError
 from .model import Note
 from .planned import PlannedWrite, printable
@@ -235,10 +235,15 @@ class Vault:
         former = self.manifest.get(note_id, {}).get("renamed_from")
         return [n for n in former if isinstance(n, str)] if isinstance(former, list) else []
 
-    def as_written(self, note_id: str, path: Path) -> bool:
-        """The note is where vaultgen last put it and its generated part is as written: vaultgen may move it."""
+    def placed_by_vaultgen(self, note_id: str, path: Path) -> bool:
+        """The note is where vaultgen put it: the user has never moved or renamed it (or has put it back at once)."""
         record = self.manifest.get(note_id)
-        if not record or path.relative_to(self.root).as_posix() != record.get("path"):
+        return bool(record) and self._rel(path) == record.get("path") and not record.get("moved_by_user")
+
+    def as_written(self, note_id: str, path: Path) -> bool:
+        """The note is where vaultgen put it and its generated part is as written: vaultgen may move it."""
+        record = self.manifest.get(note_id, {})
+        if not self.placed_by_vaultgen(note_id, path):
             return False
         try:
             meta, body = frontmatter_io.parse_note(path.read_text(encoding="utf-8", errors="surrogateescape"))
@@ -276,45 +281,15 @@ class Vault:
 
     def _move(self, notes: list[Note], located: Mapping[str, Path], report: WriteReport) -> dict[str, Path]:
         """Move every note that vaultgen put where it is, as it wrote it, and that is due elsewhere (a changed
-        name template, folder or title): all before any note is written, so that a note taking a name another
-        leaves finds its place free. Returns `located` with the notes where they now are.
-
-        A move whose place holds a file that does not move away is reported and not made; a folder a move
-        leaves empty is removed.
-        """
+        name template, folder or title); returns `located` with the notes where they now are (moves.move_all)."""
         due: dict[str, tuple[Path, Path]] = {}
         for note in notes:
             current, target = located.get(note.id), self.root / note.path
-            record = self.manifest.get(note.id, {})
-            if current is None or current == target or current.relative_to(self.root).as_posix() != record.get("path"):
-                continue  # not placed by vaultgen: where the user put it is the user's choice
-            if self._movable(note, current, record):
+            if current is None or current == target or not self.placed_by_vaultgen(note.id, current):
+                continue  # where the user put it is the user's choice
+            if self._movable(note, current, self.manifest[note.id]):
                 due[note.id] = (current, target)
-        moved = dict(located)
-        if not due:
-            return moved
-        self._journal_moves([[nid, self._rel(c), self._rel(t), naming.with_former(self.renamed_from(nid), c.stem, t.stem)]
-                             for nid, (c, t) in sorted(due.items())])
-        while due:
-            # A place another due note still holds frees up once that note has moved: chains resolve in turns.
-            ready = [nid for nid, (current, target) in due.items() if not _occupied(target, current)]
-            if not ready:
-                break
-            for nid in ready:
-                current, target = due.pop(nid)
-                try:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(current, target)
-                except OSError as exc:
-                    report.problems.append(f"{self._rel(current)}: not moved to {self._rel(target)}: {exc}")
-                    continue
-                former = naming.with_former(self.renamed_from(nid), current.stem, target.stem)
-                self.manifest[nid] = _moved_entry(self.manifest[nid], self._rel(target), former)
-                moved[nid] = target
-                self._remove_if_empty(current.parent)
-        for current, target in due.values():
-            report.problems.append(f"{self._rel(current)}: not moved to {self._rel(target)}: another file is there")
-        return moved
+        return moves.move_all(self, due, located, report.problems)
 
     def _movable(self, note: Note, current: Path, record: Mapping[str, Any]) -> bool:
         try:
@@ -328,14 +303,6 @@ class Vault:
     def _journal_moves(self, moves: list) -> None:
         """Where a subclass records the moves about to be made (id, from, to, former names): see tracking."""
 
-    def _remove_if_empty(self, folder: Path) -> None:
-        while folder != self.root and self.root in folder.parents:
-            try:
-                folder.rmdir()  # fails, as it should, on a folder that holds anything
-            except OSError:
-                return
-            folder = folder.parent
-
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
@@ -343,6 +310,7 @@ class Vault:
         target = self.root / note.path
         generated = generated_part(note.body)
         new_hash = owned_hash(note.frontmatter, generated)
+        by_user: dict[str, str] = {}
         if current is None:
             if target.exists():
                 report.problems.append(f"{note.path}: a file vaultgen did not write is in the way; not written")
@@ -356,17 +324,20 @@ class Vault:
             parts = split_user_tail(body) if meta is not None else None
             record = self.manifest.get(note.id, {})
             rel = current.relative_to(self.root).as_posix()
+            # Moved or renamed by the user, once: from then on it stays where they put it (see layout.plan_renaming).
+            if not self.placed_by_vaultgen(note.id, current):
+                by_user = {"moved_by_user": "yes"}
             if parts is None or _edited(meta, parts[0], record, new_hash):
                 report.preserved.append(rel)  # the user edited what vaultgen wrote: theirs wins
-                self.manifest[note.id] = _entry(record, rel, record.get("hash", ""), conflict="yes")
+                self.manifest[note.id] = _entry(record, rel, record.get("hash", ""), conflict="yes", **by_user)
                 return
             text = frontmatter_io.dump(_merge(meta, note.frontmatter)) + generated + parts[1]
             # A note vaultgen put where it is and that is due elsewhere is moved before any note is written
             # (_move); one left here is the user's choice, or one whose move failed (reported): it stays.
-            moving = dry_run and current != target and rel == record.get("path") and not _occupied(target, current)
+            moving = dry_run and current != target and not by_user and not moves.occupied(target, current)
             if text.encode("utf-8") == old_bytes and not moving:
                 report.unchanged.append(rel)
-                self.manifest[note.id] = _entry(record, rel, new_hash)
+                self.manifest[note.id] = _entry(record, rel, new_hash, **by_user)
                 return
             report.updated.append(rel)
             if not moving:
@@ -377,7 +348,7 @@ class Vault:
             path = target.relative_to(self.root).as_posix()
             report.planned.append(PlannedWrite(path, None, text) if current is None else PlannedWrite(
                 path, old_bytes.decode("utf-8", errors="replace"), text, None if path == rel else rel))
-        self.manifest[note.id] = _entry(self.manifest.get(note.id, {}), target.relative_to(self.root).as_posix(), new_hash)
+        self.manifest[note.id] = _entry(self.manifest.get(note.id, {}), self._rel(target), new_hash, **by_user)
 
     def _inspect(self, note_id: str, current: Path | None):
         """(path, text, frontmatter, body, untouched) of a note whose source is gone; None if it is gone too."""
@@ -434,7 +405,8 @@ class Vault:
             else:
                 report.planned.append(PlannedWrite(rel, printable(old), printable(frontmatter_io.dump(meta) + body)))
         report.orphaned.append(rel)
-        self.manifest[note_id] = _entry(record, rel, record.get("hash", ""), orphaned="yes")
+        by_user = {"moved_by_user": "yes"} if record.get("moved_by_user") else {}
+        self.manifest[note_id] = _entry(record, rel, record.get("hash", ""), orphaned="yes", **by_user)
 
 
 def _edited(meta: Mapping[str, Any], generated: str, record: Mapping[str, Any], new_hash: str | None) -> bool:
@@ -448,19 +420,6 @@ def _entry(previous: Mapping[str, Any], path: str, hash_: str, **flags: str) -> 
     if previous.get("renamed_from"):
         entry["renamed_from"] = list(previous["renamed_from"])
     return entry
-
-
-def _moved_entry(entry: Mapping[str, Any], path: str, former: list[str]) -> dict[str, Any]:
-    moved = {k: v for k, v in entry.items() if k != "renamed_from"} | {"path": path}
-    return moved | {"renamed_from": former} if former else moved
-
-
-def _occupied(target: Path, current: Path) -> bool:
-    """Another file is at target (not current itself under another case, as macOS and Windows report it)."""
-    try:
-        return target.exists() and not os.path.samefile(target, current)
-    except OSError:
-        return True
 
 
 def _merge(existing: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
