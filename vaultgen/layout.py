@@ -230,6 +230,8 @@ def rename_notice(renaming: Renaming, changed: frozenset[str], paths: Mapping[st
             renamed += 1
         elif paths[note_id] != located[note_id].relative_to(root).as_posix():
             moved += 1
+    if not (renamed or moved or renaming.by_hand):
+        return None  # no note of those types yet
     keys = ", ".join(f"names.{t}" for t in sorted(changed))
     line = (f"{keys} changed: {renamed} notes renamed (each keeps its old name in `aliases`), "
             f"{moved} moved to a new folder")
