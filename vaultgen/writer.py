@@ -7,6 +7,7 @@ import os
 import re
 import stat
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -238,7 +239,9 @@ class Vault:
     def placed_by_vaultgen(self, note_id: str, path: Path) -> bool:
         """The note is where vaultgen put it: the user has never moved or renamed it (or has put it back at once)."""
         record = self.manifest.get(note_id)
-        return bool(record) and self._rel(path) == record.get("path") and not record.get("moved_by_user")
+        # Compared as NFC: macOS's HFS+ lists names decomposed (NFD) whatever form they were written in.
+        return bool(record) and not record.get("moved_by_user") \
+            and unicodedata.normalize("NFC", self._rel(path)) == unicodedata.normalize("NFC", str(record.get("path")))
 
     def as_written(self, note_id: str, path: Path) -> bool:
         """The note is where vaultgen put it and its generated part is as written: vaultgen may move it."""
