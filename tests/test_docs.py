@@ -6,6 +6,7 @@ import jinja2
 from jinja2 import meta
 
 from vaultgen.cli import main
+from vaultgen.layout import FIELDS, Layout
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,3 +24,13 @@ def test_every_command_is_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     for name in main.commands:
         assert re.search(rf"`vaultgen {name}\b", readme), f"vaultgen {name} is not in the README"
+
+
+def test_every_name_template_field_is_documented():
+    docs = (ROOT / "docs/TEMPLATES.md").read_text().split("## Note names and folders", 1)[1].split("\n## ", 1)[0]
+    readme = (ROOT / "README.md").read_text()
+    for note_type, fields in FIELDS.items():
+        assert f'{note_type} = "{Layout().template(note_type)}"' in docs and note_type in readme
+        for field in fields:
+            assert re.search(rf"^\| {note_type} \| [^|]*`{field}`", docs, re.M), f"{note_type}: `{field}` is not documented"
+            assert f"`{{{field}}}`" in readme, f"{{{field}}} is not in the README"

@@ -360,7 +360,7 @@ KILLER = textwrap.dedent("""
         return wrapper
 
     if where == "stage":        # some notes' temp files written, none renamed over its note yet
-        writer.tempfile.mkstemp = kill_after(writer.tempfile.mkstemp)
+        writer._create_temp = kill_after(writer._create_temp)
     elif where == "replace":    # some notes renamed into place, the others' temp files waiting
         writer.os.replace = kill_after(os.replace)
     elif where == "manifest":   # every note written, the manifest not saved

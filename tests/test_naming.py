@@ -1,5 +1,4 @@
 """Note names and tags: legal everywhere, unique case-insensitively, independent of input order."""
-import random
 import re
 
 from hypothesis import given, settings, strategies as st

@@ -80,7 +80,7 @@ def build(source, vault, dry_run, show_diff, as_json, profile, quiet, verbose) -
     config = _config(source, vault)
     options = Options(source=config.source, vault=config.vault, templates=config.templates,
                       gazetteer=config.gazetteer, max_source_bytes=int(config.max_source_mib * 1024 * 1024),
-                      dry_run=dry_run)
+                      dry_run=dry_run, names=config.names)
     try:
         with _status(f"Building {options.vault} from {options.source}…", quiet or as_json):
             result = run_build(options)
@@ -251,7 +251,8 @@ def watch(source, vault, poll) -> None:
 
     config = _config(source, vault)
     options = Options(source=config.source, vault=config.vault, templates=config.templates,
-                      gazetteer=config.gazetteer, max_source_bytes=int(config.max_source_mib * 1024 * 1024))
+                      gazetteer=config.gazetteer, max_source_bytes=int(config.max_source_mib * 1024 * 1024),
+                      names=config.names)
     watcher = Watcher(options, poll=poll, log=lambda line: click.echo(line))
 
     def stop(signum, _frame):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .layout import Layout, parse as parse_layout
 
 CONFIG_NAME = "vaultgen.toml"
 VAULT_TEMPLATES = Path(".vaultgen/templates")  # a vault's own templates, when vaultgen.toml names none
@@ -19,9 +20,11 @@ class Config:
     templates: Path | None = None
     gazetteer: Path | None = None
     max_source_mib: float = 20.0
+    names: Layout = Layout()        # [names]: a name-and-folder template per note type
 
 
-_KEYS = {"source": Path, "vault": Path, "templates": Path, "gazetteer": Path, "max_source_mib": float}
+_KEYS = {"source": Path, "vault": Path, "templates": Path, "gazetteer": Path, "max_source_mib": float,
+         "names": Layout}
 
 
 def load_config(cwd: Path | None = None, **overrides: Any) -> Config:
@@ -39,6 +42,9 @@ def load_config(cwd: Path | None = None, **overrides: Any) -> Config:
         for k, v in data.items():
             if k not in _KEYS:
                 problems.append(f"unknown key '{k}' (known: {', '.join(sorted(_KEYS))})")
+            elif _KEYS[k] is Layout:
+                values[k], wrong = parse_layout(v, k)
+                problems += wrong
             elif _KEYS[k] is Path and not isinstance(v, str):
                 problems.append(f"'{k}' must be a path string")
             elif _KEYS[k] is float and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0):

@@ -29,19 +29,39 @@ def _truncate(name: str, limit: int) -> str:
     return (shorter if len(shorter) > limit // 2 else cut).rstrip(" .,-")
 
 
-def legal_name(text: str, fallback: str = "Untitled", limit: int = MAX_NAME_BYTES) -> str:
-    """A file name (without .md) that every OS and Obsidian accept; never empty."""
+def _sanitized(text: str, limit: int) -> str:
     name = unicodedata.normalize("NFC", str(text))
     name = re.sub(r"\s*:\s*", " - ", name)
     name = _ILLEGAL_RE.sub(" ", name)
     name = " ".join(name.split())
-    name = _truncate(name, limit).strip(" .")
+    return _truncate(name, limit).strip(" .")
+
+
+def is_blank(text: str) -> bool:
+    """Nothing is left of text once the characters no file name may hold are gone: legal_name would fall back."""
+    return not _sanitized(text, MAX_NAME_BYTES)
+
+
+def legal_name(text: str, fallback: str = "Untitled", limit: int = MAX_NAME_BYTES) -> str:
+    """A file name (without .md) that every OS and Obsidian accept; never empty."""
+    name = _sanitized(text, limit)
     if not name:
         name = _truncate(" ".join(_ILLEGAL_RE.sub(" ", fallback).split()), limit).strip(" .") or "Untitled"
     first, dot, rest = name.partition(".")
     if first.strip().casefold() in _RESERVED:
         name = f"{first}_{dot}{rest}"  # Windows reserves "NUL" whatever the extension
     return name
+
+
+def with_former(former: Iterable[str], old: str | None, new: str) -> list[str]:
+    """The names a note had before `new`: `old` added when it is another name, `new` itself never among them."""
+    names = [*former, *([old] if old else [])]
+    out, seen = [], {key(new)}
+    for name in names:
+        if key(name) not in seen:
+            seen.add(key(name))
+            out.append(name)
+    return out
 
 
 def short_hash(text: str, length: int = 6) -> str:

@@ -6,13 +6,15 @@ import re
 import time
 from collections import defaultdict
 from functools import lru_cache
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from . import links as linkmod
+from . import layout as layoutmod
 from . import naming, plugins
+from .layout import Layout
 from .model import Entity, Issue, Link, Note
 from .render import grouped, inert, link_label, render_body
 
@@ -112,18 +114,18 @@ def _best_title(anchors: list[str]) -> str | None:
 
 def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: list[Entity], vault,
                located: Mapping[str, Path], templates: Path | None, notices: list[str] | None = None,
-               timings: dict[str, float] | None = None,
-               url_edits: Mapping[str, tuple] | None = None, salt: str = "") -> list[Note]:
+               timings: dict[str, float] | None = None, url_edits: Mapping[str, tuple] | None = None,
+               salt: str = "", layout: Layout = Layout()) -> list[Note]:
     """Every note of the vault, named, linked and rendered; deterministic for the same input.
 
     `notices` receives one line per note that could not take its natural name because a file of the
-    user's already has it; `timings` gets the seconds spent linking (the rest is naming and rendering);
-    `url_edits` has links.url_edits per issue source, as computed when the source was read; `salt` stands
-    for everything else the notes depend on (code, templates, options): see _Maker.
+    user's already has it, and one when a changed `layout` renamed notes; `timings` gets the seconds
+    spent linking (the rest is naming and rendering); `url_edits` has links.url_edits per issue source,
+    as computed when the source was read; `salt` stands for everything else the notes depend on (code,
+    templates, options): see _Maker.
     """
     from .linkify import link_mentions
 
-    make = _Maker(vault, located, str(templates) if templates else None, salt)
     issues = sorted(issues, key=lambda i: i.source)
     by_id = {issue_id(i): i for i in issues}
     cross = _cross_issue_index(issues)
@@ -136,25 +138,21 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
                 cited[link.canonical].append(_Cited(issue.source, link.text, link.sentence))
 
     # Names: a note keeps the name it has (links to it, the user's included, keep working, and a
-    # title edited while the watcher runs does not rename it); foreign files keep theirs; new notes
-    # get one assigned.
-    fixed = {nid: p.stem for nid, p in located.items()}
-    requests = [naming.Request(f"index:{n}", n, priority=-1) for n in INDEX_NOTES]
-    requests += [naming.Request(issue_id(i), _issue_name(i)) for i in issues]
+    # title edited while the watcher runs does not rename it) unless its type's name template changed
+    # since the last build (layout.plan_renaming); foreign files keep theirs; new notes get one assigned.
     newsletters = sorted({i.newsletter for i in issues})
-    requests += [naming.Request(f"newsletter:{n}", n, "newsletter") for n in newsletters]
-    # The most-mentioned of several things with one name keeps the bare name; the others get "(kind)".
-    requests += [naming.Request(f"entity:{e.key}", e.name, e.kind, priority=10_000 - min(len(e.mentions), 9_999))
-                 for e in entities]
-    requests += [naming.Request(f"resource:{u}", _resource_name(u), priority=20_000) for u in cited]
-    requests += [naming.Request(f"index:kind:{k}", KIND_INDEX[k], "index", priority=-1)
-                 for k in sorted({e.kind for e in entities})]
-    requests += [naming.Request(f"index:domain:{d}", f"{d} (site)", priority=-1)
-                 for d in sorted({linkmod.domain(u) for u in cited})]
+    requests, folders = _requests(issues, newsletters, entities, cited, layout)
+    changed = layout.changed(Layout.from_recorded(vault.names))
+    renaming = layoutmod.plan_renaming(located, changed, folders, vault.as_written)
+    fixed = renaming.kept
     requests = [r for r in requests if r.id not in fixed]
     foreign = vault.foreign_names(located)
     names = dict(fixed)
     names.update(naming.assign(requests, taken=[*foreign, *fixed.values()]))
+    spelled = layoutmod.one_spelling(folders.values())
+    paths = {nid: _path(spelled[folder], names[nid]) for nid, folder in folders.items()}
+    make = _Maker(vault, located, str(templates) if templates else None, salt,
+                  lambda nid, path, fm: _with_former_names(nid, path, fm, vault, renaming))
     if notices is not None:
         taken = {naming.key(f) for f in foreign}
         for r in requests:
@@ -197,21 +195,74 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
                          for n in sorted(mentioned, key=str.casefold) if n in entity_by_name],
             "resources": resources,
         }
-        notes.append(make(iid, "issue", f"Issues/{_folder(issue.newsletter)}/{names[iid]}.md",
-                          _issue_frontmatter(issue, names[iid]), context))
+        notes.append(make(iid, "issue", paths[iid], _issue_frontmatter(issue, names[iid]), context))
 
     if timings is not None:
         timings["linking"] = timings.get("linking", 0.0) + linking
-    entity_notes = _entity_notes(entities, names, by_id, issue_entities, make)
+    entity_notes = _entity_notes(entities, names, paths, by_id, issue_entities, make)
     notes += entity_notes
-    resource_notes = _resource_notes(cited, names, by_id, make)
+    resource_notes = _resource_notes(cited, names, paths, by_id, make)
     notes += resource_notes
-    notes += _index_notes(issues, newsletters, names, entity_notes, resource_notes, make)
+    notes += _index_notes(issues, newsletters, names, paths, entity_notes, resource_notes, make)
+    if notices is not None:
+        notices += filter(None, [layoutmod.rename_notice(renaming, changed, paths, located, vault.root)])
+    notes = [replace(n, frontmatter=_with_former_names(n.id, n.path, n.frontmatter, vault, renaming))
+             if n.type == "index" else n for n in notes]
     return [n if n.body is None else _transformed(n) for n in notes]
 
 
-def _folder(name: str | None) -> str:
-    return naming.legal_name(name or "Newsletter", "Newsletter", 80)
+def _requests(issues, newsletters, entities, cited, layout: Layout) -> tuple[list[naming.Request], dict[str, str]]:
+    """Every note's wish for a name, and its folder: from its type's template in `layout`, or fixed (indexes)."""
+    requests = [naming.Request(f"index:{n}", n, priority=-1) for n in INDEX_NOTES]
+    folders = {f"index:{n}": "" for n in INDEX_NOTES}
+
+    def want(note_id: str, note_type: str, values: dict, default: str, qualifier: str | None = None,
+             priority: int = 0) -> None:
+        place = layoutmod.place(note_type, layout.template(note_type), values, default)
+        requests.append(naming.Request(note_id, place.name, qualifier, priority))
+        folders[note_id] = place.folder
+
+    for i in issues:
+        name = _issue_name(i)
+        want(issue_id(i), "issue", layoutmod.issue_values(i, name, metadata_title(i)), name)
+    for n in newsletters:
+        want(f"newsletter:{n}", "newsletter", {"name": n}, n, "newsletter")
+    # The most-mentioned of several things with one name keeps the bare name; the others get "(kind)".
+    for e in entities:
+        want(f"entity:{e.key}", "entity", layoutmod.entity_values(e.name, e.kind, KIND_INDEX[e.kind]), e.name,
+             e.kind, priority=10_000 - min(len(e.mentions), 9_999))
+    for u, citations in cited.items():
+        name = _resource_name(u)
+        values = layoutmod.resource_values(name, _best_title([c.anchor for c in citations]), linkmod.domain(u),
+                                           linkmod.resource_kind(u))
+        want(f"resource:{u}", "resource", values, name, priority=20_000)
+    for k in sorted({e.kind for e in entities}):
+        requests.append(naming.Request(f"index:kind:{k}", KIND_INDEX[k], "index", priority=-1))
+        folders[f"index:kind:{k}"] = "Indexes"
+    for d in sorted({linkmod.domain(u) for u in cited}):
+        requests.append(naming.Request(f"index:domain:{d}", f"{d} (site)", priority=-1))
+        folders[f"index:domain:{d}"] = "Indexes/Sites"
+    return requests, folders
+
+
+def _path(folder: str, name: str) -> str:
+    return f"{folder}/{name}.md" if folder else f"{name}.md"
+
+
+def _with_former_names(note_id: str, path: str, frontmatter: dict, vault, renaming) -> dict:
+    """The names a template change took from the note, in its aliases: the user's [[Old name]] links find it."""
+    former = naming.with_former(vault.renamed_from(note_id), renaming.due.get(note_id), Path(path).stem)
+    if not former:
+        return frontmatter
+    aliases = list(frontmatter.get("aliases") or [])
+    aliases += [f for f in former if f not in aliases]
+    fm = {}
+    for k, v in frontmatter.items():
+        if k == "tags" and "aliases" not in frontmatter:  # resources and newsletters have none of their own
+            fm["aliases"] = aliases
+        fm[k] = aliases if k == "aliases" else v
+    fm.setdefault("aliases", aliases)
+    return fm
 
 
 def _vault_body(issue: Issue, links: list[Link], cross: Mapping[str, str], names: Mapping[str, str],
@@ -278,7 +329,7 @@ def _issue_sort_key(issue: Issue):
     return (issue.date.isoformat() if issue.date else "9999", issue.number or 0, issue.source)
 
 
-def _entity_notes(entities, names, by_id, issue_entities, make: "_Maker") -> list[Note]:
+def _entity_notes(entities, names, paths, by_id, issue_entities, make: "_Maker") -> list[Note]:
     notes = []
     issues_of: dict[str, list[Issue]] = defaultdict(list)  # entity note name -> the issues linking it, in order
     for issue in sorted(by_id.values(), key=_issue_sort_key):
@@ -314,11 +365,11 @@ def _entity_notes(entities, names, by_id, issue_entities, make: "_Maker") -> lis
         fm["mentions"] = count
         fm["issues"] = len(issues)
         fm["vaultgen_id"] = eid
-        notes.append(make(eid, "entity", f"Entities/{name}.md", fm, context, inputs=(e, linking)))
+        notes.append(make(eid, "entity", paths[eid], fm, context, inputs=(e, linking)))
     return notes
 
 
-def _resource_notes(cited, names, by_id, make: "_Maker") -> list[Note]:
+def _resource_notes(cited, names, paths, by_id, make: "_Maker") -> list[Note]:
     notes = []
     by_source = {i.source: i for i in by_id.values()}
     rank = {i.source: n for n, i in enumerate(sorted(by_id.values(), key=_issue_sort_key))}
@@ -336,12 +387,11 @@ def _resource_notes(cited, names, by_id, make: "_Maker") -> list[Note]:
         fm = {"type": "resource", "title": title or linkmod.domain(url), "url": url, "domain": linkmod.domain(url),
               "kind": kind, "tags": [naming.tag(f"resource/{kind}")], "citations": len({c.source for c in citations}),
               "vaultgen_id": rid}
-        notes.append(make(rid, "resource", f"Resources/{names[rid]}.md", fm, context,
-                          inputs=(url, title, kind, triples, domain_note)))
+        notes.append(make(rid, "resource", paths[rid], fm, context, inputs=(url, title, kind, triples, domain_note)))
     return notes
 
 
-def _index_notes(issues, newsletters, names, entity_notes, resource_notes, make: "_Maker") -> list[Note]:
+def _index_notes(issues, newsletters, names, paths, entity_notes, resource_notes, make: "_Maker") -> list[Note]:
     notes = []
     for newsletter in newsletters:
         nid = f"newsletter:{newsletter}"
@@ -357,12 +407,12 @@ def _index_notes(issues, newsletters, names, entity_notes, resource_notes, make:
                    "years": [{"label": y, "issues": years[y]} for y in sorted(years)]}
         fm = {"type": "newsletter", "title": newsletter, "issues": len(mine),
               "tags": [naming.tag("vaultgen/index")], "vaultgen_id": nid}
-        notes.append(make(nid, "newsletter", f"Newsletters/{names[nid]}.md", fm, context))
+        notes.append(make(nid, "newsletter", paths[nid], fm, context))
 
-    def index(iid: str, title: str, lines: list[str], folder: str = "") -> Note:
+    def index(iid: str, title: str, lines: list[str]) -> Note:
         fm = {"type": "index", "title": title, "tags": [naming.tag("vaultgen/index")], "vaultgen_id": iid}
         body = "\n".join(lines) + "\n" if lines else "_Nothing yet._\n"
-        return Note(iid, "index", f"{folder}{names[iid]}.md", fm, body)
+        return Note(iid, "index", paths[iid], fm, body)
 
     by_kind: dict[str, list[Note]] = defaultdict(list)
     for note in entity_notes:
@@ -370,7 +420,7 @@ def _index_notes(issues, newsletters, names, entity_notes, resource_notes, make:
     for kind, members in sorted(by_kind.items()):
         members.sort(key=lambda n: (-n.frontmatter["mentions"], Path(n.path).stem.casefold()))
         lines = [f"- [[{Path(n.path).stem}]] · {n.frontmatter['mentions']}" for n in members]
-        notes.append(index(f"index:kind:{kind}", KIND_INDEX[kind], lines, "Indexes/"))
+        notes.append(index(f"index:kind:{kind}", KIND_INDEX[kind], lines))
     by_domain: dict[str, list[Note]] = defaultdict(list)
     for note in resource_notes:
         by_domain[note.frontmatter["domain"]].append(note)
@@ -378,7 +428,7 @@ def _index_notes(issues, newsletters, names, entity_notes, resource_notes, make:
         members.sort(key=lambda n: (-n.frontmatter["citations"], Path(n.path).stem.casefold()))
         lines = [f"- [[{Path(n.path).stem}|{link_label(n.frontmatter['title'])}]] · {n.frontmatter['citations']}"
                  for n in members]
-        notes.append(index(f"index:domain:{domain}", domain, lines, "Indexes/Sites/"))
+        notes.append(index(f"index:domain:{domain}", domain, lines))
     domains = sorted(by_domain, key=lambda d: (-len(by_domain[d]), d))
     notes.append(index("index:Newsletters", "Newsletters", [f"- [[{names['newsletter:' + n]}]]" for n in newsletters]))
     notes.append(index("index:Entities", "Entities", [f"- [[{names['index:kind:' + k]}]] · {len(by_kind[k])}"
@@ -392,12 +442,15 @@ class _Maker:
     """Notes from their template and its context: left unrendered (see model.Note) when the vault holds the
     note's file as vaultgen made it from the very same inputs, which is most notes of an incremental build."""
 
-    def __init__(self, vault, located: Mapping[str, Path], template_dir: str | None, salt: str):
+    def __init__(self, vault, located: Mapping[str, Path], template_dir: str | None, salt: str,
+                 finish: Callable[[str, str, dict], dict]):
         self.vault, self.located, self.template_dir, self.salt = vault, located, template_dir, salt
+        self.finish = finish  # (id, path, frontmatter) → the frontmatter as written (former names added)
 
     def __call__(self, note_id: str, note_type: str, path: str, frontmatter: dict, context, inputs=None) -> Note:
         """context: the template's variables, or a function making them from `inputs` (which then stand for them
         in the key: only what is cheap to gather is gathered for a note that will not be rendered)."""
+        frontmatter = self.finish(note_id, path, frontmatter)
         # repr of frozen dataclasses, tuples, lists and dicts is deterministic: the same inputs give the same
         # key in every process. The template is the note's type; salt covers templates and code.
         given = repr((self.salt, self.template_dir, note_type, path, frontmatter,

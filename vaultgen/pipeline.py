@@ -14,6 +14,7 @@ from . import links as linkmod
 from . import metadata, plugins, sources, textfix
 from . import state as statemod
 from .errors import SourceError
+from .layout import Layout
 from .model import Issue, Link, SourceDoc
 from .state import Parsed, Scan, SourceRecord, State
 from .tracking import TrackedVault
@@ -32,6 +33,7 @@ class Options:
     max_source_bytes: int = sources.DEFAULT_MAX_BYTES
     dry_run: bool = False
     lock_wait: float = 0
+    names: Layout = Layout()               # name and folder templates per note type ([names] in vaultgen.toml)
 
 
 @dataclass
@@ -256,6 +258,7 @@ class Session:
             # created may be missing from the manifest.
             self.vault.sweep()
             self.vault.adopt(json.loads(self.state.meta.get("pending", "[]")))
+            self.vault.adopt_moves(json.loads(self.state.meta.get("moves", "[]")))
         self.vault.mark_saved()
 
     def reload(self) -> None:
@@ -323,7 +326,9 @@ def _build(options: Options, session: Session, changed: frozenset[str]) -> Build
     t["linking"] = 0.0
     with _timed(t, "rendering"):
         edits = {p.issue.source: p.url_edits for p in parsed.values() if p.issue is not None}
-        notes = plan_notes(issues, links, entities, vault, located, options.templates, result.notices, t, edits, fingerprint)
+        notes = plan_notes(issues, links, entities, vault, located, options.templates, result.notices, t,
+                           url_edits=edits, salt=fingerprint, layout=options.names)
+    vault.names = options.names.recorded()  # saved with the manifest: the next build tells a template change
     t["rendering"] -= t["linking"]
     kinds = defaultdict(int)
     for note in notes:

@@ -219,7 +219,7 @@ def fingerprint(code: str, options) -> str:
         gazetteer_digest = ""
     payload = [code, str(Path(options.source).resolve()), str(options.templates or ""), str(gazetteer),
                gazetteer_digest, _tree_sig(Path(options.templates), True) if options.templates else [],
-               options.max_source_bytes]
+               options.max_source_bytes, options.names.recorded()]
     return digest(json.dumps(payload).encode())
 
 
@@ -423,6 +423,6 @@ def finish(vault, state: State, fingerprint_: str, discovery_key: str, summary: 
     for note_id in set(state.notes) - set(vault.manifest):
         del state.notes[note_id]
     state.dirs = vault_dirs(vault.root)
-    state.meta.update(fingerprint=fingerprint_, discovery=discovery_key, result=summary, clean="1", pending="[]",
+    state.meta.update(fingerprint=fingerprint_, discovery=discovery_key, result=summary, clean="1", pending="[]", moves="[]",
                       manifest=vault.saved_digest())
     state.commit()

@@ -9,6 +9,7 @@ from typing import Iterable, Mapping
 
 from . import frontmatter_io
 from .state import STATE_FILE, NoteRecord, State, digest, file_unchanged, sig_of, trusted
+from .moves import moved_entry
 from .writer import MANIFEST, Vault, _read_id, owned_hash, split_user_tail
 
 
@@ -155,6 +156,16 @@ class TrackedVault(Vault):
         data = self._pending[queued][1] if len(self._pending) > queued else None
         self._outcomes.append((note.id, key, None if data is None else digest(data)))
 
+    def _move(self, notes, located, report):
+        moved = super()._move(notes, located, report)
+        self._listing = None  # files moved: the listing of this build is out of date
+        return moved
+
+    def _journal_moves(self, moves: list) -> None:
+        # If this build is killed before the manifest is saved, the next one finds these notes where they went
+        # and knows the names they had (adopt_moves), instead of taking them for notes the user moved.
+        self.tracked.mark(moves=json.dumps(moves))
+
     def remember(self, note_id: str, key: str, entry: Mapping[str, str], expected: str | None = None) -> None:
         """Record the note file's stat and hash, if it holds the bytes expected (when given)."""
         self.tracked.notes.pop(note_id, None)
@@ -188,6 +199,15 @@ class TrackedVault(Vault):
             if parts is not None:
                 self.manifest[note_id] = {"path": rel, "hash": owned_hash(meta, parts[0])}
 
+    def adopt_moves(self, moves: Iterable[list]) -> None:
+        """Take note of moves an interrupted build made: the note at its new path, its old name remembered."""
+        for note_id, old, new, former in moves:
+            entry, path = self.manifest.get(note_id), self.root / new
+            if entry is None or entry.get("path") != old or path.is_symlink() or not path.is_file() \
+                    or _read_id(path) != note_id:
+                continue
+            self.manifest[note_id] = moved_entry(entry, new, former)
+
     # -- temp files and the manifest ------------------------------------------------------------
     def _sweep_temp_files(self) -> None:
         # Temp files only outlive an interrupted build, and the sweep walks the whole vault: Session calls
@@ -199,15 +219,16 @@ class TrackedVault(Vault):
 
     def read_manifest(self) -> None:
         """The manifest as on disk again, as Vault.open reads it (a build that failed may have changed it)."""
-        self.manifest, self.templates = {}, []
+        self.manifest, self.templates, self.names = {}, [], {}
         try:
             data = json.loads((self.state / MANIFEST).read_text(encoding="utf-8"))
             self.manifest, self.templates = data.get("notes", {}), data.get("templates", [])
+            self.names = data.get("names", {})
         except (OSError, ValueError, AttributeError):
             pass
 
     def _serialised(self) -> str:
-        return json.dumps([self.manifest, sorted(self.templates)], sort_keys=True)
+        return json.dumps([self.manifest, sorted(self.templates), self.names], sort_keys=True)
 
     def mark_saved(self) -> "TrackedVault":
         """The manifest in memory is the one on disk (just opened or just saved)."""

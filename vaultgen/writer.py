@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
-import itertools
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from filelock import FileLock, Timeout
 
-from . import frontmatter_io, naming
+from . import frontmatter_io, moves, naming
 from .errors import VaultError
 from .model import Note
 from .planned import PlannedWrite, printable
@@ -177,8 +178,9 @@ class Vault:
         self.root = root
         self.state = root / STATE_DIR
         self._lock = None
-        self.manifest: dict[str, dict[str, str]] = {}
+        self.manifest: dict[str, dict[str, Any]] = {}
         self.templates: list[str] = []
+        self.names: dict[str, str] = {}     # the name templates the notes were named with, where not the defaults
 
     # -- lifecycle --------------------------------------------------------------------------
     def open(self, wait: float = 0) -> "Vault":
@@ -197,6 +199,7 @@ class Vault:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 self.manifest = data.get("notes", {})
                 self.templates = data.get("templates", [])
+                self.names = data.get("names", {})
             except (ValueError, AttributeError):
                 self.manifest = {}  # a damaged manifest: notes are found again by their vaultgen_id
         return self
@@ -209,6 +212,8 @@ class Vault:
     def save_manifest(self) -> None:
         """Written last, after every note: a crash before this leaves notes the next build recognises by id."""
         data = {"version": 1, "notes": dict(sorted(self.manifest.items())), "templates": sorted(self.templates)}
+        if self.names:  # absent with the default templates: a vault built with them has the manifest it always had
+            data["names"] = dict(sorted(self.names.items()))
         atomic_write(self.state / MANIFEST, (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
 
     def _sweep_temp_files(self) -> None:
@@ -243,10 +248,37 @@ class Vault:
         ours = {p.resolve() for p in located.values()}
         return [p.stem for p in self.markdown_files() if p.resolve() not in ours]
 
+    def renamed_from(self, note_id: str) -> list[str]:
+        """The names a change of name template took from the note (kept in its aliases)."""
+        former = self.manifest.get(note_id, {}).get("renamed_from")
+        return [n for n in former if isinstance(n, str)] if isinstance(former, list) else []
+
+    def placed_by_vaultgen(self, note_id: str, path: Path) -> bool:
+        """The note is where vaultgen put it: the user has never moved or renamed it (or has put it back at once)."""
+        record = self.manifest.get(note_id)
+        # Compared as NFC: macOS's HFS+ lists names decomposed (NFD) whatever form they were written in.
+        return bool(record) and not record.get("moved_by_user") \
+            and unicodedata.normalize("NFC", self._rel(path)) == unicodedata.normalize("NFC", str(record.get("path")))
+
+    def as_written(self, note_id: str, path: Path) -> bool:
+        """The note is where vaultgen put it and its generated part is as written: vaultgen may move it."""
+        record = self.manifest.get(note_id, {})
+        if not self.placed_by_vaultgen(note_id, path):
+            return False
+        try:
+            meta, body = frontmatter_io.parse_note(path.read_text(encoding="utf-8", errors="surrogateescape"))
+        except OSError:
+            return False
+        parts = split_user_tail(body) if meta is not None else None
+        return parts is not None and not _edited(meta, parts[0], record, None)
+
     # -- writing ----------------------------------------------------------------------------
     def write(self, notes: Iterable[Note], located: Mapping[str, Path], dry_run: bool = False) -> WriteReport:
         report = WriteReport()
         self._pending: list[tuple[Path, bytes, object]] = []
+        notes = list(notes)
+        if not dry_run:
+            located = self._move(notes, located, report)
         wanted = set()
         for note in notes:
             wanted.add(note.id)
@@ -271,11 +303,39 @@ class Vault:
         """Whether the file at current is as vaultgen last wrote it from inputs with this key (needs state)."""
         return False
 
+    def _move(self, notes: list[Note], located: Mapping[str, Path], report: WriteReport) -> dict[str, Path]:
+        """Move every note that vaultgen put where it is, as it wrote it, and that is due elsewhere (a changed
+        name template, folder or title); returns `located` with the notes where they now are (moves.move_all)."""
+        due: dict[str, tuple[Path, Path]] = {}
+        for note in notes:
+            current, target = located.get(note.id), self.root / note.path
+            if current is None or current == target or not self.placed_by_vaultgen(note.id, current):
+                continue  # where the user put it is the user's choice
+            if self._movable(note, current, self.manifest[note.id]):
+                due[note.id] = (current, target)
+        return moves.move_all(self, due, located, report.problems)
+
+    def _movable(self, note: Note, current: Path, record: Mapping[str, Any]) -> bool:
+        try:
+            meta, body = frontmatter_io.parse_note(current.read_text(encoding="utf-8", errors="surrogateescape"))
+        except OSError:
+            return False
+        parts = split_user_tail(body) if meta is not None else None
+        new_hash = owned_hash(note.frontmatter, generated_part(note.rendered().body))
+        return parts is not None and not _edited(meta, parts[0], record, new_hash)
+
+    def _journal_moves(self, moves: list) -> None:
+        """Where a subclass records the moves about to be made (id, from, to, former names): see tracking."""
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
     def _write_one(self, note: Note, current: Path | None, report: WriteReport, dry_run: bool) -> None:
         note = note.rendered()
         target = self.root / note.path
         generated = generated_part(note.body)
         new_hash = owned_hash(note.frontmatter, generated)
+        by_user: dict[str, str] = {}
         if current is None:
             if target.exists():
                 report.problems.append(f"{note.path}: a file vaultgen did not write is in the way; not written")
@@ -289,33 +349,31 @@ class Vault:
             parts = split_user_tail(body) if meta is not None else None
             record = self.manifest.get(note.id, {})
             rel = current.relative_to(self.root).as_posix()
-            if parts is None or (record.get("hash") and owned_hash(meta, parts[0]) not in (record["hash"], new_hash)):
+            # Moved or renamed by the user, once: from then on it stays where they put it (see layout.plan_renaming).
+            if not self.placed_by_vaultgen(note.id, current):
+                by_user = {"moved_by_user": "yes"}
+            if parts is None or _edited(meta, parts[0], record, new_hash):
                 report.preserved.append(rel)  # the user edited what vaultgen wrote: theirs wins
-                self.manifest[note.id] = {"path": rel, "hash": record.get("hash", ""), "conflict": "yes"}
+                self.manifest[note.id] = _entry(record, rel, record.get("hash", ""), conflict="yes", **by_user)
                 return
             text = frontmatter_io.dump(_merge(meta, note.frontmatter)) + generated + parts[1]
-            if text.encode("utf-8") == old_bytes:
+            # A note vaultgen put where it is and that is due elsewhere is moved before any note is written
+            # (_move); one left here is the user's choice, or one whose move failed (reported): it stays.
+            moving = dry_run and current != target and not by_user and not moves.occupied(target, current)
+            if text.encode("utf-8") == old_bytes and not moving:
                 report.unchanged.append(rel)
-                self.manifest[note.id] = {"path": rel, "hash": new_hash}
+                self.manifest[note.id] = _entry(record, rel, new_hash, **by_user)
                 return
             report.updated.append(rel)
-            if current != target and rel == record.get("path"):
-                # vaultgen put it there and a new name is due (say, a changed title): move it.
-                if target.exists():
-                    target = current
-                elif not dry_run:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(current, target)
-                    old_bytes = _current_bytes(target)
-            else:
-                target = current  # the user moved or renamed it: it stays where they put it
+            if not moving:
+                target = current
         if not dry_run:
             self._pending.append((target, text.encode("utf-8"), None if current is None else old_bytes))
         else:
             path = target.relative_to(self.root).as_posix()
             report.planned.append(PlannedWrite(path, None, text) if current is None else PlannedWrite(
                 path, old_bytes.decode("utf-8", errors="replace"), text, None if path == rel else rel))
-        self.manifest[note.id] = {"path": target.relative_to(self.root).as_posix(), "hash": new_hash}
+        self.manifest[note.id] = _entry(self.manifest.get(note.id, {}), self._rel(target), new_hash, **by_user)
 
     def _inspect(self, note_id: str, current: Path | None):
         """(path, text, frontmatter, body, untouched) of a note whose source is gone; None if it is gone too."""
@@ -374,7 +432,21 @@ class Vault:
             else:
                 report.planned.append(PlannedWrite(rel, printable(old), printable(frontmatter_io.dump(meta) + body)))
         report.orphaned.append(rel)
-        self.manifest[note_id] = {"path": rel, "hash": record.get("hash", ""), "orphaned": "yes"}
+        by_user = {"moved_by_user": "yes"} if record.get("moved_by_user") else {}
+        self.manifest[note_id] = _entry(record, rel, record.get("hash", ""), orphaned="yes", **by_user)
+
+
+def _edited(meta: Mapping[str, Any], generated: str, record: Mapping[str, Any], new_hash: str | None) -> bool:
+    """The user changed what vaultgen wrote: it is neither as last written nor already what it is to become."""
+    return bool(record.get("hash")) and owned_hash(meta, generated) not in (record["hash"], new_hash)
+
+
+def _entry(previous: Mapping[str, Any], path: str, hash_: str, **flags: str) -> dict[str, Any]:
+    """A manifest entry; the names a template change took from the note stay recorded."""
+    entry: dict[str, Any] = {"path": path, "hash": hash_, **flags}
+    if previous.get("renamed_from"):
+        entry["renamed_from"] = list(previous["renamed_from"])
+    return entry
 
 
 def _merge(existing: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
