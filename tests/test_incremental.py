@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLES
-from vaultgen import pipeline
+from vaultgen import pipeline, writer
 from vaultgen.pipeline import Options, Session, build
 from vaultgen import frontmatter_io
 from vaultgen.frontmatter_io import parse_note
@@ -177,6 +177,12 @@ def test_an_edit_renders_only_the_notes_whose_inputs_changed(source, tmp_path, m
     result = build(Options(source, vault))
     assert rendered == ["issue"] and len(result.report.updated) == 1
     assert files(vault).keys() == from_scratch(source, tmp_path / "fresh").keys()
+
+
+def test_notes_written_in_small_batches_make_the_same_vault(source, tmp_path, monkeypatch):
+    whole = contents(from_scratch(source, tmp_path / "whole"))
+    monkeypatch.setattr(writer, "WRITE_BATCH", 2)
+    assert contents(from_scratch(source, tmp_path / "batched")) == whole
 
 
 def test_adding_a_source(source, tmp_path, monkeypatch):

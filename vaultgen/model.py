@@ -12,7 +12,7 @@ ENTITY_KINDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceDoc:
     """One source file, decoded and repaired, as readers see it."""
 
@@ -22,7 +22,7 @@ class SourceDoc:
     hints: Mapping[str, Any] = field(default_factory=dict)  # from _index.jsonl; wins over guesses
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """One newsletter issue as a reader understood it; `body` is clean Markdown."""
 
@@ -40,7 +40,7 @@ class Issue:
     newsletter_guessed: bool = False  # from the text's words, not from metadata: may yield to the folder's
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """An external link found in an issue body."""
 
@@ -50,7 +50,7 @@ class Link:
     sentence: str       # the sentence around the link, for context
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A named thing an extractor found in one issue."""
 
@@ -65,7 +65,7 @@ class Candidate:
     aliases: tuple[str, ...] = ()   # forms the text itself declares ("Climate Change AI (CCAI)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """Where an entity or resource is cited: the issue and the sentence."""
 
@@ -74,7 +74,7 @@ class Mention:
     sentence: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """One real thing across the whole archive, after merging."""
 
@@ -87,7 +87,7 @@ class Entity:
     urls: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resource:
     """One canonical external URL and every issue that cites it."""
 
@@ -98,7 +98,7 @@ class Resource:
     citations: tuple[Mention, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """A rendered note, ready for the writer.
 

@@ -16,7 +16,7 @@ from . import layout as layoutmod
 from . import naming, plugins
 from .layout import Layout
 from .model import Entity, Issue, Link, Note
-from .render import grouped, inert, link_label, render_body
+from .render import grouped, inert, link_label, load_template, render_body
 
 GENERIC_ANCHORS = frozenset({
     "", "here", "this", "link", "original", "source", "paper", "blog post", "post", "article", "website", "site",
@@ -29,7 +29,7 @@ KIND_INDEX = {"organization": "Organizations", "person": "People", "product": "P
               "other": "Other entities"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Cited:
     source: str
     anchor: str
@@ -151,7 +151,10 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     names.update(naming.assign(requests, taken=[*foreign, *fixed.values()]))
     spelled = layoutmod.one_spelling(folders.values())
     paths = {nid: _path(spelled[folder], names[nid]) for nid, folder in folders.items()}
-    make = _Maker(vault, located, str(templates) if templates else None, salt,
+    template_dir = str(templates) if templates else None
+    for note_type in ("issue", "entity", "resource", "newsletter"):
+        load_template(note_type, template_dir)  # a broken template stops the build before any note is written
+    make = _Maker(vault, located, template_dir, salt,
                   lambda nid, path, fm: _with_former_names(nid, path, fm, vault, renaming))
     if notices is not None:
         taken = {naming.key(f) for f in foreign}
@@ -460,9 +463,9 @@ class _Maker:
         def render() -> Note:
             variables = context if inputs is None else context()
             return Note(note_id, note_type, path, frontmatter, render_body(note_type, variables, self.template_dir), key)
-        if self.vault.kept(note_id, key, self.located.get(note_id)):
-            return Note(note_id, note_type, path, frontmatter, None, key, lambda: _transformed(render()))
-        return render()
+        # Rendered when the writer needs the text, one note at a time: a vault's worth of rendered notes is
+        # never held at once, and a note the vault holds as made from the same inputs is never rendered.
+        return Note(note_id, note_type, path, frontmatter, None, key, lambda: _transformed(render()))
 
 
 def _transformed(note: Note) -> Note:

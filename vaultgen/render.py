@@ -25,9 +25,20 @@ def environment(override_dir: str | None = None) -> jinja2.Environment:
                               keep_trailing_newline=True, autoescape=False)
 
 
+def load_template(template: str, override_dir: str | None = None) -> jinja2.Template:
+    try:
+        return environment(override_dir).get_template(f"{template}.md.j2")
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(f"{exc.filename or exc.name}:{exc.lineno}", f"template error: {exc.message}") from exc
+    except jinja2.TemplateError as exc:
+        raise ConfigError(f"template {template}.md.j2", f"template error: {exc}") from exc
+
+
 def render_body(template: str, context: Mapping[str, Any], override_dir: str | None = None) -> str:
     try:
-        text = environment(override_dir).get_template(f"{template}.md.j2").render(**context)
+        text = load_template(template, override_dir).render(**context)
+    except ConfigError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(f"{exc.filename or exc.name}:{exc.lineno}", f"template error: {exc.message}") from exc
     except jinja2.TemplateError as exc:

@@ -31,7 +31,7 @@ _FAMILY = {"person": "person", "place": "place", "organization": "org", "event":
            "other": "other"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mention:
     cand: Candidate
     name: str           # the base name: version and possessive removed, local alias resolved

@@ -15,7 +15,7 @@ from . import sources
 from .errors import SourceError
 from .model import Candidate, Issue, Link
 
-SCHEMA = "4"
+SCHEMA = "5"
 STATE_FILE = "state.sqlite"
 # A file changed shortly before we looked at it may change again within the same timestamp tick and keep its
 # stat: its stat alone is not trusted, it is hashed again (git's "racily clean" entries). The tick is the
@@ -47,7 +47,7 @@ def digest(data: bytes) -> str:
 
 
 # -- what a source parsed to ------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parsed:
     """One source file's result: an Issue (or why not), its links, and candidates per extractor."""
 
@@ -94,7 +94,7 @@ class SourceRecord:
         return pickle.dumps(self.parsed, pickle.HIGHEST_PROTOCOL)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteRecord:
     """A note file as vaultgen last wrote or verified it, for recognising it again without reading it."""
 

@@ -77,6 +77,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 _ANY = object()  # write_batch: replace whatever is there
+WRITE_BATCH = 1024  # notes written (and synced) together
 
 
 _temp_names = itertools.count()
@@ -286,6 +287,9 @@ class Vault:
                 self._write_one(note, located.get(note.id), report, dry_run)
             except (OSError, VaultError) as exc:
                 report.problems.append(f"{note.path}: {exc}")
+            if len(self._pending) >= WRITE_BATCH:  # bounded memory: the bytes of a batch, not of the vault
+                report.problems += write_batch(self._pending)
+                self._pending = []
         retiring = {}
         for note_id in sorted(set(self.manifest) - wanted):
             try:
