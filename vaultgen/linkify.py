@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from itertools import accumulate, compress, islice
 from operator import or_
 from typing import Mapping
@@ -116,14 +117,18 @@ _SHORT_ACRONYM = re.compile(r"[A-Z0-9&.-]*")
 _OPENING = re.compile(r"(?:^|[.!?:]\s+|^[ \t]*(?:[-*+>]|\d+[.)])[ \t]+|[\"“(][ \t]*)(?:\*\*|__|[*_])?$")
 
 
+_NOT_LATIN = re.compile(r"[^A-Za-z]")
+
+
 def _sentence_start(md: str, pos: int) -> bool:
     line = md[md.rfind("\n", 0, pos) + 1:pos]
     return bool(_OPENING.search(line))
 
 
+@lru_cache(maxsize=65_536)
 def _case_sensitive(surface: str) -> bool:
     """Short acronyms (all capitals, at most four letters) match only as written: "ACES" is not "aces"."""
-    letters = re.sub(r"[^A-Za-z]", "", surface)
+    letters = _NOT_LATIN.sub("", surface)
     return bool(letters) and letters.isupper() and len(letters) <= 4 and bool(_SHORT_ACRONYM.fullmatch(surface))
 
 

@@ -5,6 +5,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from slugify import slugify
@@ -29,9 +30,12 @@ def _truncate(name: str, limit: int) -> str:
     return (shorter if len(shorter) > limit // 2 else cut).rstrip(" .,-")
 
 
+_COLON = re.compile(r"\s*:\s*")
+
+
 def _sanitized(text: str, limit: int) -> str:
     name = unicodedata.normalize("NFC", str(text))
-    name = re.sub(r"\s*:\s*", " - ", name)
+    name = _COLON.sub(" - ", name)
     name = _ILLEGAL_RE.sub(" ", name)
     name = " ".join(name.split())
     return _truncate(name, limit).strip(" .")
@@ -68,6 +72,7 @@ def short_hash(text: str, length: int = 6) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
 
+@lru_cache(maxsize=65_536)  # every note has tags, from a few hundred distinct values
 def tag(text: str) -> str | None:
     """An Obsidian tag without '#': letters, digits, '_', '-', '/', at least one non-digit; None if nothing is left."""
     parts = [slugify(p, allow_unicode=True, regex_pattern=r"[^\w-]+") for p in str(text).split("/")]

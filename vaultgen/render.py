@@ -70,10 +70,13 @@ def inert(text: str) -> str:
     return text.replace("<%", "&lt;%")
 
 
+_LABEL_BREAKERS = re.compile(r"[|\[\]]")
+
+
 @lru_cache(maxsize=65_536)
 def link_label(text: str) -> str:
     """Display text after `|` in a wikilink: no pipes or brackets, one line."""
-    return " ".join(re.sub(r"[|\[\]]", " ", text).split()) or "link"
+    return " ".join(_LABEL_BREAKERS.sub(" ", text).split()) or "link"
 
 
 def grouped(mentions: Iterable[tuple[str, str, str]]) -> list[dict[str, Any]]:
