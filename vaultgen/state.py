@@ -133,15 +133,20 @@ class Scan:
 
 
 def scan_sources(root: Path, max_bytes: int, code: str, known: Mapping[str, SourceRecord],
-                 force: Iterable[str] = ()) -> Scan:
-    """Discover, stat and (when the stat is not trusted, or in `force`) hash every source file."""
+                 force: Iterable[str] = (), tick: Callable[[int, int], None] | None = None) -> Scan:
+    """Discover, stat and (when the stat is not trusted, or in `force`) hash every source file.
+
+    `tick(done, total)`: files looked at so far, of all discovered (a first build hashes every one).
+    """
     root = root.resolve()
     checked_ns = time.time_ns()
     found = sources.discover(root)
     force = set(force)
     files: dict[str, ScannedFile] = {}
     named, vanished, hashed = [], [], 0
-    for path in found.files:
+    for done, path in enumerate(found.files):
+        if tick is not None:
+            tick(done, len(found.files))
         rel = path.relative_to(root).as_posix()
         try:
             rel.encode("utf-8")
@@ -171,6 +176,8 @@ def scan_sources(root: Path, max_bytes: int, code: str, known: Mapping[str, Sour
             hashed += 1
             h, fresh = digest(data), True
         files[rel] = ScannedFile(path, sig, h, hints, source_key(code, rel, h, hints, max_bytes), hashed=fresh)
+    if tick is not None:
+        tick(len(found.files), len(found.files))
     errors = [*found.errors, *named]
     key = digest(json.dumps([sorted((str(p), h) for p, h in found.hints.items()), [str(e) for e in errors],
                              [str(w) for w in found.warnings]], sort_keys=True, default=str).encode())
