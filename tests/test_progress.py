@@ -1,10 +1,21 @@
-"""Build progress: the library's callback (counts per stage, few calls)."""
+"""Build progress: the library's callback (counts per stage, few calls) and the CLI's bar (terminals only)."""
+import io
 import os
+import shutil
+import subprocess
+import sys
+import threading
 
+import pytest
+from click.testing import CliRunner
+from rich.console import Console
 
-from conftest import SAMPLES
-from vaultgen import pipeline, progress
+from conftest import ROOT, SAMPLES
+from vaultgen import pipeline, progress, progress_bar
+from vaultgen.cli import main
 from vaultgen.pipeline import Options, build
+
+BAR_MARKS = ("━", "\x1b[", "Reading sources", "Writing notes")
 
 
 def by_stage(calls):
@@ -63,3 +74,55 @@ def test_reporter_passes_first_last_and_new_totals_and_little_between(monkeypatc
     assert calls == [("reading", 0, 0), ("reading", 0, 1000), ("reading", 400, 1000), ("reading", 1000, 1000),
                      ("writing", 0, 10)]
     assert progress.Reporter(None).tick("reading") is None  # no callback: callees skip counting
+
+
+@pytest.fixture
+def issues(tmp_path):
+    shutil.copytree(SAMPLES, tmp_path / "issues")
+    return tmp_path / "issues"
+
+
+def test_no_bar_in_pipes(issues, tmp_path):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "vaultgen", "build", str(issues), str(tmp_path / "v")],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    assert not any(mark in done.stderr + done.stdout for mark in BAR_MARKS), done.stderr
+
+
+def as_terminal(monkeypatch) -> io.StringIO:
+    """stderr as a terminal, for rich: what the bar draws lands in the returned buffer."""
+    screen = io.StringIO()
+    monkeypatch.setattr(progress_bar, "stderr_console",
+                        lambda: Console(file=screen, force_terminal=True, width=100, color_system=None))
+    return screen
+
+
+def test_a_terminal_gets_a_bar_and_stdout_and_the_exit_status_stay_the_same(issues, tmp_path, monkeypatch):
+    plain = CliRunner().invoke(main, ["build", str(issues), str(tmp_path / "plain")])
+    screen = as_terminal(monkeypatch)
+    threads_while_reading = []
+    real_parse = pipeline._parse_many
+
+    def parse_many(*args, **kwargs):
+        threads_while_reading.append(threading.active_count())
+        return real_parse(*args, **kwargs)
+    monkeypatch.setattr(pipeline, "_parse_many", parse_many)
+    shown = CliRunner().invoke(main, ["build", str(issues), str(tmp_path / "shown")])
+    assert shown.exit_code == plain.exit_code == 0
+    assert shown.stdout == plain.stdout.replace("plain", "shown")
+    drawn = screen.getvalue()
+    for label in progress_bar.LABELS.values():
+        assert label in drawn
+    assert "5/5" in drawn and "━" in drawn
+    assert not any(mark in plain.stderr + shown.stderr for mark in BAR_MARKS)
+    # No refresh thread: the read phase may still fork its workers (pipeline._parse_many).
+    assert threads_while_reading == [threading.active_count()]
+
+
+@pytest.mark.parametrize("flag", ["-q", "--json"])
+def test_quiet_and_json_get_no_bar_even_on_a_terminal(issues, tmp_path, monkeypatch, flag):
+    screen = as_terminal(monkeypatch)
+    result = CliRunner().invoke(main, ["build", str(issues), str(tmp_path / "v"), flag])
+    assert result.exit_code == 0
+    assert screen.getvalue() == ""

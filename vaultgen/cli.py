@@ -1,7 +1,6 @@
 """Command line: argument parsing, messages and exit codes only; the work happens in the library."""
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -18,14 +17,6 @@ EXIT_OK, EXIT_RUN_FAILED, EXIT_SOURCES_FAILED = 0, 1, 2
 
 def _err(message: str) -> None:
     click.echo(f"vaultgen: {message}", err=True)
-
-
-def _status(message: str, quiet: bool = False):
-    """A spinner on stderr while a long build runs, on a terminal only (never in logs or pipes)."""
-    if quiet or not sys.stderr.isatty():
-        return contextlib.nullcontext()
-    from rich.console import Console
-    return Console(stderr=True).status(message)
 
 
 def _config(source, vault):
@@ -74,15 +65,17 @@ def build(source, vault, dry_run, show_diff, as_json, profile, quiet, verbose) -
       vaultgen build --dry-run --diff | less     # each note that would change, as a diff
     """
     from .pipeline import Options, build as run_build
+    from .progress_bar import progress_bar, stderr_console
 
     dry_run = dry_run or show_diff  # like black --diff and ruff format --diff: a diff is a preview
 
     config = _config(source, vault)
-    options = Options(source=config.source, vault=config.vault, templates=config.templates,
-                      gazetteer=config.gazetteer, max_source_bytes=int(config.max_source_mib * 1024 * 1024),
-                      dry_run=dry_run, names=config.names)
     try:
-        with _status(f"Building {options.vault} from {options.source}…", quiet or as_json):
+        # The bar goes to a terminal's stderr only: never into logs or pipes, nor with -q or --json.
+        with progress_bar(None if quiet or as_json else stderr_console()) as progress:
+            options = Options(source=config.source, vault=config.vault, templates=config.templates,
+                              gazetteer=config.gazetteer, max_source_bytes=int(config.max_source_mib * 1024 * 1024),
+                              dry_run=dry_run, names=config.names, progress=progress)
             result = run_build(options)
     except VaultgenError as exc:
         _err(f"error: {exc}")
