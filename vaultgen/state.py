@@ -202,18 +202,20 @@ def _tree_sig(root: Path, content: bool) -> list:
 
 
 def code_key() -> str:
-    """vaultgen's version, its own files (code, templates, data) and third-party plugins: a change to any re-parses."""
+    """vaultgen's version, its own files (code, templates, data) and third-party plugins (installed or registered
+    in code): a change to any re-parses every source and re-renders every note."""
     from importlib.metadata import entry_points
 
     from . import __version__
-    from .plugins import DEFAULT_PLUGINS
+    from .plugins import DEFAULT_PLUGINS, registered_in_code
     from .starter import template_root
 
     package = Path(__file__).parent
     found = entry_points(group="vaultgen")
     dists = sorted({f"{ep.dist.name}=={ep.dist.version}" if ep.dist else ep.value for ep in found})
     names = [*DEFAULT_PLUGINS, *sorted(ep.name for ep in found)]  # by name: importing them is not needed
-    payload = [__version__, SCHEMA, _tree_sig(package, False), _tree_sig(template_root(), False), dists, names]
+    payload = [__version__, SCHEMA, _tree_sig(package, False), _tree_sig(template_root(), False), dists, names,
+               registered_in_code()]
     return digest(json.dumps(payload).encode())
 
 
