@@ -189,9 +189,9 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
     extractors = plugins.extractors()
     rel_of = {p.issue.source: rel for rel, p in parsed.items() if p.issue is not None}
     groups, failed = {}, []
-    for done, issue in enumerate(issues):
+    for extracted, issue in enumerate(issues):
         if tick is not None:
-            tick(done, len(issues))
+            tick(extracted, len(issues))
         rel = rel_of[issue.source]
         done = parsed[rel]
         if not (done.extracted and done.extracted_for == issue.newsletter and len(done.candidates) == len(extractors)):
