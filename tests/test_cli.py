@@ -32,6 +32,15 @@ def test_version():
     assert result.exit_code == 0 and __version__ in result.output
 
 
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_commands_help_has_examples(command):
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0 and "Examples:\n" in result.output, result.output
+    examples = result.output.split("Examples:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert examples and all(line.lstrip().startswith("vaultgen ") for line in examples), result.output
+    assert any(line.lstrip().startswith(f"vaultgen {command}") for line in examples)
+
+
 def test_build_defaults_to_issues_into_vault_and_exits_0(issues):
     result = run("build", cwd=issues.parent)
     assert result.returncode == 0, result.stderr

@@ -135,6 +135,79 @@ def test_transform_note_plugin_changes_notes_before_they_are_written(tmp_path):
         assert "read-later" not in parse_note(path.read_text(encoding="utf-8"))[0]["tags"]
 
 
+class TemplateHelpers:
+    """A configure_templates plugin: a filter and a global for the user's templates."""
+
+    @hookimpl
+    def configure_templates(self, environment):
+        environment.filters["shout"] = lambda text: f"{text.upper()}!"
+        environment.globals["motto"] = "Read slowly"
+
+
+@pytest.fixture
+def registered(request):
+    """plugins.plugin_manager().register(plugin, name), undone after the test."""
+    done = []
+
+    def register(plugin, name):
+        plugins.plugin_manager().register(plugin, name=name)
+        done.append(plugin)
+    yield register
+    for plugin in done:
+        if plugins.plugin_manager().is_registered(plugin):
+            plugins.plugin_manager().unregister(plugin)
+
+
+def issue_body(vault) -> str:
+    return parse_note(next((vault / "Issues").rglob("*.md")).read_text(encoding="utf-8"))[1]
+
+
+def test_a_template_plugins_filter_is_used_by_the_users_template(tmp_path, registered):
+    source, vault = tmp_path / "issues", tmp_path / "vault"
+    source.mkdir()
+    (source / "2024-05-01-first.md").write_text("---\ntitle: First light\n---\nHello.\n")
+    (vault / ".vaultgen/templates").mkdir(parents=True)
+    (vault / ".vaultgen/templates/issue.md.j2").write_text("Title: {{ issue.title | shout }}\n\n{{ body }}\n")
+    registered(TemplateHelpers(), "template-helpers")
+    result = CliRunner().invoke(main, ["build", str(source), str(vault)])  # the CLI finds VAULT/.vaultgen/templates
+    assert result.exit_code == 0, result.output
+    assert "Title: FIRST LIGHT!" in issue_body(vault)
+
+
+def test_adding_or_removing_a_template_plugin_re_renders_the_notes(tmp_path, registered):
+    source, vault, templates = tmp_path / "issues", tmp_path / "vault", tmp_path / "templates"
+    source.mkdir(), templates.mkdir()
+    (source / "2024-05-01-first.md").write_text("---\ntitle: First\n---\nHello.\n")
+    (templates / "issue.md.j2").write_text("Motto: {{ motto | default('none') }}\n\n{{ body }}\n")
+    options = Options(source, vault, templates=templates)
+    build(options)
+    assert "Motto: none" in issue_body(vault)
+    plugin = TemplateHelpers()
+    registered(plugin, "template-helpers")
+    assert not build(options).skipped  # the cache's key includes the plugins registered in code
+    assert "Motto: Read slowly" in issue_body(vault)
+    plugins.plugin_manager().unregister(plugin)
+    build(options)
+    assert "Motto: none" in issue_body(vault)
+
+
+class BrokenTemplates:
+    @hookimpl
+    def configure_templates(self, environment):
+        raise KeyError("oops")
+
+
+def test_a_failing_template_plugin_fails_the_run_and_is_named(tmp_path, registered):
+    from vaultgen.errors import ConfigError
+
+    source = tmp_path / "issues"
+    source.mkdir()
+    (source / "a.md").write_text("---\ntitle: A\n---\nHello.\n")
+    registered(BrokenTemplates(), "broken-templates")
+    with pytest.raises(ConfigError, match="broken-templates.*configure_templates failed: KeyError"):
+        build(Options(source, tmp_path / "vault"))
+
+
 class BareReader:
     """A reader that leaves Issue.reader empty: the note still says which reader read it."""
 
@@ -173,6 +246,6 @@ def test_every_hook_is_documented():
 
     docs = (ROOT / "docs/PLUGINS.md").read_text()
     hooks = [name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "vaultgen_spec")]
-    assert sorted(hooks) == ["register_extractors", "register_readers", "transform_note"]
+    assert sorted(hooks) == ["configure_templates", "register_extractors", "register_readers", "transform_note"]
     for name in hooks:
         assert f"`{name}(" in docs, f"{name} is not in docs/PLUGINS.md"

@@ -1,7 +1,6 @@
 """Command line: argument parsing, messages and exit codes only; the work happens in the library."""
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -18,14 +17,6 @@ EXIT_OK, EXIT_RUN_FAILED, EXIT_SOURCES_FAILED = 0, 1, 2
 
 def _err(message: str) -> None:
     click.echo(f"vaultgen: {message}", err=True)
-
-
-def _status(message: str, quiet: bool = False):
-    """A spinner on stderr while a long build runs, on a terminal only (never in logs or pipes)."""
-    if quiet or not sys.stderr.isatty():
-        return contextlib.nullcontext()
-    from rich.console import Console
-    return Console(stderr=True).status(message)
 
 
 def _config(source, vault):
@@ -63,6 +54,9 @@ def main() -> None:
 def build(source, vault, dry_run, show_diff, as_json, profile, quiet, verbose) -> None:
     """Export every issue under SOURCE (default issues/) into VAULT (default vault/).
 
+    On a terminal, a progress bar on stderr shows each stage with its counts
+    (none with -q or --json, and none in logs or pipes).
+
     \b
     Exit status: 0 all sources exported; 2 some could not be read, or only in part
     (each named on stderr with the reason); 1 the run itself failed.
@@ -74,15 +68,17 @@ def build(source, vault, dry_run, show_diff, as_json, profile, quiet, verbose) -
       vaultgen build --dry-run --diff | less     # each note that would change, as a diff
     """
     from .pipeline import Options, build as run_build
+    from .progress_bar import progress_bar, stderr_console
 
     dry_run = dry_run or show_diff  # like black --diff and ruff format --diff: a diff is a preview
 
     config = _config(source, vault)
-    options = Options(source=config.source, vault=config.vault, templates=config.templates,
-                      gazetteer=config.gazetteer, max_source_bytes=int(config.max_source_mib * 1024 * 1024),
-                      dry_run=dry_run, names=config.names)
     try:
-        with _status(f"Building {options.vault} from {options.source}…", quiet or as_json):
+        # The bar goes to a terminal's stderr only: never into logs or pipes, nor with -q or --json.
+        with progress_bar(None if quiet or as_json else stderr_console()) as progress:
+            options = Options(source=config.source, vault=config.vault, templates=config.templates,
+                              gazetteer=config.gazetteer, max_source_bytes=int(config.max_source_mib * 1024 * 1024),
+                              dry_run=dry_run, names=config.names, progress=progress)
             result = run_build(options)
     except VaultgenError as exc:
         _err(f"error: {exc}")
@@ -135,8 +131,10 @@ def check(vault) -> None:
     """Validate a vault: links resolve, names are legal, frontmatter parses. Exit 1 when problems are found.
 
     \b
-    Example:
-      vaultgen check vault/
+    Examples:
+      vaultgen check                      # the vault of vaultgen.toml, else vault/
+      vaultgen check ~/Obsidian/Newsletters
+      vaultgen build -q && vaultgen check # build, then validate what was built
     """
     from .check import check_vault, notices
 
@@ -165,8 +163,10 @@ def entities(source, as_json) -> None:
     """List the entities found in SOURCE, to curate entities.yaml.
 
     \b
-    Example:
+    Examples:
+      vaultgen entities                   # issues/: a table, or tab-separated lines in a pipe
       vaultgen entities issues/ --json > entities.json
+      vaultgen entities | head -20        # the 20 most mentioned
     """
     from .gazetteer import load_gazetteer
     from .pipeline import extract_candidates, read_issues
@@ -204,8 +204,9 @@ def init(vault) -> None:
     you remove stays removed); the Home note is never overwritten.
 
     \b
-    Example:
-      vaultgen init ~/Obsidian/Newsletters
+    Examples:
+      vaultgen init                       # vault/, or the vault of vaultgen.toml
+      vaultgen init ~/Obsidian/Newsletters && vaultgen build issues/ ~/Obsidian/Newsletters
     """
     from .starter import install_template
     from .writer import Vault
@@ -272,7 +273,16 @@ def watch(source, vault, poll) -> None:
 
 @main.command()
 def plugins() -> None:
-    """List loaded plugins: built-in readers and extractors, and third-party ones from entry points."""
+    """List loaded plugins: built-in readers and extractors, and third-party ones from entry points.
+
+    Readers and extractors are listed in the order vaultgen asks them: installed
+    plugins before the built-ins. Of two readers equally sure, the one listed first reads.
+
+    \b
+    Examples:
+      vaultgen plugins
+      vaultgen plugins | grep reader      # the readers, in the order they are asked
+    """
     from . import plugins as plugin_registry
 
     for name, origin in plugin_registry.loaded():

@@ -22,3 +22,8 @@ def register_extractors(register: Callable) -> None:
 @hookspec
 def transform_note(note, context) -> object | None:
     """Return a replacement Note, or None to leave it as it is; runs before the note is written."""
+
+
+@hookspec
+def configure_templates(environment) -> None:
+    """Add filters, globals or tests to the jinja2.Environment notes are rendered with; called once, when it is made."""

@@ -115,14 +115,14 @@ def _best_title(anchors: list[str]) -> str | None:
 def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: list[Entity], vault,
                located: Mapping[str, Path], templates: Path | None, notices: list[str] | None = None,
                timings: dict[str, float] | None = None, url_edits: Mapping[str, tuple] | None = None,
-               salt: str = "", layout: Layout = Layout()) -> list[Note]:
+               salt: str = "", layout: Layout = Layout(), tick: Callable[[int, int], None] | None = None) -> list[Note]:
     """Every note of the vault, named, linked and rendered; deterministic for the same input.
 
     `notices` receives one line per note that could not take its natural name because a file of the
     user's already has it, and one when a changed `layout` renamed notes; `timings` gets the seconds
     spent linking (the rest is naming and rendering); `url_edits` has links.url_edits per issue source,
     as computed when the source was read; `salt` stands for everything else the notes depend on (code,
-    templates, options): see _Maker.
+    templates, options): see _Maker. `tick(done, total)`: notes linked and rendered so far, of all named.
     """
     from .linkify import link_mentions
 
@@ -156,6 +156,8 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
         load_template(note_type, template_dir)  # a broken template stops the build before any note is written
     make = _Maker(vault, located, template_dir, salt,
                   lambda nid, path, fm: _with_former_names(nid, path, fm, vault, renaming))
+    if tick is not None:
+        make = _counting(make, tick, len(names))
     if notices is not None:
         taken = {naming.key(f) for f in foreign}
         for r in requests:
@@ -211,7 +213,24 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
         notices += filter(None, [layoutmod.rename_notice(renaming, changed, paths, located, vault.root)])
     notes = [replace(n, frontmatter=_with_former_names(n.id, n.path, n.frontmatter, vault, renaming))
              if n.type == "index" else n for n in notes]
-    return [n if n.body is None else _transformed(n) for n in notes]
+    notes = [n if n.body is None else _transformed(n) for n in notes]
+    if tick is not None:
+        tick(len(notes), len(notes))  # a named entity no issue links to gets no note: the last count is exact
+    return notes
+
+
+def _counting(make: "_Maker", tick: Callable[[int, int], None], total: int) -> Callable[..., Note]:
+    """make, telling tick after each note: issue notes are linked as they are made, so this counts linking too."""
+    made = 0
+    tick(0, total)
+
+    def counted(*args, **kwargs) -> Note:
+        nonlocal made
+        note = make(*args, **kwargs)
+        made += 1
+        tick(made, total)
+        return note
+    return counted
 
 
 def _requests(issues, newsletters, entities, cited, layout: Layout) -> tuple[list[naming.Request], dict[str, str]]:

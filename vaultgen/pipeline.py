@@ -9,6 +9,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from . import links as linkmod
 from . import metadata, plugins, sources, textfix
@@ -16,6 +17,7 @@ from . import state as statemod
 from .errors import SourceError
 from .layout import Layout
 from .model import Candidate, Issue, Link, SourceDoc
+from .progress import Callback, Reporter, Tick
 from .state import Parsed, Scan, SourceRecord, State
 from .tracking import TrackedVault
 from .writer import WriteReport
@@ -34,6 +36,9 @@ class Options:
     dry_run: bool = False
     lock_wait: float = 0
     names: Layout = Layout()               # name and folder templates per note type ([names] in vaultgen.toml)
+    # progress(stage, done, total) as the build goes (see progress.py): the CLI's bar. Not part of what a
+    # build produces, so not compared.
+    progress: Callback | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -129,36 +134,49 @@ def _sharing_strings(groups: list[tuple[Candidate, ...]], links) -> tuple:
     return tuple(out)
 
 
-def _parse_batch(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extract: bool = True) -> list[Parsed]:
+def _parse_batch(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extract: bool = True,
+                 parsed: Callable[[int], None] | None = None) -> list[Parsed]:
+    """`parsed(n)` after each file (in-process only: a worker's count is its whole chunk, see _parse_many)."""
     readers, extractors = plugins.readers(), plugins.extractors() if extract else []
-    return [parse_one(path, root, hints, readers, extractors, max_bytes) for path, hints in jobs]
+    out = []
+    for path, hints in jobs:
+        out.append(parse_one(path, root, hints, readers, extractors, max_bytes))
+        if parsed is not None:
+            parsed(len(out))
+    return out
 
 
-def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extract: bool = True) -> list[Parsed]:
+def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extract: bool = True,
+                parsed: Callable[[int], None] | None = None) -> list[Parsed]:
     """Parse in worker processes when there are many files, a core to spare, and no thread to fork with.
 
     Workers extract candidates too (the costliest part), under the newsletter name as read; in-process,
     extraction waits for the archive-wide names (_extract_all), so that an issue is extracted once.
+    `parsed(n)`: n files parsed so far, after each file in-process, after each finished chunk in workers.
     """
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
     # fork() with other threads alive (the watcher's observer) can deadlock the child: parse in-process then.
     if len(jobs) < PARALLEL_MIN or workers < 2 or threading.active_count() > 1 or os.name != "posix":
-        return _parse_batch(root, max_bytes, jobs, False)
+        return _parse_batch(root, max_bytes, jobs, False, parsed)
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     plugins.readers(), plugins.extractors()  # load plugins once, before forking
     size = max(8, len(jobs) // (workers * 4))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    out: list[Parsed] = []
+    parts: list[list[Parsed]] = [[] for _ in chunks]
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for part in pool.map(_parse_batch, [root] * len(chunks), [max_bytes] * len(chunks), chunks,
-                                 [extract] * len(chunks)):
-                out.extend(part)
+            futures = {pool.submit(_parse_batch, root, max_bytes, chunk, extract): n for n, chunk in enumerate(chunks)}
+            done = 0
+            for future in as_completed(futures):  # in the order chunks finish; kept in source order in parts
+                parts[futures[future]] = future.result()
+                done += len(parts[futures[future]])
+                if parsed is not None:
+                    parsed(done)
     except (OSError, RuntimeError):  # no processes to be had (a sandbox, a limit): do it here
-        return _parse_batch(root, max_bytes, jobs, extract)
-    return out
+        return _parse_batch(root, max_bytes, jobs, extract, parsed)
+    return [p for part in parts for p in part]
 
 
 def _collect(scan: Scan, parsed: dict[str, Parsed]):
@@ -179,7 +197,7 @@ def _collect(scan: Scan, parsed: dict[str, Parsed]):
 
 
 def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict[str, Parsed],
-                 cache: dict[str, SourceRecord] | None) -> tuple[list, list[SourceError]]:
+                 cache: dict[str, SourceRecord] | None, tick: Tick | None = None) -> tuple[list, list[SourceError]]:
     """Candidates in extract_candidates' order (extractor by extractor, issue by issue), and extractor failures.
 
     Each issue's are cached with its source; they are extracted again when harmonising gave the issue
@@ -188,7 +206,9 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
     extractors = plugins.extractors()
     rel_of = {p.issue.source: rel for rel, p in parsed.items() if p.issue is not None}
     groups, failed = {}, []
-    for issue in issues:
+    for extracted, issue in enumerate(issues):
+        if tick is not None:
+            tick(extracted, len(issues))
         rel = rel_of[issue.source]
         done = parsed[rel]
         if not (done.extracted and done.extracted_for == issue.newsletter and len(done.candidates) == len(extractors)):
@@ -200,13 +220,18 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
                 cache[rel].update(done)
         groups[issue.source] = done.candidates
         failed += [SourceError(issue.source, w) for w in done.extract_warnings]
+    if tick is not None:
+        tick(len(issues), len(issues))
     candidates = [c for i in range(len(extractors)) for issue in issues for c in groups[issue.source][i]]
     return candidates, failed
 
 
 def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, SourceRecord] | None,
-                 extract: bool = True) -> dict[str, Parsed]:
-    """Every scanned file's Parsed: from the cache when its key matches, else read now (and cached if stable)."""
+                 extract: bool = True, tick: Tick | None = None) -> dict[str, Parsed]:
+    """Every scanned file's Parsed: from the cache when its key matches, else read now (and cached if stable).
+
+    `tick(done, total)`: sources ready, of all scanned; those from the cache count as ready from the start.
+    """
     parsed: dict[str, Parsed] = {}
     jobs: list[str] = []
     for rel, found in scan.files.items():
@@ -219,7 +244,14 @@ def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, Source
                 cache[rel].sig, cache[rel].checked_ns = found.sig, scan.checked_ns
         else:
             jobs.append(rel)
-    results = _parse_many(root, max_bytes, [(scan.files[r].path, scan.files[r].hints) for r in jobs], extract)
+    total, ready = len(scan.files), len(scan.files) - len(jobs)
+    parsed_now = None if tick is None else lambda n: tick(ready + n, total)
+    if parsed_now is not None:
+        parsed_now(0)
+    results = _parse_many(root, max_bytes, [(scan.files[r].path, scan.files[r].hints) for r in jobs], extract,
+                          parsed_now)
+    if parsed_now is not None:
+        parsed_now(len(jobs))  # the stage ends at its total even when no file had to be read
     for rel, result in zip(jobs, results):
         parsed[rel] = result
         if cache is None:
@@ -313,15 +345,18 @@ def _build(options: Options, session: Session, changed: frozenset[str]) -> Build
     t = result.timings
     vault, state = session.vault, session.state
     root = options.source.resolve()
+    report = Reporter(options.progress)
     with _timed(t, "scanning"):
-        scan = statemod.scan_sources(root, options.max_source_bytes, session.code, state.sources, changed)
+        report("scanning", 0, 0)  # discovery first: how many files there are is not known yet
+        scan = statemod.scan_sources(root, options.max_source_bytes, session.code, state.sources, changed,
+                                     report.tick("scanning"))
         fingerprint = statemod.fingerprint(session.code, options)
         result.changes = _changes(scan, state.sources)
         if statemod.nothing_changed(scan, fingerprint, vault, state):
             return _replay(state.meta["result"], vault.manifest, result)
     with _timed(t, "reading"):
         removed = {rel: state.sources[rel] for rel in result.changes.get("removed", ()) if rel in state.sources}
-        parsed = read_sources(scan, root, options.max_source_bytes, state.sources)
+        parsed = read_sources(scan, root, options.max_source_bytes, state.sources, tick=report.tick("reading"))
         issues, links, result.errors, result.partial, result.warnings = _collect(scan, parsed)
         renamed = _renamed(removed, result.changes.get("added", ()), scan, parsed)
     # From here on, the global phase: always over every issue, cached or not (an incremental build that
@@ -331,10 +366,11 @@ def _build(options: Options, session: Session, changed: frozenset[str]) -> Build
     from .resolve import merge_entities
     from .starter import install_template
     with _timed(t, "extraction"):
-        candidates, failed = _extract_all(issues, links, parsed, state.sources)
+        candidates, failed = _extract_all(issues, links, parsed, state.sources, report.tick("extraction"))
         result.partial += failed
         gazetteer = load_gazetteer(options.gazetteer or options.vault / "entities.yaml")
         entities = merge_entities(candidates, gazetteer)
+    report("rendering", 0, 0)  # the vault is looked through and every note named before the count is known
     if not options.dry_run:
         state.mark(clean="0")  # from here files may be written; an interrupted build is noticed by the next
         result.notices += install_template(vault).notices
@@ -344,7 +380,7 @@ def _build(options: Options, session: Session, changed: frozenset[str]) -> Build
     with _timed(t, "rendering"):
         edits = {p.issue.source: p.url_edits for p in parsed.values() if p.issue is not None}
         notes = plan_notes(issues, links, entities, vault, located, options.templates, result.notices, t,
-                           url_edits=edits, salt=fingerprint, layout=options.names)
+                           url_edits=edits, salt=fingerprint, layout=options.names, tick=report.tick("rendering"))
     vault.names = options.names.recorded()  # saved with the manifest: the next build tells a template change
     t["rendering"] -= t["linking"]
     kinds = defaultdict(int)
@@ -352,7 +388,7 @@ def _build(options: Options, session: Session, changed: frozenset[str]) -> Build
         kinds[note.type] += 1
     result.counts = dict(kinds)
     with _timed(t, "writing"):
-        result.report = vault.write(notes, located, dry_run=options.dry_run)
+        result.report = vault.write(notes, located, dry_run=options.dry_run, tick=report.tick("writing"))
         if not options.dry_run:
             vault.save_manifest()  # after every note: see writer.Vault.save_manifest
             statemod.finish(vault, state, fingerprint, scan.discovery_key, _summary(result))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import types
 from functools import lru_cache
 
 import pluggy
@@ -42,6 +43,31 @@ def readers() -> list:
 def extractors() -> list:
     """Every registered entity extractor, in the order pluggy calls the hook (last registered first)."""
     return _collect(plugin_manager().hook.register_extractors)
+
+
+def implementing(hook: str) -> list:
+    """The plugins with an implementation of `hook`, in the order pluggy calls them."""
+    return [impl.plugin for impl in reversed(getattr(plugin_manager().hook, hook).get_hookimpls())]
+
+
+def registered_in_code() -> list[str]:
+    """Plugins neither built in nor from an entry point, as "name=module.Class", for the build cache's key.
+
+    Empty while there is no plugin manager yet, and so without loading plugins: nothing can have been
+    registered on a manager that does not exist.
+    """
+    if plugin_manager.cache_info().currsize == 0:
+        return []
+    pm = plugin_manager()
+    installed = {id(plugin) for plugin, _ in pm.list_plugin_distinfo()}
+    return sorted(f"{name}={_origin(plugin)}" for name, plugin in pm.list_name_plugin()
+                  if name not in DEFAULT_PLUGINS and id(plugin) not in installed)
+
+
+def _origin(plugin) -> str:
+    if isinstance(plugin, types.ModuleType):
+        return plugin.__name__
+    return f"{type(plugin).__module__}.{type(plugin).__qualname__}"
 
 
 def loaded() -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping
 
 import jinja2
 
-from . import frontmatter_io
+from . import frontmatter_io, plugins
 from .errors import ConfigError
 from .model import Note
 
@@ -16,13 +16,26 @@ END_MARKER = "%% vaultgen:end · write below this line: your text here survives 
 _BUILTIN = Path(__file__).parent / "templates"
 
 
-@lru_cache(maxsize=8)
 def environment(override_dir: str | None = None) -> jinja2.Environment:
-    """Users' templates (a folder of `<type>.md.j2` files) shadow the built-in ones."""
+    """Users' templates (a folder of `<type>.md.j2` files) shadow the built-in ones; plugins add to it."""
+    # Keyed by the plugins implementing configure_templates too: one registered in code after a build gets
+    # an environment of its own instead of the one made before it was there.
+    return _environment(override_dir, tuple(plugins.implementing("configure_templates")))
+
+
+@lru_cache(maxsize=8)
+def _environment(override_dir: str | None, configured_by: tuple) -> jinja2.Environment:
     loaders = [jinja2.FileSystemLoader(override_dir)] if override_dir else []
     loaders.append(jinja2.FileSystemLoader(str(_BUILTIN)))
-    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True, autoescape=False)
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True, autoescape=False)
+    pm = plugins.plugin_manager()
+    try:
+        pm.hook.configure_templates(environment=env)
+    except Exception as exc:  # noqa: BLE001 - a plugin bug: no note could be rendered as its templates expect
+        names = ", ".join(pm.get_name(p) or repr(p) for p in configured_by)
+        raise ConfigError(f"plugin {names}", f"configure_templates failed: {type(exc).__name__}: {exc}") from exc
+    return env
 
 
 def load_template(template: str, override_dir: str | None = None) -> jinja2.Template:

@@ -133,15 +133,20 @@ class Scan:
 
 
 def scan_sources(root: Path, max_bytes: int, code: str, known: Mapping[str, SourceRecord],
-                 force: Iterable[str] = ()) -> Scan:
-    """Discover, stat and (when the stat is not trusted, or in `force`) hash every source file."""
+                 force: Iterable[str] = (), tick: Callable[[int, int], None] | None = None) -> Scan:
+    """Discover, stat and (when the stat is not trusted, or in `force`) hash every source file.
+
+    `tick(done, total)`: files looked at so far, of all discovered (a first build hashes every one).
+    """
     root = root.resolve()
     checked_ns = time.time_ns()
     found = sources.discover(root)
     force = set(force)
     files: dict[str, ScannedFile] = {}
     named, vanished, hashed = [], [], 0
-    for path in found.files:
+    for done, path in enumerate(found.files):
+        if tick is not None:
+            tick(done, len(found.files))
         rel = path.relative_to(root).as_posix()
         try:
             rel.encode("utf-8")
@@ -171,6 +176,8 @@ def scan_sources(root: Path, max_bytes: int, code: str, known: Mapping[str, Sour
             hashed += 1
             h, fresh = digest(data), True
         files[rel] = ScannedFile(path, sig, h, hints, source_key(code, rel, h, hints, max_bytes), hashed=fresh)
+    if tick is not None:
+        tick(len(found.files), len(found.files))
     errors = [*found.errors, *named]
     key = digest(json.dumps([sorted((str(p), h) for p, h in found.hints.items()), [str(e) for e in errors],
                              [str(w) for w in found.warnings]], sort_keys=True, default=str).encode())
@@ -195,18 +202,20 @@ def _tree_sig(root: Path, content: bool) -> list:
 
 
 def code_key() -> str:
-    """vaultgen's version, its own files (code, templates, data) and third-party plugins: a change to any re-parses."""
+    """vaultgen's version, its own files (code, templates, data) and third-party plugins (installed or registered
+    in code): a change to any re-parses every source and re-renders every note."""
     from importlib.metadata import entry_points
 
     from . import __version__
-    from .plugins import DEFAULT_PLUGINS
+    from .plugins import DEFAULT_PLUGINS, registered_in_code
     from .starter import template_root
 
     package = Path(__file__).parent
     found = entry_points(group="vaultgen")
     dists = sorted({f"{ep.dist.name}=={ep.dist.version}" if ep.dist else ep.value for ep in found})
     names = [*DEFAULT_PLUGINS, *sorted(ep.name for ep in found)]  # by name: importing them is not needed
-    payload = [__version__, SCHEMA, _tree_sig(package, False), _tree_sig(template_root(), False), dists, names]
+    payload = [__version__, SCHEMA, _tree_sig(package, False), _tree_sig(template_root(), False), dists, names,
+               registered_in_code()]
     return digest(json.dumps(payload).encode())
 
 

@@ -115,7 +115,7 @@ class TrackedVault(Vault):
             self.manifest[new] = self.manifest.pop(old)
             del self.tracked.notes[old]
 
-    def write(self, notes, located, dry_run=False):
+    def write(self, notes, located, dry_run=False, tick=None):
         notes = list(notes)
         if not dry_run:
             # Journal the notes the saved manifest does not know (new, or passed on to a new id): if this build is
@@ -124,7 +124,7 @@ class TrackedVault(Vault):
             fresh = [[n.id, n.path] for n in notes if n.id not in self._saved_ids]
             self.tracked.mark(clean="0", pending=json.dumps(fresh))
         self._outcomes = []
-        report = super().write(notes, located, dry_run)
+        report = super().write(notes, located, dry_run, tick)
         self._listing = None
         for note_id, key, expected in self._outcomes:
             if note_id in self.manifest:

@@ -10,7 +10,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from filelock import FileLock, Timeout
 
@@ -107,15 +107,18 @@ def _check_target(path: Path) -> int | None:
     return stat.S_IMODE(st.st_mode)
 
 
-def write_batch(items: list[tuple[Path, bytes, object]]) -> list[str]:
+def write_batch(items: list[tuple[Path, bytes, object]], staged_count: Callable[[int], None] | None = None) -> list[str]:
     """Write many files so that each is wholly old or wholly new after a crash at any moment.
 
     Every temp file is written first, then made durable with one sync instead of one fsync per
     file, then renamed over its target. `expected` is the target's bytes when it was read (None:
     it must not exist): a file changed meanwhile, say by the user's editor, is left alone.
+    `staged_count(n)`: n temp files written so far (most of the time a batch takes).
     """
     staged, problems = [], []
-    for path, data, expected in items:
+    for done, (path, data, expected) in enumerate(items):
+        if staged_count is not None:
+            staged_count(done)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             mode = _check_target(path)
@@ -274,14 +277,19 @@ class Vault:
         return parts is not None and not _edited(meta, parts[0], record, None)
 
     # -- writing ----------------------------------------------------------------------------
-    def write(self, notes: Iterable[Note], located: Mapping[str, Path], dry_run: bool = False) -> WriteReport:
+    def write(self, notes: Iterable[Note], located: Mapping[str, Path], dry_run: bool = False,
+              tick: Callable[[int, int], None] | None = None) -> WriteReport:
+        """`tick(done, total)`: notes done, of all. A note whose file is to be written is done once the file is
+        staged in write_batch; the last count waits until every file is in place."""
         report = WriteReport()
         self._pending: list[tuple[Path, bytes, object]] = []
         notes = list(notes)
         if not dry_run:
             located = self._move(notes, located, report)
         wanted = set()
-        for note in notes:
+        for looked_at, note in enumerate(notes):
+            if tick is not None:
+                tick(looked_at - len(self._pending), len(notes))  # at most one file queued per note: never less
             wanted.add(note.id)
             try:
                 self._write_one(note, located.get(note.id), report, dry_run)
@@ -290,6 +298,7 @@ class Vault:
             if len(self._pending) >= WRITE_BATCH:  # bounded memory: the bytes of a batch, not of the vault
                 report.problems += write_batch(self._pending)
                 self._pending = []
+        queued = len(self._pending)
         retiring = {}
         for note_id in sorted(set(self.manifest) - wanted):
             try:
@@ -299,8 +308,10 @@ class Vault:
         protected = self._linked_from_kept(retiring, report.preserved, located)
         for note_id, found in retiring.items():
             self._retire(note_id, found, protected, report, dry_run)
-        report.problems += write_batch(self._pending)
+        report.problems += write_batch(self._pending, _staged_notes(tick, len(notes), queued))
         self._pending = []
+        if tick is not None:
+            tick(len(notes), len(notes))
         return report
 
     def kept(self, note_id: str, key: str, current: Path | None) -> bool:
@@ -438,6 +449,14 @@ class Vault:
         report.orphaned.append(rel)
         by_user = {"moved_by_user": "yes"} if record.get("moved_by_user") else {}
         self.manifest[note_id] = _entry(record, rel, record.get("hash", ""), orphaned="yes", **by_user)
+
+
+def _staged_notes(tick: Callable[[int, int], None] | None, total: int, queued: int) -> Callable[[int], None] | None:
+    """write_batch's count of staged files as notes done: the `queued` notes' files come first in the batch
+    (retired notes' after them), and the count stops short of total until the files are renamed into place."""
+    if tick is None:
+        return None
+    return lambda staged: tick(min(total - queued + staged, total - 1), total)
 
 
 def _edited(meta: Mapping[str, Any], generated: str, record: Mapping[str, Any], new_hash: str | None) -> bool:
