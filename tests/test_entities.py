@@ -196,3 +196,27 @@ def test_extraction_is_linear_and_fast():
     ents = merge_entities(cands)
     assert time.perf_counter() - start < 10
     assert {"Peking University", "Momenta", "Google Brain", "Jane Doe"} <= {e.name for e in ents}
+
+
+def _said(name, source, kind=None, sentence=None, confidence=0.9):
+    return Candidate(name, source, "prose", kind, sentence or f"{name} said so in {source}.", confidence=confidence)
+
+
+def test_a_first_name_is_the_one_person_of_that_name_the_archive_cites_most():
+    signoffs = [_said("Andrew", f"{n}.md", sentence="Keep learning! Andrew") for n in range(4)]
+    people = [_said("Andrew Ng", "1.md", "person"), _said("Andrew Ng", "2.md", "person"),
+              _said("Andrew Senior", "3.md", "person")]
+    entities = {e.name: e for e in merge_entities(signoffs + people)}
+    assert "Andrew" not in entities and "Andrew" in entities["Andrew Ng"].aliases
+    assert {m.source for m in entities["Andrew Ng"].mentions} == {"0.md", "1.md", "2.md", "3.md"}
+    assert "Andrew" not in entities["Andrew Senior"].aliases
+
+
+def test_a_first_name_two_people_share_or_that_is_a_word_stays_its_own():
+    shared = [_said("Sam", f"{n}.md") for n in range(3)] + [
+        _said("Sam Altman", "1.md", "person"), _said("Sam Altman", "2.md", "person"),
+        _said("Sam Bowman", "3.md", "person"), _said("Sam Bowman", "4.md", "person")]
+    entities = {e.name: e for e in merge_entities(shared)}
+    assert "Sam" in entities and "Sam" not in entities["Sam Altman"].aliases
+    worded = [_said("Will", f"{n}.md") for n in range(3)] + [_said("Will Knight", f"{n}.md", "person") for n in (1, 2)]
+    assert "Will" not in {a for e in merge_entities(worded) for a in e.aliases}
