@@ -351,6 +351,7 @@ KILLER = textwrap.dedent("""
     from pathlib import Path
     sys.path.insert(0, sys.argv[1])
     import vaultgen.writer as writer
+    from vaultgen import atomic
     from vaultgen import state
     from vaultgen.pipeline import Options, build
 
@@ -366,9 +367,9 @@ KILLER = textwrap.dedent("""
         return wrapper
 
     if where == "stage":        # some notes' temp files written, none renamed over its note yet
-        writer._create_temp = kill_after(writer._create_temp)
+        atomic._create_temp = kill_after(atomic._create_temp)
     elif where == "replace":    # some notes renamed into place, the others' temp files waiting
-        writer.os.replace = kill_after(os.replace)
+        atomic.os.replace = kill_after(os.replace)
     elif where == "manifest":   # every note written, the manifest not saved
         writer.Vault.save_manifest = kill_after(writer.Vault.save_manifest)
     elif where == "commit":     # notes and manifest saved, the state not committed

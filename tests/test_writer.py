@@ -7,7 +7,8 @@ import yaml
 from vaultgen.errors import VaultError
 from vaultgen.model import Note
 from vaultgen.render import END_MARKER
-from vaultgen.writer import ORPHAN_TAG, Vault, atomic_write
+from vaultgen.atomic import atomic_write
+from vaultgen.writer import ORPHAN_TAG, Vault
 
 
 def note(body="Generated body.", title="T", nid="issue:a.md", path="Issues/A.md"):

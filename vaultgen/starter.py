@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import VaultError
-from .writer import Vault, atomic_write, write_batch
+from .atomic import atomic_write, write_batch
+from .writer import Vault
 
 # vault.templates (saved in the manifest) records each template file vaultgen has offered, and each setting
 # it has offered inside a file as "<file>#<item>": a setting is offered once, so one the user removes stays
