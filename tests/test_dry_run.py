@@ -2,6 +2,8 @@
 import json
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -98,3 +100,12 @@ def test_a_planned_write_diffs_like_git():
         "--- a/a.md\n+++ b/a.md\n@@ -1,2 +1,2 @@\n x\n-y\n\\ No newline at end of file\n+z\n")
     moved = PlannedWrite("New.md", "same\u2028line\n", "same\u2028line!\n", moved_from="Old.md").diff()
     assert moved.startswith("--- a/Old.md\n+++ b/New.md\n") and "-same\u2028line\n+same\u2028line!\n" in moved
+
+
+def test_a_dry_run_into_a_vault_that_does_not_exist_creates_nothing(tmp_path):
+    vault = tmp_path / "new" / "vault"
+    run = subprocess.run([sys.executable, "-m", "vaultgen", "build", str(SAMPLES), str(vault), "--dry-run", "--json"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["dry_run"] and len(report["created"]) > 5 and not (tmp_path / "new").exists()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -334,6 +335,11 @@ def build(options: Options, session: Session | None = None, changed: frozenset[s
     """
     if not options.source.is_dir():
         raise SourceError(options.source, "SOURCE is not a folder")
+    if session is None and options.dry_run and not os.path.lexists(options.vault):
+        # A dry run writes nothing, not even the lock and state a vault folder would get: it plans against
+        # an empty stand-in, and every note is reported as new (paths are relative to the vault).
+        with tempfile.TemporaryDirectory(prefix="vaultgen-dry-run-") as empty:
+            return build(replace(options, vault=Path(empty)), None, changed)
     if session is None:
         with Session(options) as own:
             return _build(options, own, changed)
