@@ -533,3 +533,11 @@ def test_markdown_archives_do_not_score_as_html():
                 scored += 1
     if not scored:
         pytest.skip("no Markdown archives in ../shared/corpus")
+
+
+def test_emphasis_nested_in_the_same_emphasis_stays_what_it_was(write):
+    html = ("<article><ul><li><em><em><strong>Budget enough time.</strong> It takes a while.</em></em></li>"
+            "<li><strong>Plan <b>ahead</b>.</strong> Then act.</li></ul></article>")
+    body = body_of(write, html)
+    assert "****" not in body and "*" + "**Budget enough time.** It takes a while.*" in body
+    assert "**Plan ahead.** Then act." in body

@@ -279,9 +279,12 @@ def _same(a: str, b: str | None) -> bool:
     return bool(short) and short in long_ and len(short) * 2 >= len(long_)
 
 
+_EMPHASIS = {"em": ("em", "i"), "i": ("em", "i"), "strong": ("strong", "b"), "b": ("strong", "b")}
+
+
 def _clean(soup, root: Tag, text: str) -> None:
     """Drop page chrome and e-mail boilerplate, flatten layout, mark ads, <br><br> and lone images, in place."""
-    drops, tables, parts, brs, imgs, bolds = [], [], [], [], [], []
+    drops, tables, parts, brs, imgs, bolds, nested = [], [], [], [], [], [], []
     by_name = {"table": tables, "br": brs, "img": imgs, "strong": bolds, "b": bolds}
     boilerplate = Boilerplate()
     has_th, has_table = set(), set()  # ids of tables holding a <th> or a nested table
@@ -297,6 +300,8 @@ def _clean(soup, root: Tag, text: str) -> None:
         else:
             boilerplate.tag(el)
             by_name.get(el.name, parts if el.name in _TABLE_PARTS else []).append(el)
+            if el.name in _EMPHASIS and within(el, _EMPHASIS[el.name]) is not None:
+                nested.append(el)  # <em><em>x</em></em> would come out as **x**: bold, not italic
             if el.name in ("th", "table") and (outer := within(el, ("table",))) is not None:
                 (has_th if el.name == "th" else has_table).add(id(outer))
             if el.name in _AS_DIV:
@@ -305,6 +310,9 @@ def _clean(soup, root: Tag, text: str) -> None:
                 el.attrs.pop("start", None)  # markdownify int()s any "numeric" start, "½" included
     for el in drops:
         el.extract()
+    for el in nested:
+        el.unwrap()
+    bolds = [b for b in bolds if b.parent is not None]
     # Layout tables (every e-mail) become plain blocks; only real data tables stay Markdown tables.
     for t in tables:
         if id(t) not in has_th or id(t) in has_table or attr(t, "role") == "presentation":
