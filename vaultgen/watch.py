@@ -170,8 +170,8 @@ class BatchLog:
         if self.error:
             return f"{what} | build failed: {self.error} | {self.ms:.0f} ms"
         report = self.result.report
-        out = (f"{what} | {len(report.created) + len(report.updated)} notes written, "
-               f"{len(report.removed) + len(report.orphaned)} removed")
+        out = (f"{what} | notes written: {len(report.created) + len(report.updated)}, "
+               f"removed: {len(report.removed) + len(report.orphaned)}")
         failed = len(self.result.errors)
         if failed:
             out += f" | {failed} failed: " + "; ".join(str(e) for e in self.result.errors[:3])
