@@ -154,8 +154,7 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     template_dir = str(templates) if templates else None
     for note_type in ("issue", "entity", "resource", "newsletter"):
         load_template(note_type, template_dir)  # a broken template stops the build before any note is written
-    make = _Maker(vault, located, template_dir, salt,
-                  lambda nid, path, fm: _with_former_names(nid, path, fm, vault, renaming))
+    make = _Maker(template_dir, salt, lambda nid, path, fm: _with_former_names(nid, path, fm, vault, renaming))
     if tick is not None:
         make = _counting(make, tick, len(names))
     if notices is not None:
@@ -290,9 +289,7 @@ def _with_former_names(note_id: str, path: str, frontmatter: dict, vault, renami
 def _vault_body(issue: Issue, links: list[Link], cross: Mapping[str, str], names: Mapping[str, str],
                 url_edits: Mapping[str, tuple] | None) -> str:
     """The body with canonical URLs, and wikilinks for links to another issue's note (edits cached per source)."""
-    edits = url_edits.get(issue.source) if url_edits is not None else None
-    if edits is None:
-        return _rewrite_links(issue.body, cross, names)
+    edits = url_edits[issue.source] if url_edits is not None else linkmod.url_edits(issue.body)
     if not any(k in cross for link in links for k in _url_keys(link.canonical)):
         return linkmod.apply_edits(issue.body, edits)
     return _linked(issue.body, edits, cross, names)
@@ -461,12 +458,12 @@ def _index_notes(issues, newsletters, names, paths, entity_notes, resource_notes
 
 
 class _Maker:
-    """Notes from their template and its context: left unrendered (see model.Note) when the vault holds the
-    note's file as vaultgen made it from the very same inputs, which is most notes of an incremental build."""
+    """Notes from their template and its context, unrendered (see model.Note): keyed by their inputs, so
+    that the writer skips the notes the vault holds as made from the very same inputs (most notes of an
+    incremental build) without rendering them, and renders the others one at a time."""
 
-    def __init__(self, vault, located: Mapping[str, Path], template_dir: str | None, salt: str,
-                 finish: Callable[[str, str, dict], dict]):
-        self.vault, self.located, self.template_dir, self.salt = vault, located, template_dir, salt
+    def __init__(self, template_dir: str | None, salt: str, finish: Callable[[str, str, dict], dict]):
+        self.template_dir, self.salt = template_dir, salt
         self.finish = finish  # (id, path, frontmatter) → the frontmatter as written (former names added)
 
     def __call__(self, note_id: str, note_type: str, path: str, frontmatter: dict, context, inputs=None) -> Note:

@@ -132,6 +132,7 @@ class TrackedVault(Vault):
         return report
 
     def kept(self, note_id: str, key: str, current: Path | None) -> bool:
+        """Whether the file at current is as this writer left it for a Note with this key (see render_key)."""
         record = self.tracked.notes.get(note_id)
         entry = self.manifest.get(note_id)
         # Same Note, same file bytes, same manifest entry as when the writer last wrote the file or found

@@ -208,10 +208,6 @@ class Vault:
             tick(len(notes), len(notes))
         return report
 
-    def kept(self, note_id: str, key: str, current: Path | None) -> bool:
-        """Whether the file at current is as vaultgen last wrote it from inputs with this key (needs state)."""
-        return False
-
     def _move(self, notes: list[Note], located: Mapping[str, Path], report: WriteReport) -> dict[str, Path]:
         """Move every note that vaultgen put where it is, as it wrote it, and that is due elsewhere (a changed
         name template, folder or title); returns `located` with the notes where they now are (moves.move_all)."""
