@@ -193,13 +193,16 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
                 seen.add(rid)
                 label = link.text if link.text.casefold() not in GENERIC_ANCHORS else linkmod.domain(link.canonical)
                 resources.append({"name": names[rid], "label": link_label(label)})
-        context = {
-            "issue": issue, "body": body.rstrip(),
-            "entities": [{"name": n, "kind": entity_by_name[n].kind}
-                         for n in sorted(mentioned, key=str.casefold) if n in entity_by_name],
-            "resources": resources,
-        }
-        notes.append(make(iid, "issue", paths[iid], _issue_frontmatter(issue, names[iid]), context))
+        listed = [{"name": n, "kind": entity_by_name[n].kind}
+                  for n in sorted(mentioned, key=str.casefold) if n in entity_by_name]
+
+        # The linked body is made again when the note is rendered, not held: a vault's worth of issue text.
+        def context(issue=issue, listed=listed, resources=resources):
+            body, _ = link_mentions(_vault_body(issue, links[issue.source], cross, names, url_edits), targets)
+            return {"issue": issue, "body": body.rstrip(), "entities": listed, "resources": resources}
+        digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+        notes.append(make(iid, "issue", paths[iid], _issue_frontmatter(issue, names[iid]), context,
+                          inputs=(issue, digest, listed, resources)))
 
     if timings is not None:
         timings["linking"] = timings.get("linking", 0.0) + linking
