@@ -169,7 +169,7 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     for e in sorted(entities, key=lambda e: (-len(e.mentions), e.key)):
         for surface in (e.name, *e.aliases):
             targets.setdefault(surface, names[f"entity:{e.key}"])
-    entity_by_name = {names[f"entity:{e.key}"]: e for e in entities}
+    listing = {names[f"entity:{e.key}"]: {"name": names[f"entity:{e.key}"], "kind": e.kind} for e in entities}
     found_in: dict[str, set[str]] = defaultdict(set)
     for e in entities:
         for m in e.mentions:
@@ -193,8 +193,7 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
                 seen.add(rid)
                 label = link.text if link.text.casefold() not in GENERIC_ANCHORS else linkmod.domain(link.canonical)
                 resources.append({"name": names[rid], "label": link_label(label)})
-        listed = [{"name": n, "kind": entity_by_name[n].kind}
-                  for n in sorted(mentioned, key=str.casefold) if n in entity_by_name]
+        listed = [listing[n] for n in sorted(mentioned, key=str.casefold) if n in listing]
 
         # The linked body is made again when the note is rendered, not held: a vault's worth of issue text.
         def context(issue=issue, listed=listed, resources=resources):
@@ -354,7 +353,9 @@ def _issue_sort_key(issue: Issue):
 def _entity_notes(entities, names, paths, by_id, issue_entities, make: "_Maker") -> list[Note]:
     notes = []
     issues_of: dict[str, list[Issue]] = defaultdict(list)  # entity note name -> the issues linking it, in order
+    cited_as: dict[str, tuple[str, str, str]] = {}          # issue source -> (note name, label, source)
     for issue in sorted(by_id.values(), key=_issue_sort_key):
+        cited_as[issue.source] = (names[issue_id(issue)], _issue_label(issue), issue.source)
         for name in issue_entities.get(issue.source, ()):
             issues_of[name].append(issue)
     for e in entities:
@@ -363,7 +364,7 @@ def _entity_notes(entities, names, paths, by_id, issue_entities, make: "_Maker")
         issues = issues_of[name]
         if not issues:
             continue
-        linking = [(names[issue_id(i)], _issue_label(i), i.source) for i in issues]
+        linking = [cited_as[i.source] for i in issues]
         dates = [i.date for i in issues if i.date]
         count = max(len(e.mentions), len(issues))
 
@@ -393,14 +394,14 @@ def _entity_notes(entities, names, paths, by_id, issue_entities, make: "_Maker")
 
 def _resource_notes(cited, names, paths, by_id, make: "_Maker") -> list[Note]:
     notes = []
-    by_source = {i.source: i for i in by_id.values()}
     rank = {i.source: n for n, i in enumerate(sorted(by_id.values(), key=_issue_sort_key))}
+    labelled = {i.source: (names[issue_id(i)], _issue_label(i)) for i in by_id.values()}
     for url, citations in sorted(cited.items()):
         rid = f"resource:{url}"
         title = _best_title([c.anchor for c in citations])
         kind = linkmod.resource_kind(url)
         ordered = sorted(citations, key=lambda c: rank[c.source])
-        triples = [(names[issue_id(by_source[c.source])], _issue_label(by_source[c.source]), c.sentence) for c in ordered]
+        triples = [(*labelled[c.source], c.sentence) for c in ordered]
         domain_note = names[f"index:domain:{linkmod.domain(url)}"]
 
         def context(url=url, title=title, kind=kind, triples=triples, domain_note=domain_note):
