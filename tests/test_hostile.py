@@ -2,6 +2,8 @@
 import codecs
 import json
 import os
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -137,3 +139,17 @@ def test_editor_droppings_and_os_metadata_are_not_issues(tmp_path):
              "4913": "", "draft.md.bak": GOOD}
     result, messages, issues = run(tmp_path, files)
     assert set(issues) == {"good.md"} and result.exit_code == 0 and not messages
+
+
+@pytest.mark.parametrize("nesting", ["a: " + "[" * 100_000 + "]" * 100_000, "a:\n" + "- " * 100_000 + "x",
+                                     "a:\n" + "? " * 100_000 + "x", "a:\n- " + "- ? " * 50_000 + "x"])
+def test_frontmatter_nested_a_hundred_thousand_deep_is_reported_not_a_crash(tmp_path, nesting):
+    """libyaml's loader segfaults on such input: the build must go on, with the file named."""
+    source, vault = tmp_path / "issues", tmp_path / "vault"
+    source.mkdir()
+    (source / "deep.md").write_text(f"---\n{nesting}\n---\n# Deep\n\nText.\n", encoding="utf-8")
+    (source / "fine.md").write_text("---\ntitle: Fine\n---\n# Fine\n\nText.\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "vaultgen", "build", str(source), str(vault)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2, run.stderr
+    assert "deep.md" in run.stderr and len(list((vault / "Issues").rglob("*.md"))) == 2

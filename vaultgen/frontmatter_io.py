@@ -30,8 +30,14 @@ class _NoAliasLoader(yaml.BaseLoader):
 _CLoader = getattr(yaml, "CBaseLoader", None)  # libyaml: the same documents, a tenth of the time
 
 
+# Collections opened on one line ("[[[[", "- - - -", "? ? ?"): libyaml's loader crashes the process (a
+# segmentation fault, not an exception) when thousands of them nest; the pure loader raises RecursionError.
+_STACKED = re.compile(r"^[ \t]*[-?][ \t]+[-?](?:[ \t]|$)", re.M)
+
+
 def _load(fm: str) -> Any:
-    if _CLoader is None or "*" in fm:  # '*' may start an alias: the pure loader names and refuses it
+    # '*' may start an alias: the pure loader names and refuses it.
+    if _CLoader is None or "*" in fm or fm.count("[") + fm.count("{") > 64 or _STACKED.search(fm):
         return yaml.load(fm, Loader=_NoAliasLoader)  # noqa: S506 - BaseLoader subclass builds no objects
     return yaml.load(fm, Loader=_CLoader)  # noqa: S506 - BaseLoader: strings, lists and mappings only
 
@@ -53,6 +59,8 @@ def load(fm: str) -> dict[str, Any]:
         raise FrontmatterError(f"frontmatter is over {_MAX_FRONTMATTER // 1024} KiB")
     try:
         data = _load(fm)
+    except RecursionError as exc:
+        raise FrontmatterError("frontmatter nests too deeply") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
