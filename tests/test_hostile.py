@@ -153,3 +153,15 @@ def test_frontmatter_nested_a_hundred_thousand_deep_is_reported_not_a_crash(tmp_
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 2, run.stderr
     assert "deep.md" in run.stderr and len(list((vault / "Issues").rglob("*.md"))) == 2
+
+
+def test_a_users_note_nested_past_the_limit_is_kept_and_check_reports_it(tmp_path):
+    source, vault = tmp_path / "issues", tmp_path / "vault"
+    source.mkdir()
+    (source / "fine.md").write_text("---\ntitle: Fine\n---\n# Fine\n\nText.\n", encoding="utf-8")
+    build(Options(source, vault))
+    mine = vault / "Mine.md"
+    mine.write_text("---\nk: " + "[" * 5000 + "]" * 5000 + "\n---\nMy words.\n", encoding="utf-8")
+    assert build(Options(source, vault)).exit_code == 0
+    assert mine.read_text(encoding="utf-8").endswith("My words.\n")
+    assert any("Mine.md" in line for lines in check_vault(vault).values() for line in lines)

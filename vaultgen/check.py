@@ -42,7 +42,7 @@ def check_vault(root: Path) -> dict[str, list[str]]:
                 meta = yaml.safe_load(match.group(1)) or {}
                 if not isinstance(meta, dict):
                     raise ValueError("frontmatter is not a mapping")
-            except (yaml.YAMLError, ValueError) as exc:
+            except (yaml.YAMLError, ValueError, RecursionError) as exc:
                 problems["unparsable frontmatter"].append(f"{rel}: {str(exc).splitlines()[0]}")
                 meta = {}
             text = text[match.end():]
@@ -77,7 +77,7 @@ def collisions(root: Path) -> list[str]:
         match = _FRONTMATTER.match(head)
         try:
             meta = (yaml.safe_load(match.group(1)) if match else None) or {}
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):
             meta = {}
         if not isinstance(meta, dict) or not meta.get("vaultgen_id"):
             yours[_key(rel.stem)] = rel

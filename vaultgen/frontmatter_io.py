@@ -187,7 +187,7 @@ def parse_note(text: str) -> tuple[dict[str, Any] | None, str]:
         return None, text
     try:
         data = yaml.safe_load(match.group(1) or "") or {}
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # a user's note nested past the limit: not a block we can use
         return None, text
     if not isinstance(data, dict):
         return None, text
