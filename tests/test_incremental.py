@@ -165,15 +165,15 @@ def test_a_cosmetic_edit_rewrites_one_note(source, tmp_path, monkeypatch):
 
 
 def test_an_edit_renders_only_the_notes_whose_inputs_changed(source, tmp_path, monkeypatch):
-    from vaultgen import notes
+    from vaultgen import maker
     vault = tmp_path / "vault"
     build(Options(source, vault))
     path = source / EDITED
     path.write_text(path.read_text(encoding="utf-8").replace("For the first time ever", "For the very first time"),
                     encoding="utf-8")
     rendered: list[str] = []
-    real = notes.render_body
-    monkeypatch.setattr(notes, "render_body", lambda kind, context, *a: rendered.append(kind) or real(kind, context, *a))
+    real = maker.render_body
+    monkeypatch.setattr(maker, "render_body", lambda kind, context, *a: rendered.append(kind) or real(kind, context, *a))
     result = build(Options(source, vault))
     assert rendered == ["issue"] and len(result.report.updated) == 1
     assert files(vault).keys() == from_scratch(source, tmp_path / "fresh").keys()

@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 
 from . import links as linkmod
 from . import layout as layoutmod
-from . import naming, plugins
+from . import naming
 from .layout import Layout
+from .maker import Maker, counting, transformed
 from .model import Entity, Issue, Link, Note
-from .render import grouped, inert, link_label, load_template, render_body
+from .render import grouped, inert, link_label, load_template
 
 GENERIC_ANCHORS = frozenset({
     "", "here", "this", "link", "original", "source", "paper", "blog post", "post", "article", "website", "site",
@@ -122,10 +123,8 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     user's already has it, and one when a changed `layout` renamed notes; `timings` gets the seconds
     spent linking (the rest is naming and rendering); `url_edits` has links.url_edits per issue source,
     as computed when the source was read; `salt` stands for everything else the notes depend on (code,
-    templates, options): see _Maker. `tick(done, total)`: notes linked and rendered so far, of all named.
+    templates, options): see maker.Maker. `tick(done, total)`: notes linked and rendered so far, of all named.
     """
-    from .linkify import link_mentions
-
     issues = sorted(issues, key=lambda i: i.source)
     by_id = {issue_id(i): i for i in issues}
     cross = _cross_issue_index(issues)
@@ -137,10 +136,48 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
             if not any(cross.get(k) for k in _url_keys(link.canonical)):
                 cited[link.canonical].append(_Cited(issue.source, link.text, link.sentence))
 
-    # Names: a note keeps the name it has (links to it, the user's included, keep working, and a
-    # title edited while the watcher runs does not rename it) unless its type's name template changed
-    # since the last build (layout.plan_renaming); foreign files keep theirs; new notes get one assigned.
     newsletters = sorted({i.newsletter for i in issues})
+    named = _name_notes(issues, newsletters, entities, cited, vault, located, layout, notices)
+    names, paths = named.names, named.paths
+    template_dir = str(templates) if templates else None
+    for note_type in ("issue", "entity", "resource", "newsletter"):
+        load_template(note_type, template_dir)  # a broken template stops the build before any note is written
+    make = Maker(template_dir, salt, lambda nid, path, fm: _with_former_names(nid, path, fm, vault, named.renaming))
+    if tick is not None:
+        make = counting(make, tick, len(names))
+
+    started = time.perf_counter()
+    notes, issue_entities = _issue_notes(issues, links, entities, cross, names, paths, url_edits, make)
+    if timings is not None:
+        timings["linking"] = timings.get("linking", 0.0) + time.perf_counter() - started
+    entity_notes = _entity_notes(entities, names, paths, by_id, issue_entities, make)
+    notes += entity_notes
+    resource_notes = _resource_notes(cited, names, paths, by_id, make)
+    notes += resource_notes
+    notes += _index_notes(issues, newsletters, names, paths, entity_notes, resource_notes, make)
+    if notices is not None:
+        notices += filter(None, [layoutmod.rename_notice(named.renaming, named.changed, paths, located, vault.root)])
+    notes = [replace(n, frontmatter=_with_former_names(n.id, n.path, n.frontmatter, vault, named.renaming))
+             if n.type == "index" else n for n in notes]
+    notes = [n if n.body is None else transformed(n) for n in notes]
+    if tick is not None:
+        tick(len(notes), len(notes))  # a named entity no issue links to gets no note: the last count is exact
+    return notes
+
+
+@dataclass(frozen=True)
+class _Named:
+    names: dict[str, str]                 # note id → note name
+    paths: dict[str, str]                 # note id → vault-relative path
+    renaming: layoutmod.Renaming
+    changed: frozenset[str]               # note types whose name template changed since the last build
+
+
+def _name_notes(issues, newsletters, entities, cited, vault, located, layout: Layout,
+                notices: list[str] | None) -> _Named:
+    """A note keeps the name it has (links to it, the user's included, keep working, and a title edited while
+    the watcher runs does not rename it) unless its type's name template changed since the last build
+    (layout.plan_renaming); foreign files keep theirs; new notes get one assigned."""
     requests, folders = _requests(issues, newsletters, entities, cited, layout)
     changed = layout.changed(Layout.from_recorded(vault.names))
     renaming = layoutmod.plan_renaming(located, changed, folders, vault.as_written)
@@ -151,20 +188,20 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     names.update(naming.assign(requests, taken=[*foreign, *fixed.values()]))
     spelled = layoutmod.one_spelling(folders.values())
     paths = {nid: _path(spelled[folder], names[nid]) for nid, folder in folders.items()}
-    template_dir = str(templates) if templates else None
-    for note_type in ("issue", "entity", "resource", "newsletter"):
-        load_template(note_type, template_dir)  # a broken template stops the build before any note is written
-    make = _Maker(template_dir, salt, lambda nid, path, fm: _with_former_names(nid, path, fm, vault, renaming))
-    if tick is not None:
-        make = _counting(make, tick, len(names))
     if notices is not None:
         taken = {naming.key(f) for f in foreign}
         for r in requests:
             wanted = naming.legal_name(r.preferred, r.id)
             if naming.key(wanted) in taken:
                 notices.append(f"'{wanted}' is the name of a note of yours; vaultgen's note is '{names[r.id]}'")
+    return _Named(names, paths, renaming, changed)
 
-    # Entity mentions become links in every issue that names them, not only where they were found.
+
+def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: Maker):
+    """(issue notes, entity note names each issue links to): entity mentions become links in every issue that
+    names them, not only where they were found."""
+    from .linkify import link_mentions
+
     targets: dict[str, str] = {}
     for e in sorted(entities, key=lambda e: (-len(e.mentions), e.key)):
         for surface in (e.name, *e.aliases):
@@ -177,13 +214,9 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
 
     notes: list[Note] = []
     issue_entities: dict[str, set[str]] = {}
-    linking = 0.0
     for issue in issues:
         iid = issue_id(issue)
-        started = time.perf_counter()
-        body = _vault_body(issue, links[issue.source], cross, names, url_edits)
-        body, linked = link_mentions(body, targets)
-        linking += time.perf_counter() - started
+        body, linked = link_mentions(_vault_body(issue, links[issue.source], cross, names, url_edits), targets)
         mentioned = set(linked) | found_in[issue.source]
         issue_entities[issue.source] = mentioned
         resources, seen = [], set()
@@ -202,36 +235,7 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
         digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
         notes.append(make(iid, "issue", paths[iid], _issue_frontmatter(issue, names[iid]), context,
                           inputs=(issue, digest, listed, resources)))
-
-    if timings is not None:
-        timings["linking"] = timings.get("linking", 0.0) + linking
-    entity_notes = _entity_notes(entities, names, paths, by_id, issue_entities, make)
-    notes += entity_notes
-    resource_notes = _resource_notes(cited, names, paths, by_id, make)
-    notes += resource_notes
-    notes += _index_notes(issues, newsletters, names, paths, entity_notes, resource_notes, make)
-    if notices is not None:
-        notices += filter(None, [layoutmod.rename_notice(renaming, changed, paths, located, vault.root)])
-    notes = [replace(n, frontmatter=_with_former_names(n.id, n.path, n.frontmatter, vault, renaming))
-             if n.type == "index" else n for n in notes]
-    notes = [n if n.body is None else _transformed(n) for n in notes]
-    if tick is not None:
-        tick(len(notes), len(notes))  # a named entity no issue links to gets no note: the last count is exact
-    return notes
-
-
-def _counting(make: "_Maker", tick: Callable[[int, int], None], total: int) -> Callable[..., Note]:
-    """make, telling tick after each note: issue notes are linked as they are made, so this counts linking too."""
-    made = 0
-    tick(0, total)
-
-    def counted(*args, **kwargs) -> Note:
-        nonlocal made
-        note = make(*args, **kwargs)
-        made += 1
-        tick(made, total)
-        return note
-    return counted
+    return notes, issue_entities
 
 
 def _requests(issues, newsletters, entities, cited, layout: Layout) -> tuple[list[naming.Request], dict[str, str]]:
@@ -350,7 +354,7 @@ def _issue_sort_key(issue: Issue):
     return (issue.date.isoformat() if issue.date else "9999", issue.number or 0, issue.source)
 
 
-def _entity_notes(entities, names, paths, by_id, issue_entities, make: "_Maker") -> list[Note]:
+def _entity_notes(entities, names, paths, by_id, issue_entities, make: Maker) -> list[Note]:
     notes = []
     issues_of: dict[str, list[Issue]] = defaultdict(list)  # entity note name -> the issues linking it, in order
     cited_as: dict[str, tuple[str, str, str]] = {}          # issue source -> (note name, label, source)
@@ -392,7 +396,7 @@ def _entity_notes(entities, names, paths, by_id, issue_entities, make: "_Maker")
     return notes
 
 
-def _resource_notes(cited, names, paths, by_id, make: "_Maker") -> list[Note]:
+def _resource_notes(cited, names, paths, by_id, make: Maker) -> list[Note]:
     notes = []
     rank = {i.source: n for n, i in enumerate(sorted(by_id.values(), key=_issue_sort_key))}
     labelled = {i.source: (names[issue_id(i)], _issue_label(i)) for i in by_id.values()}
@@ -414,7 +418,7 @@ def _resource_notes(cited, names, paths, by_id, make: "_Maker") -> list[Note]:
     return notes
 
 
-def _index_notes(issues, newsletters, names, paths, entity_notes, resource_notes, make: "_Maker") -> list[Note]:
+def _index_notes(issues, newsletters, names, paths, entity_notes, resource_notes, make: Maker) -> list[Note]:
     notes = []
     for newsletter in newsletters:
         nid = f"newsletter:{newsletter}"
@@ -459,38 +463,3 @@ def _index_notes(issues, newsletters, names, paths, entity_notes, resource_notes
     notes.append(index("index:Resources", "Resources", [f"- [[{names['index:domain:' + d]}|{d}]] · "
                                                         f"{len(by_domain[d])}" for d in domains]))
     return notes
-
-
-class _Maker:
-    """Notes from their template and its context, unrendered (see model.Note): keyed by their inputs, so
-    that the writer skips the notes the vault holds as made from the very same inputs (most notes of an
-    incremental build) without rendering them, and renders the others one at a time."""
-
-    def __init__(self, template_dir: str | None, salt: str, finish: Callable[[str, str, dict], dict]):
-        self.template_dir, self.salt = template_dir, salt
-        self.finish = finish  # (id, path, frontmatter) → the frontmatter as written (former names added)
-
-    def __call__(self, note_id: str, note_type: str, path: str, frontmatter: dict, context, inputs=None) -> Note:
-        """context: the template's variables, or a function making them from `inputs` (which then stand for them
-        in the key: only what is cheap to gather is gathered for a note that will not be rendered)."""
-        frontmatter = self.finish(note_id, path, frontmatter)
-        # repr of frozen dataclasses, tuples, lists and dicts is deterministic: the same inputs give the same
-        # key in every process. The template is the note's type; salt covers templates and code.
-        given = repr((self.salt, self.template_dir, note_type, path, frontmatter,
-                      context if inputs is None else inputs))
-        key = hashlib.sha256(given.encode("utf-8", "surrogatepass")).hexdigest()
-
-        def render() -> Note:
-            variables = context if inputs is None else context()
-            return Note(note_id, note_type, path, frontmatter, render_body(note_type, variables, self.template_dir), key)
-        # Rendered when the writer needs the text, one note at a time: a vault's worth of rendered notes is
-        # never held at once, and a note the vault holds as made from the same inputs is never rendered.
-        return Note(note_id, note_type, path, frontmatter, None, key, lambda: _transformed(render()))
-
-
-def _transformed(note: Note) -> Note:
-    """Plugins' note transforms, in registration order; a transform returns a new Note or None."""
-    for result in plugins.plugin_manager().hook.transform_note(note=note, context={}):
-        if isinstance(result, Note):
-            note = result
-    return note

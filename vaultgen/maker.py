@@ -1,0 +1,58 @@
+"""Notes made from a template and its context: keyed by their inputs, rendered only when written."""
+from __future__ import annotations
+
+import hashlib
+from typing import Callable
+
+from . import plugins
+from .model import Note
+from .render import render_body
+
+
+class Maker:
+    """Notes from their template and its context, unrendered (see model.Note): keyed by their inputs, so
+    that the writer skips the notes the vault holds as made from the very same inputs (most notes of an
+    incremental build) without rendering them, and renders the others one at a time."""
+
+    def __init__(self, template_dir: str | None, salt: str, finish: Callable[[str, str, dict], dict]):
+        self.template_dir, self.salt = template_dir, salt
+        self.finish = finish  # (id, path, frontmatter) → the frontmatter as written (former names added)
+
+    def __call__(self, note_id: str, note_type: str, path: str, frontmatter: dict, context, inputs=None) -> Note:
+        """context: the template's variables, or a function making them from `inputs` (which then stand for them
+        in the key: only what is cheap to gather is gathered for a note that will not be rendered)."""
+        frontmatter = self.finish(note_id, path, frontmatter)
+        # repr of frozen dataclasses, tuples, lists and dicts is deterministic: the same inputs give the same
+        # key in every process. The template is the note's type; salt covers templates and code.
+        given = repr((self.salt, self.template_dir, note_type, path, frontmatter,
+                      context if inputs is None else inputs))
+        key = hashlib.sha256(given.encode("utf-8", "surrogatepass")).hexdigest()
+
+        def render() -> Note:
+            variables = context if inputs is None else context()
+            return Note(note_id, note_type, path, frontmatter, render_body(note_type, variables, self.template_dir), key)
+        # Rendered when the writer needs the text, one note at a time: a vault's worth of rendered notes is
+        # never held at once, and a note the vault holds as made from the same inputs is never rendered.
+        return Note(note_id, note_type, path, frontmatter, None, key, lambda: transformed(render()))
+
+
+def transformed(note: Note) -> Note:
+    """Plugins' note transforms, in registration order; a transform returns a new Note or None."""
+    for result in plugins.plugin_manager().hook.transform_note(note=note, context={}):
+        if isinstance(result, Note):
+            note = result
+    return note
+
+
+def counting(make: Maker, tick: Callable[[int, int], None], total: int) -> Callable[..., Note]:
+    """make, telling tick after each note: issue notes are linked as they are made, so this counts linking too."""
+    made = 0
+    tick(0, total)
+
+    def counted(*args, **kwargs) -> Note:
+        nonlocal made
+        note = make(*args, **kwargs)
+        made += 1
+        tick(made, total)
+        return note
+    return counted
