@@ -34,3 +34,10 @@ def test_every_name_template_field_is_documented():
         for field in fields:
             assert re.search(rf"^\| {note_type} \| [^|]*`{field}`", docs, re.M), f"{note_type}: `{field}` is not documented"
             assert f"`{{{field}}}`" in readme, f"{{{field}}} is not in the README"
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```bash\n(.+?)\n```", readme)
+    assert len(commands) >= 2 and "pytest" in commands[1]
+    assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").rstrip().splitlines()[-1] == commands[1]
