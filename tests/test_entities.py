@@ -220,3 +220,12 @@ def test_a_first_name_two_people_share_or_that_is_a_word_stays_its_own():
     assert "Sam" in entities and "Sam" not in entities["Sam Altman"].aliases
     worded = [_said("Will", f"{n}.md") for n in range(3)] + [_said("Will Knight", f"{n}.md", "person") for n in (1, 2)]
     assert "Will" not in {a for e in merge_entities(worded) for a in e.aliases}
+
+
+def test_a_name_that_reads_as_a_persons_is_a_person_when_its_first_name_is_a_known_persons():
+    cands = [_said("Andrew Ng", "1.md", "person"), _said("Andrew McAfee", "2.md"), _said("Andrew Mobile", "3.md"),
+             _said("Quantum Leap", "4.md"), _said("Quantum Dots", "5.md")]
+    kinds = {e.name: e.kind for e in merge_entities(cands)}
+    assert kinds["Andrew McAfee"] == "person"
+    assert kinds.get("Andrew Mobile") != "person"     # "mobile" is a word: not a surname to go by
+    assert kinds.get("Quantum Dots") != "person"      # no person of the archive is called Quantum

@@ -252,8 +252,28 @@ def _merge(candidates: Iterable[Candidate], gazetteer: Gazetteer | None) -> list
         if entry.declared and entity_key(entry.name) not in declared:
             entities.append(Entity(_key(entry.name), entry.name, entry.kind or "other", entry.aliases,
                                    entry.description))
-    entities = _first_names_to_people(entities, gaz)
+    entities = _first_names_to_people(_people_by_first_name(entities, gaz), gaz)
     return _dedupe_aliases(sorted(entities, key=lambda e: e.key), gaz)
+
+
+_NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ'’-]*")
+
+
+def _people_by_first_name(entities: list[Entity], gaz: _Lookups) -> list[Entity]:
+    """A name of kind "other" that reads as a person's (Andrew McAfee, Patrick O'Neill) is a person when its
+    first word is the first name of a person the archive knows, neither that nor its last word being an
+    English word; a name the gazetteer gives a kind keeps it."""
+    lex = lexicon()
+    first_names = {e.name.split()[0] for e in entities if e.kind == "person" and 2 <= len(e.name.split()) <= 3}
+    out = []
+    for e in entities:
+        words = e.name.split()
+        if (e.kind == "other" and 2 <= len(words) <= 3 and words[0] in first_names and words[0].istitle()
+                and all(_NAME_WORD.fullmatch(w) for w in words) and not lex.is_word(words[0])
+                and not lex.is_word(words[-1]) and not gaz.entry(e.name)):
+            e = Entity(e.key, e.name, "person", e.aliases, e.description, e.mentions, e.urls)
+        out.append(e)
+    return out
 
 
 def _first_names_to_people(entities: list[Entity], gaz: _Lookups) -> list[Entity]:
