@@ -5,7 +5,7 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from markdown_it import MarkdownIt
@@ -132,7 +132,8 @@ def _destination(text: str, start: int) -> tuple[str, int] | None:
     return html.unescape(url), i + 1
 
 
-def find_spans(markdown: str) -> list[Span]:
+@lru_cache(maxsize=32)  # extract and url_edits ask about the same body in a row
+def find_spans(markdown: str) -> tuple[Span, ...]:
     """Every inline link and image, in order, outside code; never overlapping (a linked image is one span)."""
     ranges = protected_ranges(markdown)
     spans: list[Span] = []
@@ -149,7 +150,16 @@ def find_spans(markdown: str) -> list[Span]:
         while spans and spans[-1].start >= open_ - image:  # an image inside this link: part of its text
             spans.pop()
         spans.append(Span(open_ - image, end, markdown[open_ + 1:close], url, image))
-    return spans
+    return tuple(spans)
+
+
+def _bare_urls(markdown: str, spans: tuple[Span, ...]) -> Iterator[re.Match]:
+    """URLs written as plain text: outside code and outside link and image spans."""
+    ranges = protected_ranges(markdown)
+    bounds = [(s.start, s.end) for s in spans]
+    for m in _BARE_URL.finditer(markdown):
+        if not (_inside(m.start(), ranges) or _inside(m.start(), bounds)):
+            yield m
 
 
 @lru_cache(maxsize=65_536)
@@ -251,10 +261,7 @@ def extract(markdown: str) -> list[Link]:
         if span.image or not is_external(span.url):
             continue
         links.append(Link(span.url, canonical_url(span.url), plain(span.text), sentence_at(markdown, span.start, span.end)))
-    ranges = protected_ranges(markdown)
-    for m in _BARE_URL.finditer(markdown):
-        if _inside(m.start(), ranges) or any(s.start <= m.start() < s.end for s in spans):
-            continue
+    for m in _bare_urls(markdown, spans):
         links.append(Link(m.group(0), canonical_url(m.group(0)), "", sentence_at(markdown, m.start(), m.end())))
     return links
 
@@ -282,7 +289,6 @@ def url_edits(markdown: str) -> tuple[Edit, ...]:
     Found in one pass over the text as read: computed once per source (and cached with it), applied on every
     build by apply_edits. Every external link has an edit, changed or not, for wikilinks to other issues.
     """
-    ranges = protected_ranges(markdown)
     spans = find_spans(markdown)
     edits = []
     for span in spans:
@@ -291,12 +297,10 @@ def url_edits(markdown: str) -> tuple[Edit, ...]:
             new = markdown_link(span, canonical)
             if new != markdown[span.start:span.end] or not span.image:
                 edits.append((span.start, span.end, new, None if span.image else canonical))
-    bounds = [(s.start, s.end) for s in spans]
-    for m in _BARE_URL.finditer(markdown):
-        if not (_inside(m.start(), ranges) or _inside(m.start(), bounds)):
-            new = canonical_url(m.group(0))
-            if new != m.group(0):
-                edits.append((m.start(), m.end(), new, None))
+    for m in _bare_urls(markdown, spans):
+        new = canonical_url(m.group(0))
+        if new != m.group(0):
+            edits.append((m.start(), m.end(), new, None))
     return tuple(sorted(edits))
 
 
