@@ -41,22 +41,24 @@ def _environment(override_dir: str | None, configured_by: tuple) -> jinja2.Envir
 def load_template(template: str, override_dir: str | None = None) -> jinja2.Template:
     try:
         return environment(override_dir).get_template(f"{template}.md.j2")
-    except jinja2.TemplateSyntaxError as exc:
-        raise ConfigError(f"{exc.filename or exc.name}:{exc.lineno}", f"template error: {exc.message}") from exc
     except jinja2.TemplateError as exc:
-        raise ConfigError(f"template {template}.md.j2", f"template error: {exc}") from exc
+        raise _template_error(template, exc) from exc
 
 
 def render_body(template: str, context: Mapping[str, Any], override_dir: str | None = None) -> str:
+    loaded = load_template(template, override_dir)
     try:
-        text = load_template(template, override_dir).render(**context)
-    except ConfigError:
-        raise
-    except jinja2.TemplateSyntaxError as exc:
-        raise ConfigError(f"{exc.filename or exc.name}:{exc.lineno}", f"template error: {exc.message}") from exc
-    except jinja2.TemplateError as exc:
-        raise ConfigError(f"template {template}.md.j2", f"template error: {exc}") from exc
+        text = loaded.render(**context)
+    except jinja2.TemplateError as exc:  # an {% include %}d template is loaded only now
+        raise _template_error(template, exc) from exc
     return tidy(text)
+
+
+def _template_error(template: str, exc: jinja2.TemplateError) -> ConfigError:
+    """The broken template named, with its line when Jinja2 knows it."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return ConfigError(f"{exc.filename or exc.name}:{exc.lineno}", f"template error: {exc.message}")
+    return ConfigError(f"template {template}.md.j2", f"template error: {exc}")
 
 
 def tidy(text: str) -> str:

@@ -389,14 +389,14 @@ def _read_id(path: Path) -> str | None:
                 read += len(line)
                 if line.startswith("vaultgen_id:"):
                     return _scalar(line.split(":", 1)[1].strip())
-                if line.rstrip("\r\n") == "---" or read > _MAX_FRONTMATTER:
+                if line.rstrip("\r\n") == "---" or read > _ID_SEARCH_LIMIT:
                     break
     except OSError:
         return None
     return None
 
 
-_MAX_FRONTMATTER = 4 << 20
+_ID_SEARCH_LIMIT = 4 << 20  # frontmatter read for a vaultgen_id: far past any note vaultgen writes
 
 
 def _scalar(value: str) -> str | None:
