@@ -229,3 +229,48 @@ def test_a_name_that_reads_as_a_persons_is_a_person_when_its_first_name_is_a_kno
     assert kinds["Andrew McAfee"] == "person"
     assert kinds.get("Andrew Mobile") != "person"     # "mobile" is a word: not a surname to go by
     assert kinds.get("Quantum Dots") != "person"      # no person of the archive is called Quantum
+
+
+# -- the merge memo of a watcher session: what it remembers never changes what a merge gives ----------------
+_MEMO_NAMES = ["Papers with Code", "Code", "Climate Change AI", "CCAI", "OpenAI", "GPT-2", "Gemini", "Weekly Bytes",
+               "Andrew Ng", "Andrew", "TensorFlow 2.0", "TensorFlow", "Deep Mind", "DeepMind"]
+_memo_candidate = st.builds(
+    Candidate, name=st.sampled_from(_MEMO_NAMES), source=st.just(""), extractor=st.sampled_from(["text", "links"]),
+    kind=st.sampled_from([None, "model", "organization", "person"]),
+    sentence=st.sampled_from(["Papers with Code ships Code.", "Climate Change AI (CCAI) met.", "Andrew Ng wrote.", ""]),
+    confidence=st.sampled_from([0.0, 0.3, 0.45, 0.6, 0.9]), aliases=st.sampled_from([(), ("CCAI",), ("Code",)]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from("abcd"), st.one_of(st.none(), st.lists(_memo_candidate, max_size=6))),
+                min_size=2, max_size=5))
+def test_property_merge_with_a_session_memo_equals_a_fresh_merge(steps):
+    """Build after build (sources kept as the same object, changed, added, removed), a merge that reuses the
+    memo of the previous ones gives what a merge from nothing gives."""
+    from dataclasses import replace
+
+    from vaultgen.resolve import MergeMemo, merge_sources
+    memo, sources = MergeMemo(), {}
+    for step in steps:
+        for source, given_ in step.items():
+            if given_ is None:
+                continue                      # unchanged: the very same object as in the last build
+            if given_:
+                sources[source] = (tuple(replace(c, source=source) for c in given_),)
+            else:
+                sources.pop(source, None)
+        assert merge_sources(dict(sources), None, memo) == merge_sources(dict(sources))
+
+
+def test_merge_memo_reuses_unchanged_sources_and_groups():
+    from vaultgen.resolve import MergeMemo, merge_sources
+    a = (tuple(Candidate("OpenAI", "a", "text", "organization", "OpenAI ships.", None, 0.9) for _ in range(1)),)
+    b = (tuple([Candidate("Gemini", "b", "text", "model", "Gemini is out.", None, 0.9)]),)
+    memo = MergeMemo()
+    first = merge_sources({"a": a, "b": b}, None, memo)
+    share = memo.sources["a"]
+    b2 = (tuple([Candidate("Gemini", "b", "text", "model", "Gemini is out again.", None, 0.9)]),)
+    second = merge_sources({"a": a, "b": b2}, None, memo)
+    assert memo.sources["a"] is share                       # not worked out again
+    assert second[[e.name for e in second].index("OpenAI")] is first[[e.name for e in first].index("OpenAI")]
+    assert second != first and second == merge_sources({"a": a, "b": b2})

@@ -198,8 +198,8 @@ def _collect(scan: Scan, parsed: dict[str, Parsed]):
 
 
 def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict[str, Parsed],
-                 cache: dict[str, SourceRecord] | None, tick: Tick | None = None) -> tuple[list, list[SourceError]]:
-    """Candidates in extract_candidates' order (extractor by extractor, issue by issue), and extractor failures.
+                 cache: dict[str, SourceRecord] | None, tick: Tick | None = None) -> tuple[dict, list[SourceError]]:
+    """Candidates per issue source (one tuple per extractor: the cached object itself), and extractor failures.
 
     Each issue's are cached with its source; they are extracted again when harmonising gave the issue
     another newsletter name than the one they were extracted under (extractors veto that name).
@@ -223,8 +223,7 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
         failed += [SourceError(issue.source, w) for w in done.extract_warnings]
     if tick is not None:
         tick(len(issues), len(issues))
-    candidates = [c for i in range(len(extractors)) for issue in issues for c in groups[issue.source][i]]
-    return candidates, failed
+    return groups, failed
 
 
 def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, SourceRecord] | None,
@@ -294,6 +293,7 @@ class Session:
         self.options = options
         self.code = statemod.code_key()
         self.vault = TrackedVault(options.vault)
+        self.merge_memo = None  # resolve.MergeMemo: what the last entity merge worked out, for the next one
         self.vault.open(wait=options.lock_wait)
         try:
             self._load()
@@ -369,13 +369,15 @@ def _build(options: Options, session: Session, changed: frozenset[str]) -> Build
     # skipped it would leave stale cross-issue links, entity pages and indexes behind).
     from .gazetteer import load_gazetteer
     from .notes import plan_notes  # imported here: a build that changes nothing needs none of the global phase
-    from .resolve import merge_entities
+    from .resolve import MergeMemo, merge_sources
     from .starter import install_template
     with _timed(t, "extraction"):
         candidates, failed = _extract_all(issues, links, parsed, state.sources, report.tick("extraction"))
         result.partial += failed
         gazetteer = load_gazetteer(options.gazetteer or options.vault / "entities.yaml")
-        entities = merge_entities(candidates, gazetteer)
+        if session.merge_memo is None:
+            session.merge_memo = MergeMemo()
+        entities = merge_sources(candidates, gazetteer, session.merge_memo)
     report("rendering", 0, 0)  # the vault is looked through and every note named before the count is known
     if not options.dry_run:
         state.mark(clean="0")  # from here files may be written; an interrupted build is noticed by the next

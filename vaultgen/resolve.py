@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 from .extract.lexicon import lexicon
 from .extract.names import PLURAL_ACRONYM, TOKEN, abbreviates, initial
@@ -170,24 +170,94 @@ def merge_entities(candidates: Iterable[Candidate], gazetteer: Gazetteer | None 
     A candidate with confidence 0 is a veto: its extractor knows the name is no entity anywhere in this
     archive (the newsletter's own name); no entity of that name is made, whatever other issues say.
     """
+    by_source: dict[str, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        by_source[c.source].append(c)
+    return merge_sources({s: (cs,) for s, cs in by_source.items()}, gazetteer)
+
+
+def merge_sources(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Gazetteer | None = None,
+                  memo: "MergeMemo | None" = None) -> list[Entity]:
+    """merge_entities for candidates given per issue source (one sequence per extractor); with the memo of the
+    previous merge in a watcher session, an issue whose candidates are the same object as then, and a group of
+    mentions that is the same as then, are not worked out again."""
     # A merge makes a few hundred thousand small objects and no reference cycles; the cyclic collector,
     # woken by them, would walk the whole heap of parsed issues again and again (a third of the time).
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _merge(candidates, gazetteer)
+        return _merge(by_source, gazetteer or Gazetteer.empty(), memo or MergeMemo())
     finally:
         if paused:
             gc.enable()
 
 
-def _merge(candidates: Iterable[Candidate], gazetteer: Gazetteer | None) -> list[Entity]:
-    gaz = _Lookups(gazetteer or Gazetteer.empty())
-    candidates = set(candidates)
-    vetoed = {_key(_base(c.name)[0]) for c in candidates if c.confidence <= 0}
+@dataclass(slots=True)
+class _SourceMentions:
+    """One issue's share of a merge: what can be worked out from its candidates alone."""
+
+    candidates: object                  # as given: a later merge's are these when they are the same object
+    vetoes: frozenset[str]              # keys its extractors veto archive-wide
+    items: list[_Mention] | None = None                 # its mentions, local aliases resolved (under `vetoed`)
+    keys: tuple[str, ...] = ()
+    unions: tuple[tuple[str, str], ...] = ()            # keys its declared aliases join
+    acronyms: tuple[tuple[str, str], ...] = ()          # (acronym key, long form key) it proposes
+
+
+@dataclass(slots=True)
+class _Group:
+    """Mentions under one key after aliases are joined, with what is worked out from them alone."""
+
+    members: list[_Mention]             # held, so that the ids in the memo's key stay theirs
+    score: float
+    multi: frozenset[str]               # casefolded names of more than one word (they cover fragments)
+    weak: frozenset[str]                # casefolded one-word names of mentions weak enough to be fragments
+    entities: list[Entity] | None = None
+
+
+class MergeMemo:
+    """What one merge worked out, for the next in the same session (the watcher's): per source its mentions,
+    per group of mentions its score and entities. Entries are found by objects they hold themselves (the
+    candidates given, the mentions grouped), so an entry can only be found by the very input it was made
+    from; a different gazetteer or set of vetoed names starts afresh."""
+
+    def __init__(self):
+        self.gazetteer: Gazetteer | None = None
+        self.lookups: _Lookups | None = None
+        self.vetoed: frozenset[str] | None = None
+        self.sources: dict[str, _SourceMentions] = {}
+        self.groups: dict[tuple[int, ...], _Group] = {}
+
+    def basis(self, gazetteer: Gazetteer) -> _Lookups:
+        if self.lookups is None or self.gazetteer != gazetteer:
+            self.__init__()
+            self.gazetteer, self.lookups = gazetteer, _Lookups(gazetteer)
+        return self.lookups
+
+    def source(self, source: str, candidates) -> _SourceMentions:
+        known = self.sources.get(source)
+        if known is None or known.candidates is not candidates:
+            vetoes = frozenset(_key(_base(c.name)[0]) for group in candidates for c in group if c.confidence <= 0)
+            known = self.sources[source] = _SourceMentions(candidates, vetoes)
+        return known
+
+    def group(self, members: list[_Mention], groups: dict) -> _Group:
+        """The group of these mentions, from the memo or worked out; kept in `groups` (the memo's next entries)."""
+        sig = tuple(map(id, members))
+        found = self.groups.get(sig) or groups.get(sig)
+        if found is None:
+            multi = frozenset(m.name.casefold() for m in members if " " in m.name)
+            weak = frozenset(m.name.casefold() for m in members if " " not in m.name and m.cand.confidence < FRAGMENT)
+            found = _Group(members, _score(members), multi, weak)
+        groups[sig] = found
+        return found
+
+
+def _mentions(share: _SourceMentions, gaz: _Lookups, vetoed: frozenset[str]) -> None:
+    """One issue's mentions in a stable order, with its local aliases resolved and the keys its aliases join."""
     items: list[_Mention] = []
     folded: dict[str, str] = {}         # sentence → casefolded: one sentence holds several candidates
-    for c in sorted(candidates, key=_order):
+    for c in sorted({c for group in share.candidates for c in group}, key=_order):
         if c.confidence <= 0:
             continue
         base, versioned = _base(c.name)
@@ -203,29 +273,46 @@ def _merge(candidates: Iterable[Candidate], gazetteer: Gazetteer | None) -> list
             sentence = folded[c.sentence] = c.sentence.casefold()
         ident = (sentence or c.source, c.extractor, surface.casefold())
         items.append(_Mention(c, name, surface, _key(name), sentence, ident, max(0.0, min(c.confidence, 1.0))))
-
-    by_source: dict[str, list[_Mention]] = defaultdict(list)
-    for m in items:
-        by_source[m.cand.source].append(m)
-    for source in sorted(by_source):
-        _local_aliases(by_source[source])
-
+    _local_aliases(items)
     # Declared aliases join keys; an acronym joins its long form only if it has one across the archive.
-    union = _Union()
-    acronyms: dict[str, set[str]] = defaultdict(set)
+    unions, acronyms = [], []
     for m in items:
-        union.find(m.key)
         for alias in m.cand.aliases:
             a_base, _ = _base(alias)
             a_key = _key(a_base)
             if not a_key or gaz.is_banned(a_base):
                 continue
             if _acronym(a_base) and " " in m.name:
-                acronyms[a_key].add(m.key)
+                acronyms.append((a_key, m.key))
             elif _acronym(m.name) and " " in a_base:
-                acronyms[m.key].add(a_key)
+                acronyms.append((m.key, a_key))
             else:
-                union.union(m.key, a_key)
+                unions.append((m.key, a_key))
+    share.items, share.keys = items, tuple(dict.fromkeys(m.key for m in items))
+    share.unions, share.acronyms = tuple(unions), tuple(acronyms)
+
+
+def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Gazetteer,
+           memo: MergeMemo) -> list[Entity]:
+    gaz = memo.basis(gazetteer)
+    shares = [memo.source(s, by_source[s]) for s in sorted(by_source)]
+    memo.sources = {s: memo.sources[s] for s in by_source}
+    vetoed = frozenset().union(*(share.vetoes for share in shares))
+    if vetoed != memo.vetoed:
+        memo.vetoed = vetoed
+        for share in shares:
+            share.items = None
+    union = _Union()
+    acronyms: dict[str, set[str]] = defaultdict(set)
+    for share in shares:
+        if share.items is None:
+            _mentions(share, gaz, vetoed)
+        for k in share.keys:
+            union.find(k)
+        for a, b in share.unions:
+            union.union(a, b)
+        for short, long in share.acronyms:
+            acronyms[short].add(long)
     for entry in gaz.entries:
         for alias in entry.aliases:
             union.union(_key(entry.name), _key(alias))
@@ -234,19 +321,38 @@ def _merge(candidates: Iterable[Candidate], gazetteer: Gazetteer | None) -> list
         if len(roots) == 1:
             union.union(short, roots.pop())
 
-    groups: dict[str, list[_Mention]] = defaultdict(list)
-    for m in items:
-        groups[union.find(m.key)].append(m)
+    # Every mention in its group, in source order and the order within its source (the root is a group's
+    # smallest key: independent of the order of unions).
+    root_of = {k: union.find(k) for k in list(union.parent)}
+    members: dict[str, list[_Mention]] = defaultdict(list)
+    for share in shares:
+        for m in share.items:
+            members[root_of[m.key]].append(m)
+    groups: dict[tuple[int, ...], _Group] = {}
+    found = {k: memo.group(g, groups) for k, g in members.items()}
+    kept = {k: g for k, g in found.items() if g.score >= KEEP or _declared(g.members, gaz)}
 
-    scores = {k: _score(g) for k, g in groups.items()}
-    kept = {k: g for k, g in groups.items() if scores[k] >= KEEP or _declared(g, gaz)}
-    changed = _drop_fragments(kept, groups)
-    kept = {k: g for k, g in kept.items()
-            if g and ((_score(g) if k in changed else scores[k]) >= KEEP or _declared(g, gaz))}
-
+    # "Code" in "Papers with Code": a weak one-word mention inside a longer kept name is that name's.
+    longer: dict[str, set[str]] = defaultdict(set)
+    for g in kept.values():
+        for name in g.multi:
+            for w in name.split():
+                longer[w].add(name)
     entities: list[Entity] = []
     for key in sorted(kept):
-        entities.extend(_entities(kept[key], gaz))
+        g = kept[key]
+        if any(w in longer for w in g.weak):
+            rest = [m for m in g.members if not _fragment(m, longer)]
+            if not rest:
+                continue
+            if len(rest) < len(g.members):
+                g = memo.group(rest, groups)
+                if g.score < KEEP and not _declared(g.members, gaz):
+                    continue
+        if g.entities is None:
+            g.entities = _entities(g.members, gaz)
+        entities.extend(g.entities)
+    memo.groups = groups
     declared = {entity_key(e.name) for e in entities} | {entity_key(a) for e in entities for a in e.aliases}
     for entry in gaz.entries:
         if entry.declared and entity_key(entry.name) not in declared:
@@ -254,6 +360,11 @@ def _merge(candidates: Iterable[Candidate], gazetteer: Gazetteer | None) -> list
                                    entry.description))
     entities = _first_names_to_people(_people_by_first_name(entities, gaz), gaz)
     return _dedupe_aliases(sorted(entities, key=lambda e: e.key), gaz)
+
+
+def _fragment(m: _Mention, longer: Mapping[str, set[str]]) -> bool:
+    covers = longer.get(m.name.casefold(), ()) if " " not in m.name else ()
+    return bool(covers) and m.cand.confidence < FRAGMENT and any(s in m.sentence for s in covers)
 
 
 _NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ'’-]*")
@@ -330,29 +441,6 @@ def _score(group: list[_Mention]) -> float:
     for conf in best.values():
         miss *= 1.0 - conf
     return 1.0 - miss
-
-
-def _drop_fragments(kept: dict[str, list[_Mention]], groups: dict[str, list[_Mention]]) -> set[str]:
-    """ "Code" in "Papers with Code": a weak one-word mention inside a longer kept name is that name's.
-    Returns the keys of the groups that lost mentions."""
-    changed = set()
-    longer: dict[str, set[str]] = defaultdict(set)
-    for g in kept.values():
-        for m in g:
-            if " " in m.name:
-                for w in m.name.casefold().split():
-                    longer[w].add(m.name.casefold())
-    for key, g in kept.items():
-        keep = []
-        for m in g:
-            covers = longer.get(m.name.casefold(), ()) if " " not in m.name else ()
-            if covers and m.cand.confidence < FRAGMENT and any(s in m.sentence for s in covers):
-                continue
-            keep.append(m)
-        if len(keep) < len(g):
-            g[:] = keep
-            changed.add(key)
-    return changed
 
 
 def _entities(group: list[_Mention], gaz: _Lookups) -> list[Entity]:
