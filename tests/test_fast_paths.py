@@ -270,3 +270,106 @@ def test_plain_looking_frontmatter_written_directly_is_what_the_serializer_write
     from vaultgen import frontmatter_io
     fast = frontmatter_io._dump_simple(data)
     assert fast is None or fast == frontmatter_io.yaml_dump(data)
+
+
+# -- discovering sources: os.scandir and plain index names give what os.walk and resolve() gave -------------
+def _walked(root):
+    """sources.discover as first written: os.walk, fnmatch, a resolve() per index line."""
+    import fnmatch
+    import json
+    import os
+    import stat
+    from pathlib import Path
+
+    from vaultgen import sources
+    root = root.resolve()
+    files, hints, errors, warnings = [], {}, [], []
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(folder)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        if "_index.jsonl" in filenames:
+            for number, line in enumerate((here / "_index.jsonl").read_text().splitlines(), 1):
+                entry = json.loads(line)
+                target = (here / entry["file"]).resolve()
+                if target.parent != here.resolve():
+                    warnings.append(f"{number}")
+                    continue
+                hints[target] = {k: entry[k] for k in ("title",) if entry.get(k) is not None}
+        for name in sorted(filenames):
+            if name.startswith((".", "_")) or any(fnmatch.fnmatchcase(name, p) for p in sources.DROPPINGS):
+                continue
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                if not path.resolve().is_relative_to(root):
+                    warnings.append(rel)
+                    continue
+                mode = os.stat(path).st_mode
+            if not stat.S_ISREG(mode):
+                errors.append(rel)
+                continue
+            files.append(path)
+    return files, hints, errors, warnings
+
+
+def test_discover_finds_what_os_walk_found(tmp_path):
+    import os
+
+    from vaultgen import sources
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("x")
+    root = tmp_path / "src"
+    for rel in ["a.md", "b/c.md", "b/d/e.txt", "b/d/f.html~", "b/.hidden.md", "_drafts/x.md", ".git/config",
+                "z/4913", "z/.#lock", "z/notes.swp", "z/ok.md", "z/y___jb_tmp___", "B/upper.md", "b/d/Ω.md"]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x")
+    (root / "z" / "_index.jsonl").write_text(
+        '{"file": "ok.md", "title": "T"}\n{"file": "../a.md", "title": "no"}\n{"file": "./ok.md", "title": "U"}\n'
+        '{"file": "link.md", "title": "L"}\n{"file": "gone.md", "title": "G"}\n')
+    (root / "z" / "link.md").symlink_to(root / "a.md")
+    (root / "z" / "out.md").symlink_to(outside / "secret.md")
+    (root / "linked-folder").symlink_to(outside)
+    os.mkfifo(root / "b" / "pipe.md")
+    found = sources.discover(root)
+    files, hints, errors, warnings = _walked(root)
+    assert list(found.files) == files
+    assert list(found.rels) == [p.relative_to(root.resolve()).as_posix() for p in files]
+    assert found.hints == hints
+    assert [e.path for e in found.errors] == errors
+    assert len(found.warnings) == len(warnings) and found.warnings[-1].path == warnings[-1]
+    assert found.links == {root.resolve() / "z" / "link.md"}
+
+
+# -- the manifest: written entry by entry, the bytes json.dumps(indent=1, sort_keys=True) writes --------------
+_ENTRY = st.dictionaries(st.sampled_from(["path", "hash", "conflict", "orphaned", "renamed_from", "é\"k"]),
+                         st.one_of(st.text(max_size=8), st.lists(st.text(max_size=5), max_size=3)), max_size=4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.dictionaries(st.text(max_size=6), st.one_of(st.none(), _ENTRY), max_size=6), min_size=1, max_size=4),
+       st.dictionaries(st.sampled_from(["issue", "entity"]), st.text(max_size=6), max_size=2),
+       st.lists(st.text(max_size=4), max_size=2))
+def test_property_manifest_is_written_as_json_dumps_writes_it(steps, names, templates):
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from vaultgen.writer import Vault
+    with tempfile.TemporaryDirectory() as folder:
+        vault = Vault(Path(folder))
+        vault.state.mkdir()
+        vault.names, vault.templates = names, templates
+        for step in steps:                      # build after build: entries added, replaced, removed
+            for note_id, entry in step.items():
+                if entry is None:
+                    vault.manifest.pop(note_id, None)
+                else:
+                    vault.manifest[note_id] = entry
+            vault.save_manifest()
+            data = {"version": 1, "notes": dict(sorted(vault.manifest.items())), "templates": sorted(templates)}
+            if names:
+                data["names"] = dict(sorted(names.items()))
+            expected = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+            assert (vault.state / "manifest.json").read_text(encoding="utf-8") == expected

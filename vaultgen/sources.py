@@ -4,6 +4,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ class Found:
     hints: dict[Path, dict[str, Any]]
     errors: tuple[SourceError, ...]
     warnings: tuple[SourceError, ...]
+    rels: tuple[str, ...] = ()                  # files' POSIX paths relative to root, in the same order
+    links: frozenset[Path] = frozenset()        # the files that are symbolic links (to files under root)
 
 
 # Editors' backups and swap files, downloads in progress, OS metadata: never issues, never worth an error.
@@ -33,6 +36,7 @@ DROPPINGS = (
     "4913", "#*#", ".#*", "*___jb_tmp___", "*___jb_old___", "*___jb_bak___", ".goutputstream-*", ".sb-*",
     "flycheck_*", ".DS_Store", "Thumbs.db", "desktop.ini", ".vaultgen-tmp-*",
 )
+_DROPPING = re.compile("|".join(fnmatch.translate(pattern) for pattern in DROPPINGS))
 
 
 def _hidden(name: str) -> bool:
@@ -40,44 +44,68 @@ def _hidden(name: str) -> bool:
 
 
 def _dropping(name: str) -> bool:
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in DROPPINGS)
+    return _DROPPING.match(name) is not None
 
 
 def discover(root: Path) -> Found:
-    """Every regular file under root that may be an issue, sorted; never follows links out of root."""
+    """Every regular file under root that may be an issue, sorted; never follows links out of root.
+
+    Folders are read with os.scandir, whose entries know their type without a stat: the watcher runs this
+    on every batch, over the whole archive.
+    """
     root = root.resolve()
     files: list[Path] = []
+    rels: list[str] = []
+    links: set[Path] = set()
     hints: dict[Path, dict[str, Any]] = {}
     errors: list[SourceError] = []
     warnings: list[SourceError] = []
-    for folder, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(folder)
-        dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
-        if INDEX_NAME in filenames:
+
+    def walk(here: Path, prefix: str) -> None:
+        try:
+            with os.scandir(here) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:  # an unreadable folder is passed over, as os.walk does
+            return
+        folders = []
+        if any(e.name == INDEX_NAME for e in entries):
             index, problems = read_index(here / INDEX_NAME, root)
             hints.update(index)
             warnings.extend(problems)
-        for name in sorted(filenames):
+        for entry in entries:
+            name = entry.name
+            try:
+                if entry.is_dir():  # a link to a folder is not followed (nor reported)
+                    if not _hidden(name) and not entry.is_symlink():
+                        folders.append(entry)
+                    continue
+            except OSError:
+                continue
             if _hidden(name) or _dropping(name):
                 continue
-            path = here / name
-            rel = path.relative_to(root).as_posix()
+            path, rel = here / name, prefix + name
             try:
-                mode = os.lstat(path).st_mode
-                if stat.S_ISLNK(mode):
-                    target = path.resolve()
-                    if not target.is_relative_to(root):
+                if entry.is_symlink():
+                    if not path.resolve().is_relative_to(root):
                         warnings.append(SourceError(rel, "symbolic link to a file outside SOURCE; not followed"))
                         continue
-                    mode = os.stat(path).st_mode
-                if not stat.S_ISREG(mode):
+                    links.add(path)
+                    regular = stat.S_ISREG(os.stat(path).st_mode)
+                else:
+                    regular = entry.is_file(follow_symlinks=False)
+                if not regular:
                     errors.append(SourceError(rel, "not a regular file (FIFO, socket or device); skipped"))
                     continue
             except OSError as exc:
                 errors.append(SourceError(rel, f"cannot stat: {exc.strerror}"))
                 continue
             files.append(path)
-    return Found(tuple(files), hints, tuple(errors), tuple(warnings))
+            rels.append(rel)
+        for entry in folders:
+            walk(here / entry.name, f"{prefix}{entry.name}/")
+
+    walk(root, "")
+    return Found(tuple(files), hints, tuple(errors), tuple(warnings), tuple(rels), frozenset(links))
 
 
 def read_index(index: Path, root: Path) -> tuple[dict[Path, dict[str, Any]], list[SourceError]]:
@@ -89,6 +117,7 @@ def read_index(index: Path, root: Path) -> tuple[dict[Path, dict[str, Any]], lis
         lines = index.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as exc:
         return hints, [SourceError(rel, f"cannot read: {exc.strerror}")]
+    folder = index.parent.resolve()
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -100,8 +129,11 @@ def read_index(index: Path, root: Path) -> tuple[dict[Path, dict[str, Any]], lis
         except (ValueError, KeyError, TypeError) as exc:
             problems.append(SourceError(f"{rel}:{number}", f"ignored index line: {exc}"))
             continue
-        target = (index.parent / name).resolve()
-        if target.parent != index.parent.resolve():
+        # A plain file name needs no walk up the path (resolve() reads a link per component; big indexes have
+        # thousands of lines, read again on every scan): only a symbolic link is followed.
+        plain = name not in ("", ".", "..") and "/" not in name and not os.path.islink(folder / name)
+        target = folder / name if plain else (index.parent / name).resolve()
+        if target.parent != folder:
             problems.append(SourceError(f"{rel}:{number}", f"ignored index line: 'file' must name a file in {rel}'s folder"))
             continue
         keep = {k: entry[k] for k in ("title", "published_at", "date", "number", "url", "newsletter") if entry.get(k) is not None}

@@ -144,10 +144,9 @@ def scan_sources(root: Path, max_bytes: int, code: str, known: Mapping[str, Sour
     force = set(force)
     files: dict[str, ScannedFile] = {}
     named, vanished, hashed = [], [], 0
-    for done, path in enumerate(found.files):
+    for done, (path, rel) in enumerate(zip(found.files, found.rels)):
         if tick is not None:
             tick(done, len(found.files))
-        rel = path.relative_to(root).as_posix()
         try:
             rel.encode("utf-8")
         except UnicodeEncodeError:  # bytes that are not UTF-8 in the name: no note name, no link can carry it
@@ -155,7 +154,7 @@ def scan_sources(root: Path, max_bytes: int, code: str, known: Mapping[str, Sour
             named.append(SourceError(shown, "the file name is not valid UTF-8; rename the file to export it"))
             continue
         # Index hints are keyed by resolved path; under the resolved root only a symbolic link differs from it.
-        hints = found.hints.get(path) or (found.hints.get(path.resolve(), {}) if path.is_symlink() else {})
+        hints = found.hints.get(path) or (found.hints.get(path.resolve(), {}) if path in found.links else {})
         try:
             st = os.stat(path)
         except OSError as exc:  # gone since discovery (an editor's rename): the next batch sees the new state
@@ -321,7 +320,7 @@ class State:
         restat = {rel: m for rel, m in changed.items() if rel in self._saved_sources
                   and self._saved_sources[rel][2] == m[2] and not self.sources[rel].dirty}
         notes_gone = [n for n in self._saved_notes if n not in self.notes]
-        notes_changed = [n for n, r in self.notes.items() if self._saved_notes.get(n) != r]
+        notes_changed = [n for n, r in self.notes.items() if (was := self._saved_notes.get(n)) is not r and was != r]
         db = self._db
         db.execute("BEGIN")
         try:
