@@ -19,7 +19,7 @@ from .errors import SourceError, VaultgenError
 from .sources import DROPPINGS
 from .pipeline import BuildResult, Options, Session, build
 
-QUIET = 0.2          # a batch is built once no event came for this long…
+QUIET = 0.15         # a batch is built once no event came for this long…
 CAP = 1.0            # …or this long after its first event, so a steady stream of saves still gets built
 RECONCILE = 60.0     # a full scan this often catches events the kernel dropped (inotify queue overflow)
 POLL_INTERVAL = 0.5  # PollingObserver's period, with --poll or when inotify is out of watches
