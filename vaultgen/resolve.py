@@ -199,7 +199,6 @@ class _SourceMentions:
     candidates: object                  # as given: a later merge's are these when they are the same object
     vetoes: frozenset[str]              # keys its extractors veto archive-wide
     items: list[_Mention] | None = None                 # its mentions, local aliases resolved (under `vetoed`)
-    keys: tuple[str, ...] = ()
     unions: tuple[tuple[str, str], ...] = ()            # keys its declared aliases join
     acronyms: tuple[tuple[str, str], ...] = ()          # (acronym key, long form key) it proposes
 
@@ -213,6 +212,8 @@ class _Group:
     multi: frozenset[str]               # casefolded names of more than one word (they cover fragments)
     weak: frozenset[str]                # casefolded one-word names of mentions weak enough to be fragments
     entities: list[Entity] | None = None
+    # The members that are no fragment of a longer kept name, by the longer names that cover `weak`.
+    rest: dict[tuple, list[_Mention]] = field(default_factory=dict)
 
 
 class MergeMemo:
@@ -288,7 +289,7 @@ def _mentions(share: _SourceMentions, gaz: _Lookups, vetoed: frozenset[str]) -> 
                 acronyms.append((m.key, a_key))
             else:
                 unions.append((m.key, a_key))
-    share.items, share.keys = items, tuple(dict.fromkeys(m.key for m in items))
+    share.items = items
     share.unions, share.acronyms = tuple(unions), tuple(acronyms)
 
 
@@ -307,8 +308,6 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
     for share in shares:
         if share.items is None:
             _mentions(share, gaz, vetoed)
-        for k in share.keys:
-            union.find(k)
         for a, b in share.unions:
             union.union(a, b)
         for short, long in share.acronyms:
@@ -322,12 +321,12 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
             union.union(short, roots.pop())
 
     # Every mention in its group, in source order and the order within its source (the root is a group's
-    # smallest key: independent of the order of unions).
+    # smallest key: independent of the order of unions; a key no alias joined is its own root).
     root_of = {k: union.find(k) for k in list(union.parent)}
     members: dict[str, list[_Mention]] = defaultdict(list)
     for share in shares:
         for m in share.items:
-            members[root_of[m.key]].append(m)
+            members[root_of.get(m.key, m.key)].append(m)
     groups: dict[tuple[int, ...], _Group] = {}
     found = {k: memo.group(g, groups) for k, g in members.items()}
     kept = {k: g for k, g in found.items() if g.score >= KEEP or _declared(g.members, gaz)}
@@ -341,8 +340,11 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
     entities: list[Entity] = []
     for key in sorted(kept):
         g = kept[key]
-        if any(w in longer for w in g.weak):
-            rest = [m for m in g.members if not _fragment(m, longer)]
+        covering = tuple((w, frozenset(longer[w])) for w in sorted(g.weak) if w in longer)
+        if covering:
+            if covering not in g.rest:
+                g.rest[covering] = [m for m in g.members if not _fragment(m, longer)]
+            rest = g.rest[covering]
             if not rest:
                 continue
             if len(rest) < len(g.members):
