@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from . import sources
 from .errors import SourceError
-from .model import Candidate, Issue, Link
+from .model import Candidate, Issue, Link, pickled_by_fields
 
 SCHEMA = "5"
 STATE_FILE = "state.sqlite"
@@ -47,6 +47,7 @@ def digest(data: bytes) -> str:
 
 
 # -- what a source parsed to ------------------------------------------------------------------------
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Parsed:
     """One source file's result: an Issue (or why not), its links, and candidates per extractor."""

@@ -6,6 +6,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _quoted
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -128,8 +129,7 @@ class Vault:
         for note_id, entry in sorted(self.manifest.items()):
             had = known.get(note_id)
             if had is None or had[0] != entry:
-                dumped = json.dumps({note_id: entry}, indent=1, sort_keys=True, ensure_ascii=False)
-                had = (dict(entry), " " + dumped[2:-2].replace("\n", "\n "))  # one level deeper: "notes" holds it
+                had = (dict(entry), _entry_text(note_id, entry))
             texts[note_id] = had
             parts.append(had[1])
         return "{\n" + ",\n".join(parts) + "\n }"
@@ -372,6 +372,16 @@ def _staged_notes(tick: Callable[[int, int], None] | None, total: int, queued: i
 def _edited(meta: Mapping[str, Any], generated: str, record: Mapping[str, Any], new_hash: str | None) -> bool:
     """The user changed what vaultgen wrote: it is neither as last written nor already what it is to become."""
     return bool(record.get("hash")) and owned_hash(meta, generated) not in (record["hash"], new_hash)
+
+
+def _entry_text(note_id: str, entry: Mapping[str, Any]) -> str:
+    """One manifest entry as json.dumps(indent=1, sort_keys=True, ensure_ascii=False) writes it two levels deep.
+    Most entries hold strings only, which the C string encoder writes; json's indenting encoder is Python."""
+    if entry and all(isinstance(v, str) for v in entry.values()):
+        lines = ",\n".join(f"   {_quoted(k)}: {_quoted(v)}" for k, v in sorted(entry.items()))
+        return f"  {_quoted(note_id)}: {{\n{lines}\n  }}"
+    dumped = json.dumps({note_id: entry}, indent=1, sort_keys=True, ensure_ascii=False)
+    return " " + dumped[2:-2].replace("\n", "\n ")
 
 
 def _entry(previous: Mapping[str, Any], path: str, hash_: str, **flags: str) -> dict[str, Any]:
