@@ -394,3 +394,26 @@ def test_the_command_ends_cleanly_on_a_signal(source, tmp_path, signum, poll):
             proc.kill()
     with Session(Options(source, vault)):   # the lock was released
         pass
+
+
+def test_an_up_to_date_vault_is_warmed_up_without_a_write(source, tmp_path, monkeypatch):
+    """The initial build finds nothing to do; the global phase then runs once, writing nothing, so that the
+    first batch finds the session's memos ready (it would otherwise merge and name everything from scratch)."""
+    from vaultgen.pipeline import build
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    files = lambda: {p: p.stat().st_mtime_ns for p in vault.rglob("*") if p.is_file() and ".vaultgen" not in p.parts}
+    before = files()
+    calls, real = [], watchmod.build
+
+    def recording(options, session, changed=frozenset(), warm=False):
+        result = real(options, session, changed, warm=warm)
+        calls.append((warm, result.skipped, session.merge_memo is not None and bool(session.merge_memo.sources)))
+        return result
+    monkeypatch.setattr(watchmod, "build", recording)
+    with watching(source, vault) as (watcher, log):
+        log.wait(lambda: len(calls) >= 2)
+        assert calls[:2] == [(False, True, False), (True, False, True)]
+        assert files() == before
+        sentinel(source, watcher, log, len(watcher.batches))
+    assert calls[2] == (False, False, True)

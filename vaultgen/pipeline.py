@@ -328,10 +328,13 @@ class Session:
         self.close()
 
 
-def build(options: Options, session: Session | None = None, changed: frozenset[str] = frozenset()) -> BuildResult:
+def build(options: Options, session: Session | None = None, changed: frozenset[str] = frozenset(),
+          warm: bool = False) -> BuildResult:
     """Export every issue under options.source into options.vault, re-reading only sources that changed.
 
     `changed`: source paths (relative to SOURCE) to hash again even when their stat looks unchanged.
+    `warm`: go through the global phase even when nothing changed (it writes nothing then): what the session
+    remembers of it makes the next build quick (the watcher's first batch).
     """
     if not options.source.is_dir():
         raise SourceError(options.source, "SOURCE is not a folder")
@@ -342,11 +345,11 @@ def build(options: Options, session: Session | None = None, changed: frozenset[s
             return build(replace(options, vault=Path(empty)), None, changed)
     if session is None:
         with Session(options) as own:
-            return _build(options, own, changed)
-    return _build(options, session, changed)
+            return _build(options, own, changed, warm)
+    return _build(options, session, changed, warm)
 
 
-def _build(options: Options, session: Session, changed: frozenset[str]) -> BuildResult:
+def _build(options: Options, session: Session, changed: frozenset[str], warm: bool = False) -> BuildResult:
     result = BuildResult()
     t = result.timings
     vault, state = session.vault, session.state
@@ -358,7 +361,7 @@ def _build(options: Options, session: Session, changed: frozenset[str]) -> Build
                                      report.tick("scanning"))
         fingerprint = statemod.fingerprint(session.code, options)
         result.changes = _changes(scan, state.sources)
-        if statemod.nothing_changed(scan, fingerprint, vault, state):
+        if not warm and statemod.nothing_changed(scan, fingerprint, vault, state):
             return _replay(state.meta["result"], vault.manifest, result)
     with _timed(t, "reading"):
         removed = {rel: state.sources[rel] for rel in result.changes.get("removed", ()) if rel in state.sources}

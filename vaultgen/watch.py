@@ -217,11 +217,13 @@ class Watcher:
             raise VaultgenError(options.vault, "the vault is inside SOURCE: vaultgen would read its own notes as "
                                                "issues and rebuild on its own writes; choose a vault outside it")
         with Session(options) as session:
-            self._build(session, frozenset())
+            first = self._build(session, frozenset())
             observer = self._observe(None)
             self.log(f"watching {options.source} ({self.mode}); Ctrl-C to stop")
             self.ready.set()
             try:
+                if first.result is not None and first.result.skipped:
+                    self._warm(session)
                 self._loop(session, observer, source)
             finally:
                 self._observer.stop()
@@ -258,6 +260,19 @@ class Watcher:
             self._build(session, changed, quiet_if_unchanged=not batch)
             if self.stop.is_set() and not self.batcher.pending():
                 return
+
+    def _warm(self, session: Session) -> None:
+        """The initial build found the vault up to date and did nothing: go through the global phase once now,
+        while no one waits for it, so that the first batch is as quick as the next (it writes nothing)."""
+        if self.stop.is_set():
+            return
+        try:
+            build(self.options, session, frozenset(), warm=True)
+        except Exception:  # noqa: BLE001 - nothing lost: the first batch then does the whole work itself
+            try:
+                session.reload()
+            except Exception:  # noqa: BLE001 - the next batch's build reports what is wrong
+                pass
 
     @staticmethod
     def _rel(path: str, source: Path) -> str | None:
