@@ -120,8 +120,9 @@ def test_a_terminal_gets_a_bar_and_stdout_and_the_exit_status_stay_the_same(issu
     assert threads_while_reading == [threading.active_count()]
 
 
-@pytest.mark.parametrize("flag", ["-q", "--json"])
-def test_quiet_and_json_get_no_bar_even_on_a_terminal(issues, tmp_path, monkeypatch, flag):
+@pytest.mark.parametrize("flag", ["-q", "--json", "--diff"])
+def test_quiet_json_and_a_piped_diff_get_no_bar_even_on_a_terminal(issues, tmp_path, monkeypatch, flag):
+    """--diff here goes to a pipe (the runner's stdout), as into `| less`, whose screen the bar would spoil."""
     screen = as_terminal(monkeypatch)
     result = CliRunner().invoke(main, ["build", str(issues), str(tmp_path / "v"), flag])
     assert result.exit_code == 0

@@ -55,7 +55,7 @@ def build(source, vault, dry_run, show_diff, as_json, profile, quiet, verbose) -
     """Export every issue under SOURCE (default issues/) into VAULT (default vault/).
 
     On a terminal, a progress bar on stderr shows each stage with its counts
-    (none with -q or --json, and none in logs or pipes).
+    (none with -q or --json, none in logs or pipes, none when --diff goes to a pipe).
 
     \b
     Exit status: 0 all sources exported; 2 some could not be read, or only in part
@@ -74,8 +74,10 @@ def build(source, vault, dry_run, show_diff, as_json, profile, quiet, verbose) -
 
     config = _config(source, vault)
     try:
-        # The bar goes to a terminal's stderr only: never into logs or pipes, nor with -q or --json.
-        with progress_bar(None if quiet or as_json else stderr_console()) as progress:
+        # The bar goes to a terminal's stderr only: never into logs or pipes, nor with -q or --json, nor when a
+        # diff goes into a pipe (`--diff | less`: the pager has the terminal the bar would draw over).
+        piped_diff = show_diff and not sys.stdout.isatty()
+        with progress_bar(None if quiet or as_json or piped_diff else stderr_console()) as progress:
             options = Options(source=config.source, vault=config.vault, templates=config.templates,
                               gazetteer=config.gazetteer, max_source_bytes=int(config.max_source_mib * 1024 * 1024),
                               dry_run=dry_run, names=config.names, progress=progress)
