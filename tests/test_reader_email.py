@@ -163,7 +163,7 @@ def test_labelled_paragraphs_become_callouts(tmp_path):
     body = _read(tmp_path, STORY).body
     # consecutive labelled lines without a blank line are separate callouts
     assert ("> [!note] What's new\n> A league unveiled an autonomous racing drone.\n\n"
-            "> [!note] How it works\n> The drone carries four cameras.\n\n") in body
+            "> [!note] How it works\n> The drone carries four cameras.\n>\n") in body
     assert "> [!important] Why it matters\n> Racing skills could transfer to delivery.\n" in body
     assert "**" not in body
 
@@ -206,11 +206,18 @@ def test_label_alone_on_its_line(tmp_path):
     assert body == "**Competitive strengths:**\n\n- Speed.\n- Size.\n"
 
 
-def test_bullets_become_markdown_list(tmp_path):
+def test_bullets_become_markdown_list_in_the_callout_they_follow(tmp_path):
     body = _read(tmp_path, STORY).body
-    assert ("> [!note] How it works\n> The drone carries four cameras.\n\n"
-            "- Teams tested their models on a simulated track.\n- The winner takes a prize.\n\n") in body
+    assert ("> [!note] How it works\n> The drone carries four cameras.\n>\n"
+            "> - Teams tested their models on a simulated track.\n> - The winner takes a prize.\n\n") in body
     assert "•" not in body
+
+
+def test_a_label_over_nothing_but_a_list_is_a_callout_of_the_list(tmp_path):
+    body = _read(tmp_path, "What's new: A lab trained a hand.\n\nHow it works:\n  • It learned in simulation.\n"
+                           "  • Then it was tested.\n\nMisc:\n\nA paragraph of its own.\n").body
+    assert body == ("> [!note] What's new\n> A lab trained a hand.\n\n> [!note] How it works\n"
+                    "> - It learned in simulation.\n> - Then it was tested.\n\n**Misc:**\n\nA paragraph of its own.\n")
 
 
 def test_hard_wrapped_lines_and_urls_are_joined(tmp_path):

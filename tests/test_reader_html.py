@@ -176,8 +176,8 @@ def test_labelled_paragraphs_become_callouts(write):
                           "<p><strong>We’re thinking:</strong> Impressive.</p>")
     assert body == ("## Cube Controversy\n\nOpenAI trained a hand.\n\n"
                     "> [!note] What’s new\n> The lab [trained](https://openai.com/blog) it.\n\n"
-                    "> [!important] Why it matters\n> Dexterity is hard.\n> It takes *years*.\n\n"
-                    "- A list item.\n\n> [!quote] We’re thinking\n> Impressive.\n")
+                    "> [!important] Why it matters\n> Dexterity is hard.\n> It takes *years*.\n>\n"
+                    "> - A list item.\n\n> [!quote] We’re thinking\n> Impressive.\n")
 
 
 def test_label_after_a_single_line_break_starts_its_own_callout(write):
@@ -205,10 +205,10 @@ def test_bold_that_does_not_label_a_paragraph_stays_bold(write):
                           "<div class='sponsor'><p><strong>Offer:</strong> buy now.</p></div>")
     assert body.startswith("> [!note] What’s new\n> One.\n\n> [!important] Why it matters\n> Two.\n\n")
     for bold in ("In the middle **Note:** of", "**A very long bold run", "**Read [this](https://x.org/):**",
-                 "**How it works:**\n\n- **Gaming:** a list item.", "> **Quoted:** text.",
-                 "> [!note]- Sponsored\n> **Offer:** buy now."):
+                 "> **Quoted:** text.", "> [!note]- Sponsored\n> **Offer:** buy now."):
         assert bold in body
-    assert body.count("> [!") == 3
+    assert "> [!note] How it works\n> - **Gaming:** a list item." in body  # a label over a list: its callout
+    assert body.count("> [!") == 4
 
 
 def test_labels_stay_bold_in_an_issue_without_well_known_ones(write):
@@ -541,3 +541,13 @@ def test_emphasis_nested_in_the_same_emphasis_stays_what_it_was(write):
     body = body_of(write, html)
     assert "****" not in body and "*" + "**Budget enough time.** It takes a while.*" in body
     assert "**Plan ahead.** Then act." in body
+
+
+def test_a_list_under_a_label_over_nothing_is_its_callout(write):
+    body = body_of(write, "<p><strong>What’s new:</strong> One.</p><p><strong>How it works:</strong></p>"
+                          "<ul><li>A.</li><li>B.</li></ul><p><strong>Why it matters:</strong> Two.</p>"
+                          "<p><strong>Aside:</strong></p><p>Not a list.</p>")
+    assert body == ("> [!note] What’s new\n> One.\n\n> [!note] How it works\n> - A.\n> - B.\n\n"
+                    "> [!important] Why it matters\n> Two.\n\n**Aside:**\n\nNot a list.\n")
+    plain = body_of(write, "<p><strong>Tools:</strong></p><ul><li>A.</li></ul>")  # not an issue in this style
+    assert plain == "**Tools:**\n\n- A.\n"

@@ -114,7 +114,7 @@ _NEXT = re.compile(r"[^\w\n]{1,3}(\w+)")
 _SHORT_ACRONYM = re.compile(r"[A-Z0-9&.-]*")
 
 
-_OPENING = re.compile(r"(?:^|[.!?:]\s+|^[ \t]*(?:[-*+>]|\d+[.)])[ \t]+|[\"“(][ \t]*)(?:\*\*|__|[*_])?$")
+_OPENING = re.compile(r"(?:^|[.!?:]\s+|^[ \t]*(?:(?:[-*+>]|\d+[.)])[ \t]+)+|[\"“(][ \t]*)(?:\*\*|__|[*_])?$")
 
 
 _NOT_LATIN = re.compile(r"[^A-Za-z]")

@@ -351,11 +351,14 @@ def _render_plain(units: list[dict], callouts: bool = False) -> str:
             while j < len(units) and units[j]["kind"] == "bullet":
                 j += 1
             parts.append(_list(units[i:j]))
-        elif rest:
-            # Lines of the same block (no blank line between them) stay in the label's callout.
+        elif rest or (label and j < len(units) and units[j]["kind"] == "bullet"):
+            # Lines of the same block (no blank line between them) stay in the label's callout, and so does a
+            # list right after it ("How it works:" and its bullets).
             while j < len(units) and units[j]["block"] == units[i]["block"] and not _LABEL.match(units[j]["text"]):
                 j += 1
-            body = _render_plain([{**units[i], "text": rest}, *units[i + 1:j]])
+            while j < len(units) and units[j]["kind"] == "bullet":
+                j += 1
+            body = _render_plain(([{**units[i], "text": rest}] if rest else []) + units[i + 1:j])
             parts.append(labels.callout(label.group(1), label.group(1), body))
         else:
             parts.append(_paragraph(units[i]))

@@ -477,7 +477,7 @@ class HtmlReader:
         if h1_text and _same(h1_text, title):
             h1.extract()  # the page's h1 is the note's title, not a body heading
         _clean(soup, root, text)
-        body = _tidy(_Converter().process_tag(root, parent_tags=set()))
+        body = labels.with_lists(_tidy(_Converter().process_tag(root, parent_tags=set())))
         if not body.strip():
             raise SourceError(doc.rel, "no text content")
         return Issue(source=doc.rel, body=body, title=title, newsletter=meta["newsletter"], date=meta["date"],

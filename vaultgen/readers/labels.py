@@ -53,3 +53,38 @@ def callout(label: str, title: str, body: str) -> str:
     lines = [f"> [!{callout_type(label)}] {title}"]
     lines += [f"> {line}".rstrip() if line.strip() else ">" for line in body.strip("\n").split("\n")]
     return "\n".join(lines)
+
+
+_LABEL_CALLOUT = re.compile(r"> \[!\w+\] ")     # a labelled paragraph's callout (a folded one, `[!note]-`, is an ad)
+_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]")
+_BARE_LABEL = re.compile(r"\*\*([^*\n]+):\*\*")
+
+
+def with_lists(markdown: str) -> str:
+    """A list right after a labelled paragraph goes into its callout: "How it works: …" and its bullets are
+    one note in the source, and read as one in Obsidian; so does a list under a label over nothing
+    ("**Competitive strengths:**") in an issue that writes in this style. A list is its items and their
+    indented lines."""
+    lines, out, i = markdown.split("\n"), [], 0
+    styled = any(_LABEL_CALLOUT.match(line) for line in lines)
+    in_callout = False
+    while i < len(lines):
+        line = lines[i]
+        bare = _BARE_LABEL.fullmatch(line) if styled else None
+        if _LABEL_CALLOUT.match(line):
+            in_callout = True
+        elif (in_callout and not line.startswith(">")) or (bare and is_label(bare.group(1))):
+            in_callout = False
+            list_at = i + 1 if bare else i
+            if list_at + 1 < len(lines) and not lines[list_at] and _LIST_ITEM.match(lines[list_at + 1]):
+                end = list_at + 1
+                while end < len(lines) and lines[end] and (_LIST_ITEM.match(lines[end]) or lines[end][0] in " \t"):
+                    end += 1
+                items = "\n".join(lines[list_at + 1:end])
+                out += callout(bare.group(1), bare.group(1), items).split("\n") if bare else \
+                    [">", *(f"> {item}" for item in lines[list_at + 1:end])]
+                i = end
+                continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
