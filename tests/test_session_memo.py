@@ -39,7 +39,10 @@ def add_issue(folder: Path) -> None:
     (folder / "005_new.md").write_text(
         "---\ntitle: 'A new issue'\ndate: 2020-02-02\nnewsletter: Dynamically Typed\n---\n\n"
         "# A new issue\n\nDescript and PyTorch again, and [the TabNine post](https://tabnine.com/blog/deep?utm_source=x).\n"
-        "Zorblax Robotics released Zorblax Robotics Studio. Zorblax Robotics is hiring.\n", encoding="utf-8")
+        "Zorblax Robotics released Zorblax Robotics Studio. Zorblax Robotics is hiring.\n\n"
+        # A name an issue that does not change also holds: that issue links it now.
+        "We met the founders of Nova, a robotics startup. Nova released NovaOS, and Nova is hiring.\n",
+        encoding="utf-8")
 
 
 def remove(rel: str):
@@ -107,3 +110,28 @@ def test_a_session_build_after_a_user_edit_keeps_the_edit(source, tmp_path):
         result = build(options, session, frozenset({EDITED}))
         assert "mine: kept" in note.read_text(encoding="utf-8")
         assert not result.report.problems
+
+
+def test_each_note_a_session_plans_is_the_note_planned_afresh(source, tmp_path, monkeypatch):
+    """Keys too: a memo hit that gave the right text under a stale key would leave the next change unwritten."""
+    from vaultgen import notes as notesmod
+    real, checked = notesmod.plan_notes, []
+
+    def both(*args, **kwargs):
+        planned = real(*args, **kwargs)
+        kwargs.update(memo=None, notices=None, timings=None, tick=None)
+        afresh = real(*args[:6], **kwargs)  # (issues, links, entities, vault, located, templates)
+        def seen(notes):
+            return [(n.id, n.type, n.path, dict(n.frontmatter), n.key, n.rendered().body) for n in notes]
+        assert seen(planned) == seen(afresh)
+        checked.append(len(planned))
+        return planned
+
+    monkeypatch.setattr(notesmod, "plan_notes", both)
+    options = Options(source, tmp_path / "vault")
+    with Session(options) as session:
+        build(options, session)
+        for what, change, _ in STEPS:
+            change(source)
+            assert not build(options, session, frozenset(p.name for p in source.iterdir())).report.problems, what
+    assert len(checked) == len(STEPS)  # the first build, and every step but "no change" (not planned at all)
