@@ -272,10 +272,15 @@ def markdown_link(span: Span, url: str) -> str:
     return f"{'!' if span.image else ''}[{text}]({_written_destination(url)})"
 
 
+# Compiled here: re's own cache of patterns (512) is flushed by builds that compile many, and this one is asked for
+# once per link of every issue linked to another (a recompile each time cost a watcher's build half a second).
+_ENCLOSED = re.compile(r"[\s()]")
+
+
 def _written_destination(url: str) -> str:
     # Angle brackets are never part of a URL as written in Markdown: encoded, so that <…> can enclose it.
     url = url.replace("<", "%3C").replace(">", "%3E")
-    return f"<{url}>" if re.search(r"[\s()]", url) else url
+    return f"<{url}>" if _ENCLOSED.search(url) else url
 
 
 # (start, end, replacement, canonical URL): the canonical URL is given for external links (not images), which

@@ -27,13 +27,21 @@ class Maker:
         given = repr((self.salt, self.template_dir, note_type, path, frontmatter,
                       context if inputs is None else inputs))
         key = hashlib.sha256(given.encode("utf-8", "surrogatepass")).hexdigest()
+        return self.again(Note(note_id, note_type, path, frontmatter, None, key), context if inputs is None else None,
+                          context if inputs is not None else None)
+
+    def again(self, note: Note, variables=None, make_variables=None) -> Note:
+        """note (as made by this or an earlier Maker with the same templates and salt), rendered from these variables,
+        or from what make_variables() returns (the context of a note made from `inputs`): see memo.py."""
+        template_dir = self.template_dir  # the closure holds what rendering needs, not this Maker (nor its finish)
 
         def render() -> Note:
-            variables = context if inputs is None else context()
-            return Note(note_id, note_type, path, frontmatter, render_body(note_type, variables, self.template_dir), key)
+            given = variables if make_variables is None else make_variables()
+            return Note(note.id, note.type, note.path, note.frontmatter, render_body(note.type, given, template_dir),
+                        note.key)
         # Rendered when the writer needs the text, one note at a time: a vault's worth of rendered notes is
         # never held at once, and a note the vault holds as made from the same inputs is never rendered.
-        return Note(note_id, note_type, path, frontmatter, None, key, lambda: transformed(render()))
+        return Note(note.id, note.type, note.path, note.frontmatter, None, note.key, lambda: transformed(render()))
 
 
 def transformed(note: Note) -> Note:
@@ -44,7 +52,7 @@ def transformed(note: Note) -> Note:
     return note
 
 
-def counting(make: Maker, tick: Callable[[int, int], None], total: int) -> Callable[..., Note]:
+def counting(make: Callable[..., Note], tick: Callable[[int, int], None], total: int) -> Callable[..., Note]:
     """make, telling tick after each note: issue notes are linked as they are made, so this counts linking too."""
     made = 0
     tick(0, total)

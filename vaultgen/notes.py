@@ -16,6 +16,7 @@ from . import layout as layoutmod
 from . import naming
 from .layout import Layout
 from .maker import Maker, counting, transformed
+from .memo import Memo
 from .model import Entity, Issue, Link, Note
 from .render import grouped, inert, link_label, load_template
 
@@ -116,7 +117,8 @@ def _best_title(anchors: list[str]) -> str | None:
 def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: list[Entity], vault,
                located: Mapping[str, Path], templates: Path | None, notices: list[str] | None = None,
                timings: dict[str, float] | None = None, url_edits: Mapping[str, tuple] | None = None,
-               salt: str = "", layout: Layout = Layout(), tick: Callable[[int, int], None] | None = None) -> list[Note]:
+               salt: str = "", layout: Layout = Layout(), tick: Callable[[int, int], None] | None = None,
+               memo: Memo | None = None) -> list[Note]:
     """Every note of the vault, named, linked and rendered; deterministic for the same input.
 
     `notices` receives one line per note that could not take its natural name because a file of the
@@ -124,42 +126,60 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     spent linking (the rest is naming and rendering); `url_edits` has links.url_edits per issue source,
     as computed when the source was read; `salt` stands for everything else the notes depend on (code,
     templates, options): see maker.Maker. `tick(done, total)`: notes linked and rendered so far, of all named.
+    `memo`: what the last builds of the session planned (memo.py); the notes are the same with or without it.
     """
+    template_dir = str(templates) if templates else None
+    memo = memo if memo is not None else Memo()
+    memo.begin((salt, template_dir, layout))
     issues = sorted(issues, key=lambda i: i.source)
     by_id = {issue_id(i): i for i in issues}
     cross = _cross_issue_index(issues)
+    crossing = memo.version("cross", tuple(cross.items()))
 
     # Resources: one per canonical URL, across all issues; links to other issues are not resources.
     cited: dict[str, list[_Cited]] = defaultdict(list)
+    table = memo.table("cited")
     for issue in issues:
-        for link in links[issue.source]:
-            if not any(cross.get(k) for k in _url_keys(link.canonical)):
-                cited[link.canonical].append(_Cited(issue.source, link.text, link.sentence))
+        own = tuple(links[issue.source])
+        mine = table.get(issue.source, (own, crossing))
+        if mine is Memo.MISSING:
+            mine = table.put(issue.source, (own, crossing), tuple(
+                (link.canonical, _Cited(issue.source, link.text, link.sentence)) for link in own
+                if not any(cross.get(k) for k in _url_keys(link.canonical))))
+        for url, citation in mine:
+            cited[url].append(citation)
 
     newsletters = sorted({i.newsletter for i in issues})
-    named = _name_notes(issues, newsletters, entities, cited, vault, located, layout, notices)
+    named = _name_notes(issues, newsletters, entities, cited, vault, located, layout, notices, memo)
     names, paths = named.names, named.paths
-    template_dir = str(templates) if templates else None
     for note_type in ("issue", "entity", "resource", "newsletter"):
         load_template(note_type, template_dir)  # a broken template stops the build before any note is written
     make = Maker(template_dir, salt, lambda nid, path, fm: _with_former_names(nid, path, fm, vault, named.renaming))
+
+    def produce(kind: str, note_id: str, deps, build: Callable[[], Note]) -> Note:
+        """The note the last build made from equal deps (which hold everything it is made from), else build()."""
+        table = memo.table(kind)
+        deps = (deps, paths.get(note_id), names.get(note_id), vault.renamed_from(note_id),
+                named.renaming.due.get(note_id))
+        note = table.get(note_id, deps)
+        return table.put(note_id, deps, build()) if note is Memo.MISSING else note
     if tick is not None:
-        make = counting(make, tick, len(names))
+        produce = counting(produce, tick, len(names))
 
     started = time.perf_counter()
-    notes, issue_entities = _issue_notes(issues, links, entities, cross, names, paths, url_edits, make)
+    notes, issue_entities = _issue_notes(issues, links, entities, cross, names, paths, url_edits, make, produce, memo)
     if timings is not None:
         timings["linking"] = timings.get("linking", 0.0) + time.perf_counter() - started
-    entity_notes = _entity_notes(entities, names, paths, by_id, issue_entities, make)
+    entity_notes = _entity_notes(entities, names, paths, by_id, issue_entities, make, produce)
     notes += entity_notes
-    resource_notes = _resource_notes(cited, names, paths, by_id, make)
+    resource_notes = _resource_notes(cited, names, paths, by_id, make, produce, memo)
     notes += resource_notes
-    notes += _index_notes(issues, newsletters, names, paths, entity_notes, resource_notes, make)
+    from .indexes import index_notes, keyed
+    finish = lambda n: keyed(transformed(replace(n, frontmatter=_with_former_names(  # noqa: E731
+        n.id, n.path, n.frontmatter, vault, named.renaming))))
+    notes += index_notes(issues, newsletters, names, paths, entity_notes, resource_notes, make, produce, finish, memo)
     if notices is not None:
         notices += filter(None, [layoutmod.rename_notice(named.renaming, named.changed, paths, located, vault.root)])
-    notes = [replace(n, frontmatter=_with_former_names(n.id, n.path, n.frontmatter, vault, named.renaming))
-             if n.type == "index" else n for n in notes]
-    notes = [n if n.body is None else transformed(n) for n in notes]
     if tick is not None:
         tick(len(notes), len(notes))  # a named entity no issue links to gets no note: the last count is exact
     return notes
@@ -174,13 +194,19 @@ class _Named:
 
 
 def _name_notes(issues, newsletters, entities, cited, vault, located, layout: Layout,
-                notices: list[str] | None) -> _Named:
+                notices: list[str] | None, memo: Memo) -> _Named:
     """A note keeps the name it has (links to it, the user's included, keep working, and a title edited while
     the watcher runs does not rename it) unless its type's name template changed since the last build
     (layout.plan_renaming); foreign files keep theirs; new notes get one assigned."""
-    requests, folders = _requests(issues, newsletters, entities, cited, layout)
+    requests, folders = _requests(issues, newsletters, entities, cited, layout, memo)
     changed = layout.changed(Layout.from_recorded(vault.names))
-    renaming = layoutmod.plan_renaming(located, changed, folders, vault.as_written)
+    if changed:
+        renaming = layoutmod.plan_renaming(located, changed, folders, vault.as_written)
+    else:  # then only where the notes are counts (not their folders, nor their text)
+        table, where = memo.table("renaming"), dict(located)
+        renaming = table.get("", where)
+        if renaming is Memo.MISSING:
+            renaming = table.put("", where, layoutmod.plan_renaming(located, changed, folders, vault.as_written))
     fixed = renaming.kept
     requests = [r for r in requests if r.id not in fixed]
     foreign = vault.foreign_names(located)
@@ -189,7 +215,7 @@ def _name_notes(issues, newsletters, entities, cited, vault, located, layout: La
     spelled = layoutmod.one_spelling(folders.values())
     paths = {nid: _path(spelled[folder], names[nid]) for nid, folder in folders.items()}
     if notices is not None:
-        taken = {naming.key(f) for f in foreign}
+        taken = {naming.key(f) for f in foreign} if requests else set()
         for r in requests:
             wanted = naming.legal_name(r.preferred, r.id)
             if naming.key(wanted) in taken:
@@ -197,7 +223,7 @@ def _name_notes(issues, newsletters, entities, cited, vault, located, layout: La
     return _Named(names, paths, renaming, changed)
 
 
-def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: Maker):
+def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: Maker, produce, memo: Memo):
     """(issue notes, entity note names each issue links to): entity mentions become links in every issue that
     names them, not only where they were found."""
     from .linkify import link_mentions
@@ -211,16 +237,29 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
     for e in entities:
         for m in e.mentions:
             found_in[m.source].add(names[f"entity:{e.key}"])
+    # What an issue's body becomes depends on its own text, links and URL edits, and on these two, the same for all.
+    # A Linker depends on the set of (surface, note) pairs, not their order (which follows mention counts): the last
+    # build's mapping, when it has the same pairs, spares compiling a new one (see linkify.link_mentions).
+    targets, aiming = memo.same("targets", targets, frozenset(targets.items()))
+    crossing = memo.version("cross-names", tuple((k, v, names[v]) for k, v in cross.items()))
+    bodies = memo.table("linked")
 
     notes: list[Note] = []
     issue_entities: dict[str, set[str]] = {}
     for issue in issues:
-        iid = issue_id(issue)
-        body, linked = link_mentions(_vault_body(issue, links[issue.source], cross, names, url_edits), targets)
-        mentioned = set(linked) | found_in[issue.source]
-        issue_entities[issue.source] = mentioned
+        iid, own = issue_id(issue), issue.source
+        digest_of = memo.issue_digest(issue)
+        deps = (digest_of, tuple(links[own]), url_edits[own] if url_edits is not None else None, crossing, aiming)
+        done = bodies.get(iid, deps)
+        if done is Memo.MISSING:
+            body, linked = link_mentions(_vault_body(issue, links[own], cross, names, url_edits), targets)
+            done = bodies.put(iid, deps, (hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest(),
+                                          frozenset(linked)))
+        digest, linked = done
+        mentioned = set(linked) | found_in[own]
+        issue_entities[own] = mentioned
         resources, seen = [], set()
-        for link in links[issue.source]:
+        for link in links[own]:
             rid = f"resource:{link.canonical}"
             if rid in names and rid not in seen:
                 seen.add(rid)
@@ -232,37 +271,47 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
         def context(issue=issue, listed=listed, resources=resources):
             body, _ = link_mentions(_vault_body(issue, links[issue.source], cross, names, url_edits), targets)
             return {"issue": issue, "body": body.rstrip(), "entities": listed, "resources": resources}
-        digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
-        notes.append(make(iid, "issue", paths[iid], _issue_frontmatter(issue, names[iid]), context,
-                          inputs=(issue, digest, listed, resources)))
+        # The issue stands in the key by its digest: repr(issue) holds its whole body.
+        inputs = (digest_of, digest, listed, resources)
+        note = produce("issue", iid, inputs, lambda: make(iid, "issue", paths[iid],
+                                                          _issue_frontmatter(issue, names[iid]), context, inputs))
+        notes.append(make.again(note, make_variables=context))  # rendered, if need be, from this build's targets
     return notes, issue_entities
 
 
-def _requests(issues, newsletters, entities, cited, layout: Layout) -> tuple[list[naming.Request], dict[str, str]]:
+def _requests(issues, newsletters, entities, cited, layout: Layout, memo: Memo):
     """Every note's wish for a name, and its folder: from its type's template in `layout`, or fixed (indexes)."""
     requests = [naming.Request(f"index:{n}", n, priority=-1) for n in INDEX_NOTES]
     folders = {f"index:{n}": "" for n in INDEX_NOTES}
+    placed = memo.table("place")
 
-    def want(note_id: str, note_type: str, values: dict, default: str, qualifier: str | None = None,
-             priority: int = 0) -> None:
-        place = layoutmod.place(note_type, layout.template(note_type), values, default)
-        requests.append(naming.Request(note_id, place.name, qualifier, priority))
-        folders[note_id] = place.folder
+    def want(note_id: str, note_type: str, deps, wish: Callable[[], tuple]) -> None:
+        """wish() → (template values, default name, qualifier, priority): all made from `deps` (and the id)."""
+        found = placed.get(note_id, deps)
+        if found is Memo.MISSING:
+            values, default, qualifier, priority = wish()
+            place = layoutmod.place(note_type, layout.template(note_type), values, default)
+            found = placed.put(note_id, deps, (naming.Request(note_id, place.name, qualifier, priority), place.folder))
+        requests.append(found[0])
+        folders[note_id] = found[1]
+
+    def issue_wish(i: Issue) -> tuple:
+        name = _issue_name(i)
+        return layoutmod.issue_values(i, name, metadata_title(i)), name, None, 0
 
     for i in issues:
-        name = _issue_name(i)
-        want(issue_id(i), "issue", layoutmod.issue_values(i, name, metadata_title(i)), name)
+        want(issue_id(i), "issue", memo.issue_digest(i), lambda i=i: issue_wish(i))
     for n in newsletters:
-        want(f"newsletter:{n}", "newsletter", {"name": n}, n, "newsletter")
+        want(f"newsletter:{n}", "newsletter", None, lambda n=n: ({"name": n}, n, "newsletter", 0))
     # The most-mentioned of several things with one name keeps the bare name; the others get "(kind)".
     for e in entities:
-        want(f"entity:{e.key}", "entity", layoutmod.entity_values(e.name, e.kind, KIND_INDEX[e.kind]), e.name,
-             e.kind, priority=10_000 - min(len(e.mentions), 9_999))
+        priority = 10_000 - min(len(e.mentions), 9_999)
+        want(f"entity:{e.key}", "entity", (e.name, e.kind, priority), lambda e=e, p=priority: (
+            layoutmod.entity_values(e.name, e.kind, KIND_INDEX[e.kind]), e.name, e.kind, p))
     for u, citations in cited.items():
-        name = _resource_name(u)
-        values = layoutmod.resource_values(name, _best_title([c.anchor for c in citations]), linkmod.domain(u),
-                                           linkmod.resource_kind(u))
-        want(f"resource:{u}", "resource", values, name, priority=20_000)
+        title = _title(memo, u, citations)
+        want(f"resource:{u}", "resource", title, lambda u=u, t=title: (layoutmod.resource_values(
+            _resource_name(u), t, linkmod.domain(u), linkmod.resource_kind(u)), _resource_name(u), None, 20_000))
     for k in sorted({e.kind for e in entities}):
         requests.append(naming.Request(f"index:kind:{k}", KIND_INDEX[k], "index", priority=-1))
         folders[f"index:kind:{k}"] = "Indexes"
@@ -272,13 +321,27 @@ def _requests(issues, newsletters, entities, cited, layout: Layout) -> tuple[lis
     return requests, folders
 
 
+def _title(memo: Memo, url: str, citations: list[_Cited]) -> str | None:
+    """A resource's best title, from its citations' anchors (kept while they are the same)."""
+    table, deps = memo.table("title"), tuple(citations)
+    title = table.get(url, deps)
+    return table.put(url, deps, _best_title([c.anchor for c in citations])) if title is Memo.MISSING else title
+
+
 def _path(folder: str, name: str) -> str:
     return f"{folder}/{name}.md" if folder else f"{name}.md"
 
 
+def _stem(path: str) -> str:
+    """PurePosixPath(path).stem, without making a path (asked for every note): the name, less its last suffix."""
+    name = path.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
 def _with_former_names(note_id: str, path: str, frontmatter: dict, vault, renaming) -> dict:
     """The names a template change took from the note, in its aliases: the user's [[Old name]] links find it."""
-    former = naming.with_former(vault.renamed_from(note_id), renaming.due.get(note_id), Path(path).stem)
+    former = naming.with_former(vault.renamed_from(note_id), renaming.due.get(note_id), _stem(path))
     if not former:
         return frontmatter
     aliases = list(frontmatter.get("aliases") or [])
@@ -354,7 +417,7 @@ def _issue_sort_key(issue: Issue):
     return (issue.date.isoformat() if issue.date else "9999", issue.number or 0, issue.source)
 
 
-def _entity_notes(entities, names, paths, by_id, issue_entities, make: Maker) -> list[Note]:
+def _entity_notes(entities, names, paths, by_id, issue_entities, make: Maker, produce) -> list[Note]:
     notes = []
     issues_of: dict[str, list[Issue]] = defaultdict(list)  # entity note name -> the issues linking it, in order
     cited_as: dict[str, tuple[str, str, str]] = {}          # issue source -> (note name, label, source)
@@ -370,96 +433,54 @@ def _entity_notes(entities, names, paths, by_id, issue_entities, make: Maker) ->
             continue
         linking = [cited_as[i.source] for i in issues]
         dates = [i.date for i in issues if i.date]
-        count = max(len(e.mentions), len(issues))
 
-        def context(e=e, linking=linking, dates=dates, count=count):
-            sentences = defaultdict(list)
-            for m in e.mentions:
-                sentences[m.source].append(m.sentence)
-            triples = [(n, label, s) for n, label, source in linking for s in (sentences[source] or [""])]
-            return {"entity": e, "name": e.name, "kind": e.kind, "description": inert(e.description or ""),
-                    "mention_count": count, "urls": sorted(e.urls)[:10],
-                    "first_seen": min(dates).isoformat() if dates else None,
-                    "last_seen": max(dates).isoformat() if dates else None,
-                    "mentions": grouped(triples)}
-        aliases = _unique(a for a in (e.name, *e.aliases) if a != name)
-        fm = {"type": "entity", "title": e.name, "kind": e.kind, "aliases": aliases,
-              "tags": [naming.tag(f"entity/{e.kind}")]}
-        if e.description:
-            fm["description"] = e.description
-        if dates:
-            fm["first_seen"], fm["last_seen"] = min(dates), max(dates)
-        fm["mentions"] = count
-        fm["issues"] = len(issues)
-        fm["vaultgen_id"] = eid
-        notes.append(make(eid, "entity", paths[eid], fm, context, inputs=(e, linking)))
+        def entity_note(e=e, name=name, linking=linking, dates=dates, count=max(len(e.mentions), len(issues))) -> Note:
+            def context():
+                sentences = defaultdict(list)
+                for m in e.mentions:
+                    sentences[m.source].append(m.sentence)
+                triples = [(n, label, s) for n, label, source in linking for s in (sentences[source] or [""])]
+                return {"entity": e, "name": e.name, "kind": e.kind, "description": inert(e.description or ""),
+                        "mention_count": count, "urls": sorted(e.urls)[:10],
+                        "first_seen": min(dates).isoformat() if dates else None,
+                        "last_seen": max(dates).isoformat() if dates else None,
+                        "mentions": grouped(triples)}
+            aliases = _unique(a for a in (e.name, *e.aliases) if a != name)
+            fm = {"type": "entity", "title": e.name, "kind": e.kind, "aliases": aliases,
+                  "tags": [naming.tag(f"entity/{e.kind}")]}
+            if e.description:
+                fm["description"] = e.description
+            if dates:
+                fm["first_seen"], fm["last_seen"] = min(dates), max(dates)
+            fm["mentions"] = count
+            fm["issues"] = len(linking)
+            fm["vaultgen_id"] = eid
+            return make(eid, "entity", paths[eid], fm, context, inputs=(e, linking))
+        notes.append(produce("entity", eid, (e, linking, dates), entity_note))
     return notes
 
 
-def _resource_notes(cited, names, paths, by_id, make: Maker) -> list[Note]:
+def _resource_notes(cited, names, paths, by_id, make: Maker, produce, memo: Memo) -> list[Note]:
     notes = []
     rank = {i.source: n for n, i in enumerate(sorted(by_id.values(), key=_issue_sort_key))}
     labelled = {i.source: (names[issue_id(i)], _issue_label(i)) for i in by_id.values()}
     for url, citations in sorted(cited.items()):
         rid = f"resource:{url}"
-        title = _best_title([c.anchor for c in citations])
-        kind = linkmod.resource_kind(url)
+        title = _title(memo, url, citations)
         ordered = sorted(citations, key=lambda c: rank[c.source])
         triples = [(*labelled[c.source], c.sentence) for c in ordered]
         domain_note = names[f"index:domain:{linkmod.domain(url)}"]
+        sources = len({c.source for c in citations})
 
-        def context(url=url, title=title, kind=kind, triples=triples, domain_note=domain_note):
-            return {"url": url, "title": title and title.replace("]", "\\]").replace("[", "\\["), "kind": kind,
-                    "domain": linkmod.domain(url), "domain_note": domain_note, "citations": grouped(triples)}
-        fm = {"type": "resource", "title": title or linkmod.domain(url), "url": url, "domain": linkmod.domain(url),
-              "kind": kind, "tags": [naming.tag(f"resource/{kind}")], "citations": len({c.source for c in citations}),
-              "vaultgen_id": rid}
-        notes.append(make(rid, "resource", paths[rid], fm, context, inputs=(url, title, kind, triples, domain_note)))
-    return notes
+        def resource_note(url=url, title=title, triples=triples, domain_note=domain_note, sources=sources) -> Note:
+            kind = linkmod.resource_kind(url)
 
-
-def _index_notes(issues, newsletters, names, paths, entity_notes, resource_notes, make: Maker) -> list[Note]:
-    notes = []
-    for newsletter in newsletters:
-        nid = f"newsletter:{newsletter}"
-        mine = sorted((i for i in issues if i.newsletter == newsletter), key=_issue_sort_key)
-        years: dict[str, list] = defaultdict(list)
-        for i in mine:
-            years[str(i.date.year) if i.date else "Undated"].append({"name": names[issue_id(i)], "label": link_label(
-                f"{_issue_label(i)} · {metadata_title(i)}")})
-        dates = [i.date for i in mine if i.date]
-        context = {"newsletter": newsletter, "issue_count": len(mine),
-                   "first_date": min(dates).isoformat() if dates else None,
-                   "last_date": max(dates).isoformat() if dates else None,
-                   "years": [{"label": y, "issues": years[y]} for y in sorted(years)]}
-        fm = {"type": "newsletter", "title": newsletter, "issues": len(mine),
-              "tags": [naming.tag("vaultgen/index")], "vaultgen_id": nid}
-        notes.append(make(nid, "newsletter", paths[nid], fm, context))
-
-    def index(iid: str, title: str, lines: list[str]) -> Note:
-        fm = {"type": "index", "title": title, "tags": [naming.tag("vaultgen/index")], "vaultgen_id": iid}
-        body = "\n".join(lines) + "\n" if lines else "_Nothing yet._\n"
-        return Note(iid, "index", paths[iid], fm, body)
-
-    by_kind: dict[str, list[Note]] = defaultdict(list)
-    for note in entity_notes:
-        by_kind[note.frontmatter["kind"]].append(note)
-    for kind, members in sorted(by_kind.items()):
-        members.sort(key=lambda n: (-n.frontmatter["mentions"], Path(n.path).stem.casefold()))
-        lines = [f"- [[{Path(n.path).stem}]] · {n.frontmatter['mentions']}" for n in members]
-        notes.append(index(f"index:kind:{kind}", KIND_INDEX[kind], lines))
-    by_domain: dict[str, list[Note]] = defaultdict(list)
-    for note in resource_notes:
-        by_domain[note.frontmatter["domain"]].append(note)
-    for domain, members in sorted(by_domain.items()):
-        members.sort(key=lambda n: (-n.frontmatter["citations"], Path(n.path).stem.casefold()))
-        lines = [f"- [[{Path(n.path).stem}|{link_label(n.frontmatter['title'])}]] · {n.frontmatter['citations']}"
-                 for n in members]
-        notes.append(index(f"index:domain:{domain}", domain, lines))
-    domains = sorted(by_domain, key=lambda d: (-len(by_domain[d]), d))
-    notes.append(index("index:Newsletters", "Newsletters", [f"- [[{names['newsletter:' + n]}]]" for n in newsletters]))
-    notes.append(index("index:Entities", "Entities", [f"- [[{names['index:kind:' + k]}]] · {len(by_kind[k])}"
-                                                      for k in sorted(by_kind)]))
-    notes.append(index("index:Resources", "Resources", [f"- [[{names['index:domain:' + d]}|{d}]] · "
-                                                        f"{len(by_domain[d])}" for d in domains]))
+            def context():
+                return {"url": url, "title": title and title.replace("]", "\\]").replace("[", "\\["), "kind": kind,
+                        "domain": linkmod.domain(url), "domain_note": domain_note, "citations": grouped(triples)}
+            fm = {"type": "resource", "title": title or linkmod.domain(url), "url": url,
+                  "domain": linkmod.domain(url), "kind": kind, "tags": [naming.tag(f"resource/{kind}")],
+                  "citations": sources, "vaultgen_id": rid}
+            return make(rid, "resource", paths[rid], fm, context, inputs=(url, title, kind, triples, domain_note))
+        notes.append(produce("resource", rid, (title, triples, domain_note, sources), resource_note))
     return notes

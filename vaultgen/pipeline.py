@@ -17,6 +17,7 @@ from . import metadata, plugins, sources, textfix
 from . import state as statemod
 from .errors import SourceError
 from .layout import Layout
+from .memo import Memo
 from .model import Candidate, Issue, Link, SourceDoc
 from .progress import Callback, Reporter, Tick
 from .state import Parsed, Scan, SourceRecord, State
@@ -292,6 +293,7 @@ class Session:
     def __init__(self, options: Options):
         self.options = options
         self.code = statemod.code_key()
+        self.memo = Memo()  # what the builds of this session planned, for the next to take again (memo.py)
         self.vault = TrackedVault(options.vault)
         self.merge_memo = None  # resolve.MergeMemo: what the last entity merge worked out, for the next one
         self.vault.open(wait=options.lock_wait)
@@ -391,7 +393,8 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
     with _timed(t, "rendering"):
         edits = {p.issue.source: p.url_edits for p in parsed.values() if p.issue is not None}
         notes = plan_notes(issues, links, entities, vault, located, options.templates, result.notices, t,
-                           url_edits=edits, salt=fingerprint, layout=options.names, tick=report.tick("rendering"))
+                           url_edits=edits, salt=fingerprint, layout=options.names, tick=report.tick("rendering"),
+                           memo=session.memo)
     vault.names = options.names.recorded()  # saved with the manifest: the next build tells a template change
     t["rendering"] -= t["linking"]
     kinds = defaultdict(int)

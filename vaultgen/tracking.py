@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -139,7 +140,23 @@ class TrackedVault(Vault):
         # nothing to change in it: it would find nothing to do now, so the file need not be read and parsed.
         return (current is not None and record is not None and entry is not None and record.render_key == key
                 and record.manifest == entry
-                and str(current) == _joined(self.root, record.path) and file_unchanged(current, record))
+                and str(current) == _joined(self.root, record.path) and self._unchanged(note_id, current, record))
+
+    def _unchanged(self, note_id: str, path: Path, record: NoteRecord) -> bool:
+        """state.file_unchanged; a file proven unchanged by its hash has its stat recorded again, as `remember` does
+        (checked, then stat, then read), so that later builds trust it: a note last checked within the racy window
+        of its writing (most of a big batch) would otherwise be read and hashed on every build."""
+        checked = time.time_ns()
+        try:
+            st = os.stat(path)
+            if trusted(sig_of(st), record.sig, record.checked_ns):
+                return True
+            if st.st_size != record.sig[0] or digest(path.read_bytes()) != record.file_digest:
+                return False
+        except OSError:
+            return False
+        self.tracked.notes[note_id] = replace(record, sig=sig_of(st), checked_ns=checked)
+        return True
 
     def _write_one(self, note, current, report, dry_run):
         key = render_key(note)

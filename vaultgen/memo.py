@@ -1,0 +1,96 @@
+"""What a session's builds planned, for its next build to take again where the inputs are the same (`vaultgen watch`).
+
+Every entry is stored with everything its value was computed from (its deps) and is taken again only when the deps
+compare equal: a hit is the value a computation would give now. Deps hold strings, numbers of a fixed type (lengths),
+tuples, lists and dicts of them, entities (whose fields are all strings) and, for issues, the digest of their repr
+(an issue's number may be any int a reader gave; 1 == True, but their repr differ). Comparing is cheap where the
+objects are the very ones of the last build (containers compare their items by identity first).
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Hashable
+
+_MISSING = object()
+
+
+class Table:
+    """Values of the last build and of this one, by key: what a build no longer asks for is forgotten after it."""
+
+    __slots__ = ("last", "now")
+
+    def __init__(self) -> None:
+        self.last: dict[Hashable, tuple[Any, Any]] = {}
+        self.now: dict[Hashable, tuple[Any, Any]] = {}
+
+    def turn(self) -> None:
+        self.last, self.now = self.now, {}
+
+    def get(self, key: Hashable, deps: Any) -> Any:
+        """The value stored under key with equal deps, or _MISSING."""
+        hit = self.now.get(key) or self.last.get(key)
+        if hit is None or hit[0] != deps:
+            return _MISSING
+        self.now[key] = hit
+        return hit[1]
+
+    def put(self, key: Hashable, deps: Any, value: Any) -> Any:
+        self.now[key] = (deps, value)
+        return value
+
+
+class Memo:
+    """One per session (pipeline.Session); a build without a session gets a new one, which remembers nothing."""
+
+    MISSING = _MISSING
+
+    def __init__(self) -> None:
+        self.setting: Any = None
+        self.tables: dict[str, Table] = {}
+        self._versions: dict[str, tuple[Any, int]] = {}
+        self._count = 0
+
+    def begin(self, setting: Any) -> None:
+        """A build starts. `setting`: what every note depends on (salt, templates, name layout); a change forgets all."""
+        if setting != self.setting:
+            self.tables, self._versions, self.setting = {}, {}, setting
+        for table in self.tables.values():
+            table.turn()
+
+    def table(self, name: str) -> Table:
+        found = self.tables.get(name)
+        if found is None:
+            found = self.tables[name] = Table()
+        return found
+
+    def version(self, name: str, value: Any) -> int:
+        """A number that stays the same while `value` compares equal to the last one given under `name`: a cheap
+        stand-in in deps for a big value (never reused for another value in this memo's life)."""
+        known = self._versions.get(name)
+        if known is not None and known[0] == value:
+            return known[1]
+        self._count += 1
+        self._versions[name] = (value, self._count)
+        return self._count
+
+    def same(self, name: str, value: Any, identity: Hashable) -> tuple[Any, int]:
+        """(value, its version), or the value last given under `name` when `identity` is the same: an equal object the
+        next build can tell by identity (its own caches work by identity)."""
+        known = self._versions.get(name)
+        if known is not None and known[0][0] == identity:
+            return known[0][1], known[1]
+        self._count += 1
+        self._versions[name] = ((identity, value), self._count)
+        return value, self._count
+
+    def issue_digest(self, issue) -> str:
+        """Digest of repr(issue) (the whole issue, body included), kept by identity: a cached source's issue is the same
+        object from build to build. The issue is held with it, so its id cannot be reused by another object."""
+        table = self.table("issue-digest")
+        hit = table.now.get(id(issue)) or table.last.get(id(issue))
+        if hit is not None and hit[0] is issue:
+            table.now[id(issue)] = hit
+            return hit[1]
+        value = hashlib.sha256(repr(issue).encode("utf-8", "surrogatepass")).hexdigest()
+        table.now[id(issue)] = (issue, value)
+        return value
