@@ -373,3 +373,26 @@ def test_property_manifest_is_written_as_json_dumps_writes_it(steps, names, temp
                 data["names"] = dict(sorted(names.items()))
             expected = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
             assert (vault.state / "manifest.json").read_text(encoding="utf-8") == expected
+
+
+def test_tracked_vault_lists_what_vault_lists(tmp_path):
+    """TrackedVault lists with os.scandir and keeps its Paths between builds; Vault uses rglob."""
+    from vaultgen.tracking import TrackedVault
+    from vaultgen.writer import Vault
+    root = tmp_path / "vault"
+    for rel in ["a.md", "Issues/b.md", "Issues/2020/c.md", "Entities/d e.md", ".obsidian/x.md", "x/.hidden.md",
+                "notes.txt", "Folder.md/inner.md", "Z.md"]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "o.md").write_text("x")
+    (root / "linked").symlink_to(outside)              # a link to a folder is listed (if .md) but not walked
+    (root / "Entities" / "l.md").symlink_to(root / "a.md")
+    tracked = TrackedVault(root)
+    assert tracked.markdown_files() == Vault(root).markdown_files()
+    (root / "Issues" / "b.md").unlink()
+    (root / "Issues" / "n.md").write_text("x")
+    tracked._listing = None                             # the next build's listing, Paths taken again
+    assert tracked.markdown_files() == Vault(root).markdown_files()
+    assert tracked.foreign_names({}) == Vault(root).foreign_names({})

@@ -196,6 +196,7 @@ def is_external(url: str) -> bool:
     return bool(re.match(r"https?://[^/\s]+\.[^/\s]+", url, re.I))
 
 
+@lru_cache(maxsize=65_536)  # asked for every resource note and index of every build
 def domain(url: str) -> str:
     host = urlsplit(url).netloc.lower()
     return host[4:] if host.startswith("www.") else host

@@ -45,37 +45,65 @@ class TrackedVault(Vault):
         self.tracked = state or State(Path(STATE_FILE))
         self._saved: str | None = None      # the manifest as on disk, serialised
         self._saved_ids: set[str] = set()
-        self._listing: list[Path] | None = None
+        self._listing: list[tuple[Path, str]] | None = None
+        self._paths: dict[str, Path] = {}   # vault-relative path → its Path, as last listed
+        self._links: set[Path] = set()      # listed files that are symbolic links
         self._pending: list = []
         self._outcomes: list = []
 
     # -- finding notes ------------------------------------------------------------------------
-    def markdown_files(self) -> list[Path]:
-        """As Vault.markdown_files, listed once per build (locate and foreign_names both ask) with os.walk."""
+    def _files(self) -> list[tuple[Path, str]]:
+        """(path, vault-relative POSIX path) of each file Vault.markdown_files lists, in its order: listed once per
+        build (locate, foreign_names and the writer ask) with os.scandir, whose entries tell links and folders
+        without a stat, and with the Paths of the last listing taken again (a watcher lists the same thousands
+        of files every batch; making a Path is most of the cost)."""
         if self._listing is None:
-            found = []
-            for folder, dirnames, filenames in os.walk(self.root):
-                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-                base = Path(folder)
-                found += [base / n for n in (*filenames, *dirnames) if n.endswith(".md") and not n.startswith(".")]
-            self._listing = sorted(found, key=lambda p: p.parts)  # Path order, without Path comparisons
-        return list(self._listing)
+            known, paths, found, links = self._paths, {}, [], set()
+
+            def walk(folder: str, prefix: str) -> None:
+                try:
+                    with os.scandir(folder) as listing:
+                        entries = list(listing)
+                except OSError:  # an unreadable folder is passed over, as os.walk and rglob do
+                    return
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    rel = prefix + name
+                    if name.endswith(".md"):  # whatever it is, as rglob("*.md") lists it
+                        path = paths[rel] = known.get(rel) or self.root / rel
+                        found.append((path, rel))
+                        if entry.is_symlink():
+                            links.add(path)
+                    try:
+                        if entry.is_dir() and not entry.is_symlink():
+                            walk(entry.path, rel + "/")
+                    except OSError:
+                        continue
+
+            walk(str(self.root), "")
+            found.sort(key=lambda item: item[0].parts)  # Path order, without Path comparisons
+            self._listing, self._paths, self._links = found, paths, links
+        return self._listing
+
+    def markdown_files(self) -> list[Path]:
+        return [path for path, _ in self._files()]
 
     def locate(self) -> dict[str, Path]:
         """As Vault.locate; a note file unchanged since vaultgen wrote it is known by its stat, not re-read."""
         self._listing = None
         found: dict[str, Path] = {}
         recorded = {entry["path"]: note_id for note_id, entry in self.manifest.items()}
-        files = self.markdown_files()
-        for path in files:
-            rel = path.relative_to(self.root).as_posix()
+        files = self._files()
+        for path, rel in files:
             note_id = recorded.get(rel)
             if note_id and (self._known(note_id, rel, path) or _read_id(path) == note_id):
                 found[note_id] = path
         missing = set(self.manifest) - set(found)
         if missing:  # moved or renamed by the user: scan the frontmatter of the others once
             taken = set(found.values())
-            for path in files:
+            for path, _ in files:
                 if path in taken:
                     continue
                 note_id = _read_id(path)
@@ -94,11 +122,11 @@ class TrackedVault(Vault):
 
     def foreign_names(self, located: Mapping[str, Path]) -> list[str]:
         """As Vault.foreign_names; paths compared as listed, unless symbolic links make resolving matter."""
-        files = self.markdown_files()
-        if any(os.path.islink(p) for p in files):
+        files = self._files()
+        if self._links:
             return super().foreign_names(located)
         ours = set(located.values())
-        return [p.stem for p in files if p not in ours]
+        return [path.stem for path, _ in files if path not in ours]
 
     # -- writing ------------------------------------------------------------------------------
     def pass_on(self, renamed: Iterable[tuple[str, str]], located: dict[str, Path]) -> None:

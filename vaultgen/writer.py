@@ -232,9 +232,13 @@ class Vault:
         """Move every note that vaultgen put where it is, as it wrote it, and that is due elsewhere (a changed
         name template, folder or title); returns `located` with the notes where they now are (moves.move_all)."""
         due: dict[str, tuple[Path, Path]] = {}
+        root = str(self.root)
         for note in notes:
-            current, target = located.get(note.id), self.root / note.path
-            if current is None or current == target or not self.placed_by_vaultgen(note.id, current):
+            current = located.get(note.id)
+            if current is None or str(current) == f"{root}/{note.path}":  # where it is due (no Path made: most are)
+                continue
+            target = self.root / note.path
+            if current == target or not self.placed_by_vaultgen(note.id, current):
                 continue  # where the user put it is the user's choice
             if self._movable(note, current, self.manifest[note.id]):
                 due[note.id] = (current, target)
