@@ -10,7 +10,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import links as linkmod
 from . import metadata, plugins, sources, textfix
@@ -18,6 +18,7 @@ from . import state as statemod
 from .errors import SourceError
 from .layout import Layout
 from .model import Candidate, Issue, Link, SourceDoc
+from .packed import pack_parsed
 from .progress import Callback, Reporter, Tick
 from .state import Parsed, Scan, SourceRecord, State
 from .tracking import TrackedVault
@@ -136,19 +137,23 @@ def _sharing_strings(groups: list[tuple[Candidate, ...]], links) -> tuple:
 
 
 def _parse_batch(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extract: bool = True,
-                 parsed: Callable[[int], None] | None = None) -> list[Parsed]:
-    """`parsed(n)` after each file (in-process only: a worker's count is its whole chunk, see _parse_many)."""
+                 parsed: Callable[[int], None] | None = None, pack: bool = False) -> list[Parsed]:
+    """`parsed(n)` after each file (in-process only: a worker's count is its whole chunk, see _parse_many).
+
+    `pack`: results packed (packed.pack_parsed) as they are made: a chunk's worth of whole issues is never held.
+    """
     readers, extractors = plugins.readers(), plugins.extractors() if extract else []
     out = []
     for path, hints in jobs:
-        out.append(parse_one(path, root, hints, readers, extractors, max_bytes))
+        result = parse_one(path, root, hints, readers, extractors, max_bytes)
+        out.append(pack_parsed(result) if pack else result)
         if parsed is not None:
             parsed(len(out))
     return out
 
 
 def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extract: bool = True,
-                parsed: Callable[[int], None] | None = None) -> list[Parsed]:
+                parsed: Callable[[int], None] | None = None, pack: bool = False) -> list[Parsed]:
     """Parse in worker processes when there are many files, a core to spare, and no thread to fork with.
 
     Workers extract candidates too (the costliest part), under the newsletter name as read; in-process,
@@ -158,7 +163,7 @@ def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extra
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
     # fork() with other threads alive (the watcher's observer) can deadlock the child: parse in-process then.
     if len(jobs) < PARALLEL_MIN or workers < 2 or threading.active_count() > 1 or os.name != "posix":
-        return _parse_batch(root, max_bytes, jobs, False, parsed)
+        return _parse_batch(root, max_bytes, jobs, False, parsed, pack)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -168,7 +173,8 @@ def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extra
     parts: list[list[Parsed]] = [[] for _ in chunks]
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_parse_batch, root, max_bytes, chunk, extract): n for n, chunk in enumerate(chunks)}
+            futures = {pool.submit(_parse_batch, root, max_bytes, chunk, extract, None, pack): n
+                       for n, chunk in enumerate(chunks)}
             done = 0
             for future in as_completed(futures):  # in the order chunks finish; kept in source order in parts
                 parts[futures[future]] = future.result()
@@ -176,7 +182,7 @@ def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extra
                 if parsed is not None:
                     parsed(done)
     except (OSError, RuntimeError):  # no processes to be had (a sandbox, a limit): do it here
-        return _parse_batch(root, max_bytes, jobs, extract, parsed)
+        return _parse_batch(root, max_bytes, jobs, extract, parsed, pack)
     return [p for part in parts for p in part]
 
 
@@ -190,7 +196,7 @@ def _collect(scan: Scan, parsed: dict[str, Parsed]):
             continue
         issue = result.issue
         issues.append(issue)
-        links[issue.source] = list(result.links)
+        links[issue.source] = result.links  # a tuple, or packed (read when used)
         warnings += [SourceError(issue.source, w) for w in result.decode_warnings]
         partial += [SourceError(issue.source, w) for w in issue.warnings]
     # Archive-wide, so never cached: a file's newsletter may follow its folder's majority name.
@@ -198,7 +204,7 @@ def _collect(scan: Scan, parsed: dict[str, Parsed]):
 
 
 def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict[str, Parsed],
-                 cache: dict[str, SourceRecord] | None, tick: Tick | None = None) -> tuple[list, list[SourceError]]:
+                 cache: dict[str, SourceRecord] | None, tick: Tick | None = None) -> tuple[Iterator, list[SourceError]]:
     """Candidates in extract_candidates' order (extractor by extractor, issue by issue), and extractor failures.
 
     Each issue's are cached with its source; they are extracted again when harmonising gave the issue
@@ -216,6 +222,8 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
             found, failures = extract_one(issue, links[issue.source], extractors)
             done = replace(done, candidates=found, extracted=True, extracted_for=issue.newsletter,
                            extract_warnings=failures)
+            if cache is not None:  # kept packed like the rest of the build's issues (see read_sources)
+                done = pack_parsed(done)
             parsed[rel] = done
             if cache is not None and rel in cache:
                 cache[rel].update(done)
@@ -223,7 +231,9 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
         failed += [SourceError(issue.source, w) for w in done.extract_warnings]
     if tick is not None:
         tick(len(issues), len(issues))
-    candidates = [c for i in range(len(extractors)) for issue in issues for c in groups[issue.source][i]]
+    # Made as the merge reads them, not listed: with packed issues (read_sources), the archive's candidates
+    # exist only while the merge runs.
+    candidates = (c for i in range(len(extractors)) for issue in issues for c in groups[issue.source][i])
     return candidates, failed
 
 
@@ -232,6 +242,7 @@ def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, Source
     """Every scanned file's Parsed: from the cache when its key matches, else read now (and cached if stable).
 
     `tick(done, total)`: sources ready, of all scanned; those from the cache count as ready from the start.
+    With a cache, results are packed (see packed.py): cached and held by the build as a few KiB per issue.
     """
     parsed: dict[str, Parsed] = {}
     jobs: list[str] = []
@@ -250,7 +261,7 @@ def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, Source
     if parsed_now is not None:
         parsed_now(0)
     results = _parse_many(root, max_bytes, [(scan.files[r].path, scan.files[r].hints) for r in jobs], extract,
-                          parsed_now)
+                          parsed_now, pack=cache is not None)
     if parsed_now is not None:
         parsed_now(len(jobs))  # the stage ends at its total even when no file had to be read
     for rel, result in zip(jobs, results):

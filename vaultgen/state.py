@@ -15,7 +15,7 @@ from . import sources
 from .errors import SourceError
 from .model import Candidate, Issue, Link
 
-SCHEMA = "5"
+SCHEMA = "6"  # 6: parsed results stored packed (packed.py)
 STATE_FILE = "state.sqlite"
 # A file changed shortly before we looked at it may change again within the same timestamp tick and keep its
 # stat: its stat alone is not trusted, it is hashed again (git's "racily clean" entries). The tick is the
