@@ -133,9 +133,9 @@ def _stored_issue(values: dict[str, Any]) -> StoredIssue:
 def pack_parsed(parsed):
     """A state.Parsed with its issue's body, links, candidates and URL edits packed (as it is, when they are).
 
-    Candidates are packed per extractor: they are read extractor by extractor (see pipeline._extract_all).
+    An issue's candidates are packed together: unpacked, the extractors' candidates share their sentences.
     """
     if parsed.issue is None:
         return parsed
     return replace(parsed, issue=StoredIssue.of(parsed.issue), links=pack(parsed.links),
-                   candidates=tuple(pack(group) for group in parsed.candidates), url_edits=pack(parsed.url_edits))
+                   candidates=pack(parsed.candidates), url_edits=pack(parsed.url_edits))

@@ -205,7 +205,7 @@ def _collect(scan: Scan, parsed: dict[str, Parsed]):
 
 def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict[str, Parsed],
                  cache: dict[str, SourceRecord] | None, tick: Tick | None = None) -> tuple[Iterator, list[SourceError]]:
-    """Candidates in extract_candidates' order (extractor by extractor, issue by issue), and extractor failures.
+    """Every issue's candidates, for merge_entities (_merge_input), and extractor failures.
 
     Each issue's are cached with its source; they are extracted again when harmonising gave the issue
     another newsletter name than the one they were extracted under (extractors veto that name).
@@ -231,10 +231,28 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
         failed += [SourceError(issue.source, w) for w in done.extract_warnings]
     if tick is not None:
         tick(len(issues), len(issues))
-    # Made as the merge reads them, not listed: with packed issues (read_sources), the archive's candidates
-    # exist only while the merge runs.
-    candidates = (c for i in range(len(extractors)) for issue in issues for c in groups[issue.source][i])
-    return candidates, failed
+    return _merge_input(issues, groups), failed
+
+
+def _merge_input(issues: list[Issue], groups: dict[str, tuple]) -> Iterator[Candidate]:
+    """Every candidate, made as the merge reads it: with packed issues (read_sources), the archive's candidates
+    exist only while the merge runs, and they are most of its memory.
+
+    Issue by issue (an issue's candidates are unpacked once; the merge's result does not depend on their order),
+    with one object per distinct name and confidence across the archive, as its sentences are one per issue.
+    """
+    names: dict[str, str] = {}
+    confidences: dict[float, float] = {}
+    for issue in issues:
+        for group in groups[issue.source]:
+            for c in group:
+                name = names.setdefault(c.name, c.name)
+                confidence = confidences.setdefault(c.confidence, c.confidence)
+                if name is c.name and confidence is c.confidence:
+                    yield c
+                else:
+                    yield Candidate(name, c.source, c.extractor, c.kind, c.sentence, c.url, confidence,
+                                    c.description, c.aliases)
 
 
 def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, SourceRecord] | None,
