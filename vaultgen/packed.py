@@ -7,11 +7,15 @@ of ~1.1 GiB. The packed forms pickle as they are, so the build state stores them
 an incremental build loads the cached issues without rebuilding their objects.
 
 Consumers see no difference: a Packed is a read-only sequence, a StoredIssue an Issue whose `body` is
-decompressed when read.
+decompressed when read. A build moves the packed bytes to a Spill, a temporary file beside the build state,
+and keeps only where they are: they are read from the page cache when used, never held by the process.
 """
 from __future__ import annotations
 
+import os
 import pickle
+import tempfile
+import threading
 import zlib
 from collections.abc import Sequence
 from dataclasses import fields, replace
@@ -24,11 +28,60 @@ from .model import Issue
 LEVEL = 1
 
 
+class Spill:
+    """An unnamed temporary file (gone when the last Spilled in it is, or when the process ends) that packed
+    bytes move to.
+
+    Append-only: a watcher's session adds the parts of each source it reads again, a few KiB per source.
+    """
+
+    def __init__(self, folder=None):
+        self._file = tempfile.TemporaryFile(dir=folder)
+        self._end = 0
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+
+    def put(self, data: bytes) -> "Spilled | bytes":
+        """Where data now is; data itself in a forked worker (its writes would go where its parent's go)."""
+        if os.getpid() != self._pid:
+            return data
+        with self._lock:
+            offset, self._end = self._end, self._end + len(data)
+        os.pwrite(self._file.fileno(), data, offset)
+        return Spilled(self, offset, len(data))
+
+
+class Spilled:
+    """Bytes put in a Spill."""
+
+    __slots__ = ("spill", "offset", "length")
+
+    def __init__(self, spill: Spill, offset: int, length: int):
+        self.spill, self.offset, self.length = spill, offset, length
+
+    def read(self) -> bytes:
+        return os.pread(self.spill._file.fileno(), self.length, self.offset)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Spilled) and (self.spill, self.offset) == (other.spill, other.offset)
+
+    def __hash__(self) -> int:
+        return hash((self.offset, self.length))
+
+
+def _held(blob: "bytes | Spilled") -> bytes:
+    return blob.read() if isinstance(blob, Spilled) else blob
+
+
+def _spilled(blob: "bytes | Spilled", spill: Spill) -> "bytes | Spilled":
+    return blob if isinstance(blob, Spilled) else spill.put(blob)
+
+
 @lru_cache(maxsize=16)
-def _unpack(blob: bytes) -> tuple:
+def _unpack(blob: "bytes | Spilled") -> tuple:
     """One packed tuple, unpacked; the last few are remembered: an issue's parts are read several times in a row
     (its links for its resources, then for its body), each time all of them."""
-    return pickle.loads(zlib.decompress(blob))
+    return pickle.loads(zlib.decompress(_held(blob)))
 
 
 class Packed(Sequence):
@@ -41,7 +94,10 @@ class Packed(Sequence):
         self._len = len(items)
 
     def __reduce__(self):
-        return (_packed, (self._blob, self._len))
+        return (_packed, (_held(self._blob), self._len))
+
+    def spilled(self, spill: Spill) -> "Packed":
+        return _packed(_spilled(self._blob, spill), self._len)
 
     def __len__(self) -> int:
         return self._len
@@ -70,9 +126,13 @@ def _packed(blob: bytes, length: int) -> Packed:
     return packed
 
 
-def pack(items: tuple | Packed) -> tuple | Packed:
-    """items packed; an empty tuple stays as it is (nothing to gain)."""
-    return items if isinstance(items, Packed) or not items else Packed(items)
+def pack(items: tuple | Packed, spill: Spill | None = None) -> tuple | Packed:
+    """items packed (and spilled); an empty tuple stays as it is (nothing to gain)."""
+    if not isinstance(items, Packed):
+        if not items:
+            return items
+        items = Packed(items)
+    return items if spill is None else items.spilled(spill)
 
 
 _BODY = Issue.__dict__["body"]  # the slot an Issue holds its body in: a StoredIssue holds the compressed bytes there
@@ -99,7 +159,7 @@ class StoredIssue(Issue):
 
     @property
     def body(self) -> str:
-        return zlib.decompress(_BODY.__get__(self)).decode("utf-8", "surrogatepass")
+        return zlib.decompress(_held(_BODY.__get__(self))).decode("utf-8", "surrogatepass")
 
     @body.setter
     def body(self, text: str) -> None:  # the dataclass __init__ sets it through object.__setattr__: frozen still
@@ -112,12 +172,17 @@ class StoredIssue(Issue):
     def __repr__(self) -> str:
         return repr(self.issue())
 
-    def __hash__(self) -> int:  # the compressed body stands for the body: hashed without decompressing it
-        return hash(tuple(_BODY.__get__(self) if f.name == "body" else getattr(self, f.name) for f in fields(self)))
+    def __hash__(self) -> int:  # hashed without its body (equal issues still hash equal): no body is read for it
+        return hash(tuple(getattr(self, f.name) for f in fields(self) if f.name != "body"))
 
     def __reduce__(self):
-        return (_stored_issue, ({f.name: _BODY.__get__(self) if f.name == "body" else getattr(self, f.name)
-                                 for f in fields(self)},))
+        return (_stored_issue, (self._values(_held(_BODY.__get__(self))),))
+
+    def spilled(self, spill: Spill) -> "StoredIssue":
+        return _stored_issue(self._values(_spilled(_BODY.__get__(self), spill)))
+
+    def _values(self, body) -> dict[str, Any]:
+        return {f.name: body if f.name == "body" else getattr(self, f.name) for f in fields(self)}
 
 
 def _stored_issue(values: dict[str, Any]) -> StoredIssue:
@@ -130,12 +195,14 @@ def _stored_issue(values: dict[str, Any]) -> StoredIssue:
     return issue
 
 
-def pack_parsed(parsed):
-    """A state.Parsed with its issue's body, links, candidates and URL edits packed (as it is, when they are).
+def pack_parsed(parsed, spill: Spill | None = None):
+    """A state.Parsed with its issue's body, links, candidates and URL edits packed (as it is, when they are),
+    and moved to `spill` when given.
 
     An issue's candidates are packed together: unpacked, the extractors' candidates share their sentences.
     """
     if parsed.issue is None:
         return parsed
-    return replace(parsed, issue=StoredIssue.of(parsed.issue), links=pack(parsed.links),
-                   candidates=pack(parsed.candidates), url_edits=pack(parsed.url_edits))
+    issue = StoredIssue.of(parsed.issue)
+    return replace(parsed, issue=issue if spill is None else issue.spilled(spill), links=pack(parsed.links, spill),
+                   candidates=pack(parsed.candidates, spill), url_edits=pack(parsed.url_edits, spill))

@@ -18,7 +18,7 @@ from . import state as statemod
 from .errors import SourceError
 from .layout import Layout
 from .model import Candidate, Issue, Link, SourceDoc
-from .packed import pack_parsed
+from .packed import Spill, pack_parsed
 from .progress import Callback, Reporter, Tick
 from .state import Parsed, Scan, SourceRecord, State
 from .tracking import TrackedVault
@@ -204,7 +204,8 @@ def _collect(scan: Scan, parsed: dict[str, Parsed]):
 
 
 def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict[str, Parsed],
-                 cache: dict[str, SourceRecord] | None, tick: Tick | None = None) -> tuple[Iterator, list[SourceError]]:
+                 cache: dict[str, SourceRecord] | None, tick: Tick | None = None,
+                 spill: Spill | None = None) -> tuple[Iterator, list[SourceError]]:
     """Every issue's candidates, for merge_entities (_merge_input), and extractor failures.
 
     Each issue's are cached with its source; they are extracted again when harmonising gave the issue
@@ -223,7 +224,7 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
             done = replace(done, candidates=found, extracted=True, extracted_for=issue.newsletter,
                            extract_warnings=failures)
             if cache is not None:  # kept packed like the rest of the build's issues (see read_sources)
-                done = pack_parsed(done)
+                done = pack_parsed(done, spill)
             parsed[rel] = done
             if cache is not None and rel in cache:
                 cache[rel].update(done)
@@ -256,11 +257,12 @@ def _merge_input(issues: list[Issue], groups: dict[str, tuple]) -> Iterator[Cand
 
 
 def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, SourceRecord] | None,
-                 extract: bool = True, tick: Tick | None = None) -> dict[str, Parsed]:
+                 extract: bool = True, tick: Tick | None = None, spill: Spill | None = None) -> dict[str, Parsed]:
     """Every scanned file's Parsed: from the cache when its key matches, else read now (and cached if stable).
 
     `tick(done, total)`: sources ready, of all scanned; those from the cache count as ready from the start.
-    With a cache, results are packed (see packed.py): cached and held by the build as a few KiB per issue.
+    With a cache, results are packed (see packed.py): cached and held by the build as a few KiB per issue,
+    and with a spill, moved there: then the build holds little more than each issue's metadata.
     """
     parsed: dict[str, Parsed] = {}
     jobs: list[str] = []
@@ -270,6 +272,9 @@ def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, Source
         elif cache is not None and found.key and rel in cache and cache[rel].key == found.key \
                 and cache[rel].parsed is not None:
             parsed[rel] = cache[rel].parsed
+            if spill is not None:
+                parsed[rel] = pack_parsed(parsed[rel], spill)
+                cache[rel].hold(parsed[rel])
             if found.hashed:  # hashed again (touched, or changed too recently to trust): the same bytes as of now
                 cache[rel].sig, cache[rel].checked_ns = found.sig, scan.checked_ns
         else:
@@ -283,6 +288,8 @@ def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, Source
     if parsed_now is not None:
         parsed_now(len(jobs))  # the stage ends at its total even when no file had to be read
     for rel, result in zip(jobs, results):
+        if spill is not None:
+            result = pack_parsed(result, spill)
         parsed[rel] = result
         if cache is None:
             continue
@@ -326,6 +333,11 @@ class Session:
         self.vault.open(wait=options.lock_wait)
         try:
             self._load()
+            # Where the parsed issues' bodies, links and candidates wait to be used (see packed.py): on disk
+            # beside the build state, not in memory. Kept with the session: its cached issues point into it. Not
+            # closed with it: an issue remembered elsewhere (a cache of labels) may still be read; the file goes
+            # when the last issue that points into it does.
+            self.spill = Spill(self.vault.state)
         except BaseException:
             self.vault.close()
             raise
@@ -391,7 +403,8 @@ def _build(options: Options, session: Session, changed: frozenset[str]) -> Build
             return _replay(state.meta["result"], vault.manifest, result)
     with _timed(t, "reading"):
         removed = {rel: state.sources[rel] for rel in result.changes.get("removed", ()) if rel in state.sources}
-        parsed = read_sources(scan, root, options.max_source_bytes, state.sources, tick=report.tick("reading"))
+        parsed = read_sources(scan, root, options.max_source_bytes, state.sources, tick=report.tick("reading"),
+                              spill=session.spill)
         issues, links, result.errors, result.partial, result.warnings = _collect(scan, parsed)
         renamed = _renamed(removed, result.changes.get("added", ()), scan, parsed)
     # From here on, the global phase: always over every issue, cached or not (an incremental build that
@@ -401,7 +414,8 @@ def _build(options: Options, session: Session, changed: frozenset[str]) -> Build
     from .resolve import merge_entities
     from .starter import install_template
     with _timed(t, "extraction"):
-        candidates, failed = _extract_all(issues, links, parsed, state.sources, report.tick("extraction"))
+        candidates, failed = _extract_all(issues, links, parsed, state.sources, report.tick("extraction"),
+                                          session.spill)
         result.partial += failed
         gazetteer = load_gazetteer(options.gazetteer or options.vault / "entities.yaml")
         entities = merge_entities(candidates, gazetteer)

@@ -79,6 +79,10 @@ class SourceRecord:
         """The same source's result, completed (candidates extracted again under another newsletter name)."""
         self._parsed, self._fetch, self.dirty = parsed, None, True
 
+    def hold(self, parsed: Parsed) -> None:
+        """The same result, held another way (packed, spilled: see packed.py): nothing to store again."""
+        self._parsed, self._fetch = parsed, None
+
     @property
     def parsed(self) -> Parsed | None:
         """None when the cached bytes are gone or do not unpickle (a damaged file, another vaultgen): parse again."""
