@@ -305,7 +305,25 @@ def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, Source
     if cache is not None:
         for rel in set(cache) - set(scan.files):
             del cache[rel]
+    if spill is not None:
+        del results  # the packed issues as they came, now spilled
+        _give_back_freed_memory()
     return parsed
+
+
+def _give_back_freed_memory() -> None:
+    """Return the heap memory freed since reading began to the system (glibc only; elsewhere nothing).
+
+    Every packed issue came through this process's heap on its way to the spill: freed, glibc keeps that memory
+    for later allocations of its sizes, but the merge's and the notes' small objects come from elsewhere (Python's
+    own allocator); without this, a 10,000-issue build would carry ~200 MiB it no longer uses to its peak.
+    """
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def read_issues(source: Path, max_bytes: int = sources.DEFAULT_MAX_BYTES):
