@@ -78,7 +78,7 @@ def source(tmp_path) -> Path:
 
 def test_every_build_of_a_session_writes_what_a_new_session_would(source, tmp_path):
     vault, options = tmp_path / "vault", Options(source, tmp_path / "vault")
-    with Session(options) as session:
+    with Session(options, remember=True) as session:
         assert not build(options, session).report.problems
         for n, (what, change, as_first) in enumerate(STEPS):
             before = notes(vault)
@@ -101,7 +101,7 @@ def test_every_build_of_a_session_writes_what_a_new_session_would(source, tmp_pa
 def test_a_session_build_after_a_user_edit_keeps_the_edit(source, tmp_path):
     """A note the user changed while the session ran is noticed as a new session would notice it."""
     vault, options = tmp_path / "vault", Options(source, tmp_path / "vault")
-    with Session(options) as session:
+    with Session(options, remember=True) as session:
         build(options, session)
         note = next((vault / "Entities").glob("Descript*.md"))
         note.write_text(note.read_text(encoding="utf-8").replace("type: entity", "type: entity\nmine: kept"),
@@ -129,7 +129,7 @@ def test_each_note_a_session_plans_is_the_note_planned_afresh(source, tmp_path, 
 
     monkeypatch.setattr(notesmod, "plan_notes", both)
     options = Options(source, tmp_path / "vault")
-    with Session(options) as session:
+    with Session(options, remember=True) as session:
         build(options, session)
         for what, change, _ in STEPS:
             change(source)

@@ -19,6 +19,7 @@ from .errors import SourceError
 from .layout import Layout
 from .memo import Memo
 from .model import Candidate, Issue, Link, SourceDoc
+from .packed import Spill, pack_parsed, unpack_parsed
 from .progress import Callback, Reporter, Tick
 from .state import Parsed, Scan, SourceRecord, State
 from .tracking import TrackedVault
@@ -137,19 +138,23 @@ def _sharing_strings(groups: list[tuple[Candidate, ...]], links) -> tuple:
 
 
 def _parse_batch(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extract: bool = True,
-                 parsed: Callable[[int], None] | None = None) -> list[Parsed]:
-    """`parsed(n)` after each file (in-process only: a worker's count is its whole chunk, see _parse_many)."""
+                 parsed: Callable[[int], None] | None = None, pack: bool = False) -> list[Parsed]:
+    """`parsed(n)` after each file (in-process only: a worker's count is its whole chunk, see _parse_many).
+
+    `pack`: results packed (packed.pack_parsed) as they are made: a chunk's worth of whole issues is never held.
+    """
     readers, extractors = plugins.readers(), plugins.extractors() if extract else []
     out = []
     for path, hints in jobs:
-        out.append(parse_one(path, root, hints, readers, extractors, max_bytes))
+        result = parse_one(path, root, hints, readers, extractors, max_bytes)
+        out.append(pack_parsed(result) if pack else result)
         if parsed is not None:
             parsed(len(out))
     return out
 
 
 def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extract: bool = True,
-                parsed: Callable[[int], None] | None = None) -> list[Parsed]:
+                parsed: Callable[[int], None] | None = None, pack: bool = False) -> list[Parsed]:
     """Parse in worker processes when there are many files, a core to spare, and no thread to fork with.
 
     Workers extract candidates too (the costliest part), under the newsletter name as read; in-process,
@@ -159,7 +164,7 @@ def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extra
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
     # fork() with other threads alive (the watcher's observer) can deadlock the child: parse in-process then.
     if len(jobs) < PARALLEL_MIN or workers < 2 or threading.active_count() > 1 or os.name != "posix":
-        return _parse_batch(root, max_bytes, jobs, False, parsed)
+        return _parse_batch(root, max_bytes, jobs, False, parsed, pack)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -169,7 +174,8 @@ def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extra
     parts: list[list[Parsed]] = [[] for _ in chunks]
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_parse_batch, root, max_bytes, chunk, extract): n for n, chunk in enumerate(chunks)}
+            futures = {pool.submit(_parse_batch, root, max_bytes, chunk, extract, None, pack): n
+                       for n, chunk in enumerate(chunks)}
             done = 0
             for future in as_completed(futures):  # in the order chunks finish; kept in source order in parts
                 parts[futures[future]] = future.result()
@@ -177,7 +183,7 @@ def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extra
                 if parsed is not None:
                     parsed(done)
     except (OSError, RuntimeError):  # no processes to be had (a sandbox, a limit): do it here
-        return _parse_batch(root, max_bytes, jobs, extract, parsed)
+        return _parse_batch(root, max_bytes, jobs, extract, parsed, pack)
     return [p for part in parts for p in part]
 
 
@@ -191,7 +197,7 @@ def _collect(scan: Scan, parsed: dict[str, Parsed]):
             continue
         issue = result.issue
         issues.append(issue)
-        links[issue.source] = list(result.links)
+        links[issue.source] = result.links  # a tuple, or packed (read when used)
         warnings += [SourceError(issue.source, w) for w in result.decode_warnings]
         partial += [SourceError(issue.source, w) for w in issue.warnings]
     # Archive-wide, so never cached: a file's newsletter may follow its folder's majority name.
@@ -199,8 +205,9 @@ def _collect(scan: Scan, parsed: dict[str, Parsed]):
 
 
 def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict[str, Parsed],
-                 cache: dict[str, SourceRecord] | None, tick: Tick | None = None) -> tuple[dict, list[SourceError]]:
-    """Candidates per issue source (one tuple per extractor: the cached object itself), and extractor failures.
+                 cache: dict[str, SourceRecord] | None, tick: Tick | None = None,
+                 spill: Spill | None = None, pack: bool = True) -> tuple[dict, list[SourceError]]:
+    """Candidates per issue source (one sequence per extractor: the cached object itself), and extractor failures.
 
     Each issue's are cached with its source; they are extracted again when harmonising gave the issue
     another newsletter name than the one they were extracted under (extractors veto that name).
@@ -217,6 +224,8 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
             found, failures = extract_one(issue, links[issue.source], extractors)
             done = replace(done, candidates=found, extracted=True, extracted_for=issue.newsletter,
                            extract_warnings=failures)
+            if cache is not None and pack:  # kept packed like the rest of the build's issues (see read_sources)
+                done = pack_parsed(done, spill)
             parsed[rel] = done
             if cache is not None and rel in cache:
                 cache[rel].update(done)
@@ -228,10 +237,14 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
 
 
 def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, SourceRecord] | None,
-                 extract: bool = True, tick: Tick | None = None) -> dict[str, Parsed]:
+                 extract: bool = True, tick: Tick | None = None, spill: Spill | None = None,
+                 unpack: bool = False) -> dict[str, Parsed]:
     """Every scanned file's Parsed: from the cache when its key matches, else read now (and cached if stable).
 
     `tick(done, total)`: sources ready, of all scanned; those from the cache count as ready from the start.
+    With a cache, results are packed (see packed.py): cached and held by the build as a few KiB per issue,
+    and with a spill, moved there: then the build holds little more than each issue's metadata. `unpack`:
+    held as plain objects instead, once for all (a watcher's session reads every issue at every batch).
     """
     parsed: dict[str, Parsed] = {}
     jobs: list[str] = []
@@ -240,7 +253,13 @@ def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, Source
             parsed[rel] = Parsed(None, error=found.error.reason, error_path=found.error.path)
         elif cache is not None and found.key and rel in cache and cache[rel].key == found.key \
                 and cache[rel].parsed is not None:
-            parsed[rel] = cache[rel].parsed
+            parsed[rel] = held = cache[rel].parsed
+            if spill is not None:
+                parsed[rel] = pack_parsed(held, spill)
+            elif unpack:
+                parsed[rel] = unpack_parsed(held)
+            if parsed[rel] is not held:
+                cache[rel].hold(parsed[rel])
             if found.hashed:  # hashed again (touched, or changed too recently to trust): the same bytes as of now
                 cache[rel].sig, cache[rel].checked_ns = found.sig, scan.checked_ns
         else:
@@ -250,10 +269,14 @@ def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, Source
     if parsed_now is not None:
         parsed_now(0)
     results = _parse_many(root, max_bytes, [(scan.files[r].path, scan.files[r].hints) for r in jobs], extract,
-                          parsed_now)
+                          parsed_now, pack=cache is not None)
     if parsed_now is not None:
         parsed_now(len(jobs))  # the stage ends at its total even when no file had to be read
     for rel, result in zip(jobs, results):
+        if spill is not None:
+            result = pack_parsed(result, spill)
+        elif unpack:
+            result = unpack_parsed(result)
         parsed[rel] = result
         if cache is None:
             continue
@@ -269,7 +292,25 @@ def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, Source
     if cache is not None:
         for rel in set(cache) - set(scan.files):
             del cache[rel]
+    if spill is not None:
+        del results  # the packed issues as they came, now spilled
+        _give_back_freed_memory()
     return parsed
+
+
+def _give_back_freed_memory() -> None:
+    """Return the heap memory freed since reading began to the system (glibc only; elsewhere nothing).
+
+    Every packed issue came through this process's heap on its way to the spill: freed, glibc keeps that memory
+    for later allocations of its sizes, but the merge's and the notes' small objects come from elsewhere (Python's
+    own allocator); without this, a 10,000-issue build would carry ~200 MiB it no longer uses to its peak.
+    """
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def read_issues(source: Path, max_bytes: int = sources.DEFAULT_MAX_BYTES):
@@ -290,8 +331,12 @@ def extract_candidates(issues: list[Issue], links: dict[str, list[Link]]) -> lis
 class Session:
     """The vault (its lock held) and the build state: for one build, or kept by the watcher between builds."""
 
-    def __init__(self, options: Options):
+    def __init__(self, options: Options, remember: bool = False):
+        """`remember`: the session outlives a build (the watcher's): its issues are held as plain objects and what
+        the entity merge worked out is kept, for the next build to take again; else its issues are packed and
+        spilled, and the merge's mentions go once the merge is done (a one-off build's memory is its peak)."""
         self.options = options
+        self.remember = remember
         self.code = statemod.code_key()
         self.memo = Memo()  # what the builds of this session planned, for the next to take again (memo.py)
         self.vault = TrackedVault(options.vault)
@@ -299,6 +344,11 @@ class Session:
         self.vault.open(wait=options.lock_wait)
         try:
             self._load()
+            # Where the parsed issues' bodies, links and candidates wait to be used (see packed.py): on disk
+            # beside the build state, not in memory. Kept with the session: its cached issues point into it. Not
+            # closed with it: an issue remembered elsewhere (a cache of labels) may still be read; the file goes
+            # when the last issue that points into it does.
+            self.spill = None if remember else Spill(self.vault.state)
         except BaseException:
             self.vault.close()
             raise
@@ -367,7 +417,8 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
             return _replay(state.meta["result"], vault.manifest, result)
     with _timed(t, "reading"):
         removed = {rel: state.sources[rel] for rel in result.changes.get("removed", ()) if rel in state.sources}
-        parsed = read_sources(scan, root, options.max_source_bytes, state.sources, tick=report.tick("reading"))
+        parsed = read_sources(scan, root, options.max_source_bytes, state.sources, tick=report.tick("reading"),
+                              spill=session.spill, unpack=session.remember)
         issues, links, result.errors, result.partial, result.warnings = _collect(scan, parsed)
         renamed = _renamed(removed, result.changes.get("added", ()), scan, parsed)
     # From here on, the global phase: always over every issue, cached or not (an incremental build that
@@ -377,12 +428,13 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
     from .resolve import MergeMemo, merge_sources
     from .starter import install_template
     with _timed(t, "extraction"):
-        candidates, failed = _extract_all(issues, links, parsed, state.sources, report.tick("extraction"))
+        candidates, failed = _extract_all(issues, links, parsed, state.sources, report.tick("extraction"),
+                                          session.spill, pack=not session.remember)
         result.partial += failed
         gazetteer = load_gazetteer(options.gazetteer or options.vault / "entities.yaml")
-        if session.merge_memo is None:
+        if session.remember and session.merge_memo is None:
             session.merge_memo = MergeMemo()
-        entities = merge_sources(candidates, gazetteer, session.merge_memo)
+        entities = merge_sources(candidates, gazetteer, session.merge_memo)  # None: a memo for this merge only
     report("rendering", 0, 0)  # the vault is looked through and every note named before the count is known
     if not options.dry_run:
         state.mark(clean="0")  # from here files may be written; an interrupted build is noticed by the next

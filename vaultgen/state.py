@@ -15,7 +15,7 @@ from . import sources
 from .errors import SourceError
 from .model import Candidate, Issue, Link, pickled_by_fields
 
-SCHEMA = "5"
+SCHEMA = "6"  # 6: parsed results stored packed (packed.py)
 STATE_FILE = "state.sqlite"
 # A file changed shortly before we looked at it may change again within the same timestamp tick and keep its
 # stat: its stat alone is not trusted, it is hashed again (git's "racily clean" entries). The tick is the
@@ -79,6 +79,10 @@ class SourceRecord:
     def update(self, parsed: Parsed) -> None:
         """The same source's result, completed (candidates extracted again under another newsletter name)."""
         self._parsed, self._fetch, self.dirty = parsed, None, True
+
+    def hold(self, parsed: Parsed) -> None:
+        """The same result, held another way (packed, spilled: see packed.py): nothing to store again."""
+        self._parsed, self._fetch = parsed, None
 
     @property
     def parsed(self) -> Parsed | None:

@@ -216,7 +216,7 @@ class Watcher:
         if vault == source or vault.is_relative_to(source):
             raise VaultgenError(options.vault, "the vault is inside SOURCE: vaultgen would read its own notes as "
                                                "issues and rebuild on its own writes; choose a vault outside it")
-        with Session(options) as session:
+        with Session(options, remember=True) as session:
             first = self._build(session, frozenset())
             observer = self._observe(None)
             self.log(f"watching {options.source} ({self.mode}); Ctrl-C to stop")

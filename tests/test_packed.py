@@ -1,0 +1,65 @@
+"""Parsed issues held packed (packed.py): every consumer sees what the plain objects would give."""
+import datetime
+import pickle
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultgen.model import Candidate, Issue, Link
+from vaultgen.packed import Packed, Spill, StoredIssue, pack, pack_parsed, unpack_parsed
+from vaultgen.state import Parsed
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+def _parsed(body: str, names: list[str]) -> Parsed:
+    issue = Issue("a/b.md", body, "Title", "News", 3, datetime.date(2021, 3, 15), tags=("x",), reader="markdown")
+    links = tuple(Link(f"https://x.org/{n}", f"https://x.org/{n}", n, body[:20]) for n in names)
+    candidates = (tuple(Candidate(n, "a/b.md", "text", None, body[:30]) for n in names), ())
+    return Parsed(issue, links, candidates, extracted=True, extracted_for="News", url_edits=((0, 1, "u", "v"),))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_TEXT, st.lists(_TEXT, max_size=5))
+def test_packed_parsed_reads_as_the_plain_one(tmp_path_factory, body, names):
+    plain = _parsed(body, names)
+    spill = Spill(tmp_path_factory.mktemp("spill"))
+    for packed in (pack_parsed(plain), pack_parsed(plain, spill)):
+        assert isinstance(packed.issue, StoredIssue)
+        assert packed.issue.body == body and repr(packed.issue) == repr(plain.issue)   # note keys use repr
+        assert tuple(packed.links) == plain.links and tuple(packed.candidates) == plain.candidates
+        assert packed.issue == pack_parsed(plain).issue and hash(packed.issue) == hash(pack_parsed(plain).issue)
+        assert replace(packed.issue, title="T2").body == body
+        again = pickle.loads(pickle.dumps(packed, pickle.HIGHEST_PROTOCOL))     # the build state stores it so
+        assert tuple(again.links) == plain.links and again.issue.body == body
+        unpacked = unpack_parsed(packed)
+        assert unpacked == plain and type(unpacked.issue) is Issue
+        assert unpack_parsed(unpacked) is unpacked                              # plain already: itself
+
+
+def test_pack_keeps_empty_tuples_and_packed_sequences_compare_as_tuples():
+    assert pack(()) == ()
+    packed = pack((1, "two", None))
+    assert isinstance(packed, Packed) and len(packed) == 3 and packed[1] == "two" and packed == (1, "two", None)
+    assert list(packed) == [1, "two", None] and repr(packed) == repr((1, "two", None))
+
+
+def test_a_watcher_session_holds_plain_issues_and_a_build_packed_ones(tmp_path):
+    import shutil
+
+    from conftest import SAMPLES
+    from vaultgen.pipeline import Options, Session, build
+    source = tmp_path / "issues"
+    shutil.copytree(SAMPLES, source)
+    options = Options(source, tmp_path / "vault")
+    with Session(options) as once:
+        build(options, once)
+        assert all(isinstance(r.parsed.issue, StoredIssue) for r in once.state.sources.values())
+    with Session(options, remember=True) as watching:
+        build(options, watching, warm=True)
+        held = {rel: r.parsed for rel, r in watching.state.sources.items()}
+        assert all(type(p.issue) is Issue and type(p.links) is tuple for p in held.values())
+        build(options, watching, warm=True)
+        assert all(r.parsed is held[rel] for rel, r in watching.state.sources.items())  # the same objects
+        assert watching.merge_memo is not None and watching.merge_memo.sources
