@@ -39,12 +39,27 @@ class Table:
         return value
 
 
+class _Forgetful(Table):
+    """A table that keeps nothing: a one-off build's memo (its deps would hold every issue's links unpacked)."""
+
+    __slots__ = ()
+
+    def get(self, key: Hashable, deps: Any) -> Any:
+        return _MISSING
+
+    def put(self, key: Hashable, deps: Any, value: Any) -> Any:
+        return value
+
+
 class Memo:
-    """One per session (pipeline.Session); a build without a session gets a new one, which remembers nothing."""
+    """One per session (pipeline.Session); a build without a session gets a new one, which remembers nothing.
+
+    `keep`: False for a session of one build (no next build to take anything again): nothing is stored."""
 
     MISSING = _MISSING
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep
         self.setting: Any = None
         self.tables: dict[str, Table] = {}
         self._versions: dict[str, tuple[Any, int]] = {}
@@ -60,7 +75,7 @@ class Memo:
     def table(self, name: str) -> Table:
         found = self.tables.get(name)
         if found is None:
-            found = self.tables[name] = Table()
+            found = self.tables[name] = Table() if self.keep else _Forgetful()
         return found
 
     def version(self, name: str, value: Any) -> int:
@@ -86,6 +101,8 @@ class Memo:
     def issue_digest(self, issue) -> str:
         """Digest of repr(issue) (the whole issue, body included), kept by identity: a cached source's issue is the same
         object from build to build. The issue is held with it, so its id cannot be reused by another object."""
+        if not self.keep:
+            return hashlib.sha256(repr(issue).encode("utf-8", "surrogatepass")).hexdigest()
         table = self.table("issue-digest")
         hit = table.now.get(id(issue)) or table.last.get(id(issue))
         if hit is not None and hit[0] is issue:

@@ -338,7 +338,7 @@ class Session:
         self.options = options
         self.remember = remember
         self.code = statemod.code_key()
-        self.memo = Memo()  # what the builds of this session planned, for the next to take again (memo.py)
+        self.memo = Memo(keep=remember)  # what its builds planned, for the next to take again (memo.py)
         self.vault = TrackedVault(options.vault)
         self.merge_memo = None  # resolve.MergeMemo: what the last entity merge worked out, for the next one
         self.vault.open(wait=options.lock_wait)

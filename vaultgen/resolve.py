@@ -187,7 +187,7 @@ def merge_sources(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazett
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _merge(by_source, gazetteer or Gazetteer.empty(), memo or MergeMemo())
+        return _merge(by_source, gazetteer or Gazetteer.empty(), memo or MergeMemo(keep=False))
     finally:
         if paused:
             gc.enable()
@@ -223,16 +223,21 @@ class MergeMemo:
     candidates given, the mentions grouped), so an entry can only be found by the very input it was made
     from; a different gazetteer or set of vetoed names starts afresh."""
 
-    def __init__(self):
+    def __init__(self, keep: bool = True):
+        """keep: for another merge (else groups are not filed: a one-off merge's memory is the build's peak)."""
+        self.keep = keep
         self.gazetteer: Gazetteer | None = None
         self.lookups: _Lookups | None = None
         self.vetoed: frozenset[str] | None = None
         self.sources: dict[str, _SourceMentions] = {}
         self.groups: dict[tuple[int, ...], _Group] = {}
+        # One string per surface form and per casefolded surface: entities and mentions keep them, issue after issue.
+        self.surfaces: dict[str, str] = {}
+        self.casefolds: dict[str, str] = {}
 
     def basis(self, gazetteer: Gazetteer) -> _Lookups:
         if self.lookups is None or self.gazetteer != gazetteer:
-            self.__init__()
+            self.__init__(self.keep)
             self.gazetteer, self.lookups = gazetteer, _Lookups(gazetteer)
         return self.lookups
 
@@ -245,17 +250,19 @@ class MergeMemo:
 
     def group(self, members: list[_Mention], groups: dict) -> _Group:
         """The group of these mentions, from the memo or worked out; kept in `groups` (the memo's next entries)."""
-        sig = tuple(map(id, members))
-        found = self.groups.get(sig) or groups.get(sig)
+        sig = tuple(map(id, members)) if self.keep else None
+        found = self.groups.get(sig) or groups.get(sig) if self.keep else None
         if found is None:
             multi = frozenset(m.name.casefold() for m in members if " " in m.name)
             weak = frozenset(m.name.casefold() for m in members if " " not in m.name and m.cand.confidence < FRAGMENT)
             found = _Group(members, _score(members), multi, weak)
-        groups[sig] = found
+        if self.keep:
+            groups[sig] = found
         return found
 
 
-def _mentions(share: _SourceMentions, gaz: _Lookups, vetoed: frozenset[str]) -> None:
+def _mentions(share: _SourceMentions, gaz: _Lookups, vetoed: frozenset[str], surfaces: dict[str, str],
+              casefolds: dict[str, str]) -> None:
     """One issue's mentions in a stable order, with its local aliases resolved and the keys its aliases join."""
     items: list[_Mention] = []
     folded: dict[str, str] = {}         # sentence → casefolded: one sentence holds several candidates
@@ -270,10 +277,14 @@ def _mentions(share: _SourceMentions, gaz: _Lookups, vetoed: frozenset[str]) -> 
             continue
         name = entry.name if entry else base
         surface = versioned or c.name
+        surface = surfaces.setdefault(surface, surface)
         sentence = folded.get(c.sentence)
         if sentence is None:
             sentence = folded[c.sentence] = c.sentence.casefold()
-        ident = (sentence or c.source, c.extractor, surface.casefold())
+        folded_surface = casefolds.get(surface)
+        if folded_surface is None:
+            folded_surface = casefolds[surface] = surface.casefold()
+        ident = (sentence or c.source, c.extractor, folded_surface)
         items.append(_Mention(c, name, surface, _key(name), sentence, ident, max(0.0, min(c.confidence, 1.0))))
     _local_aliases(items)
     # Declared aliases join keys; an acronym joins its long form only if it has one across the archive.
@@ -308,7 +319,7 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
     acronyms: dict[str, set[str]] = defaultdict(set)
     for share in shares:
         if share.items is None:
-            _mentions(share, gaz, vetoed)
+            _mentions(share, gaz, vetoed, memo.surfaces, memo.casefolds)
         for a, b in share.unions:
             union.union(a, b)
         for short, long in share.acronyms:
