@@ -41,6 +41,7 @@ class _Mention:
     sentence: str = field(default="", repr=False)   # cand.sentence casefolded
     ident: tuple = field(default=(), repr=False)     # what _score counts once
     conf: float = field(default=0.0, repr=False)     # cand.confidence within 0..1
+    said: str = field(default="", repr=False)        # cand.sentence, one string per text across the archive
 
 
 @lru_cache(maxsize=1 << 17)
@@ -234,6 +235,7 @@ class MergeMemo:
         # One string per surface form and per casefolded surface: entities and mentions keep them, issue after issue.
         self.surfaces: dict[str, str] = {}
         self.casefolds: dict[str, str] = {}
+        self.sentences: dict[str, tuple[str, str]] = {}
 
     def basis(self, gazetteer: Gazetteer) -> _Lookups:
         if self.lookups is None or self.gazetteer != gazetteer:
@@ -262,10 +264,12 @@ class MergeMemo:
 
 
 def _mentions(share: _SourceMentions, gaz: _Lookups, vetoed: frozenset[str], surfaces: dict[str, str],
-              casefolds: dict[str, str]) -> None:
+              casefolds: dict[str, str], sentences: dict[str, tuple[str, str]]) -> None:
     """One issue's mentions in a stable order, with its local aliases resolved and the keys its aliases join."""
     items: list[_Mention] = []
-    folded: dict[str, str] = {}         # sentence → casefolded: one sentence holds several candidates
+    # Sentence → (one string for its text, casefolded): one sentence holds several candidates, and the same
+    # sentence comes back in issue after issue (mastheads, sign-offs, copies), kept by the entities' mentions.
+    folded = sentences
     for c in sorted({c for group in share.candidates for c in group}, key=_order):
         if c.confidence <= 0:
             continue
@@ -278,14 +282,15 @@ def _mentions(share: _SourceMentions, gaz: _Lookups, vetoed: frozenset[str], sur
         name = entry.name if entry else base
         surface = versioned or c.name
         surface = surfaces.setdefault(surface, surface)
-        sentence = folded.get(c.sentence)
-        if sentence is None:
-            sentence = folded[c.sentence] = c.sentence.casefold()
+        said = folded.get(c.sentence)
+        if said is None:
+            said = folded[c.sentence] = (c.sentence, c.sentence.casefold())
+        sentence = said[1]
         folded_surface = casefolds.get(surface)
         if folded_surface is None:
             folded_surface = casefolds[surface] = surface.casefold()
         ident = (sentence or c.source, c.extractor, folded_surface)
-        items.append(_Mention(c, name, surface, _key(name), sentence, ident, max(0.0, min(c.confidence, 1.0))))
+        items.append(_Mention(c, name, surface, _key(name), sentence, ident, max(0.0, min(c.confidence, 1.0)), said[0]))
     _local_aliases(items)
     # Declared aliases join keys; an acronym joins its long form only if it has one across the archive.
     unions, acronyms = [], []
@@ -319,7 +324,7 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
     acronyms: dict[str, set[str]] = defaultdict(set)
     for share in shares:
         if share.items is None:
-            _mentions(share, gaz, vetoed, memo.surfaces, memo.casefolds)
+            _mentions(share, gaz, vetoed, memo.surfaces, memo.casefolds, memo.sentences)
         for a, b in share.unions:
             union.union(a, b)
         for short, long in share.acronyms:
@@ -427,7 +432,7 @@ def _entities(group: list[_Mention], gaz: _Lookups) -> list[Entity]:
             aliases.add(m.surface)
             aliases.add(m.name)
             aliases.update(c.aliases)
-            seen.add((c.source, m.surface, c.sentence))
+            seen.add((c.source, m.surface, m.said))
             if c.url:
                 urls.add(c.url)
         # Shouted forms ("DEEPLEARNING.AI" in a masthead) and lower-case repository names lose to prose.
