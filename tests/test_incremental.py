@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLES
-from vaultgen import pipeline, writer
+from vaultgen import reading, writer
 from vaultgen.pipeline import Options, Session, build
 from vaultgen import frontmatter_io
 from vaultgen.frontmatter_io import parse_note
@@ -63,13 +63,13 @@ def from_scratch(source: Path, where: Path, **options) -> dict:
 def parse_counter(monkeypatch) -> list[str]:
     """Source paths parsed (not taken from the cache) from now on."""
     parsed: list[str] = []
-    real = pipeline.parse_one
+    real = reading.parse_one
 
     def counting(path, *args, **kwargs):
         parsed.append(Path(path).name)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "parse_one", counting)
+    monkeypatch.setattr(reading, "parse_one", counting)
     return parsed
 
 

@@ -13,7 +13,8 @@ from conftest import ROOT
 from vaultgen import hookimpl, plugins
 from vaultgen.cli import main
 from vaultgen.frontmatter_io import parse_note
-from vaultgen.pipeline import Options, build, read_one
+from vaultgen.pipeline import Options, build
+from vaultgen.reading import read_one
 
 EXAMPLE = ROOT / "tests/data/plugin_example"
 PACKAGE = "vaultgen_json_example"

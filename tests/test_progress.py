@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from conftest import ROOT, SAMPLES
-from vaultgen import pipeline, progress, progress_bar
+from vaultgen import progress, progress_bar, reading
 from vaultgen.cli import main
 from vaultgen.pipeline import Options, build
 
@@ -45,12 +45,12 @@ def test_each_stage_counts_up_to_its_total_on_a_real_build(tmp_path):
 
 
 def test_worker_processes_report_each_chunk_and_results_keep_source_order(tmp_path):
-    count = pipeline.PARALLEL_MIN + 12
+    count = reading.PARALLEL_MIN + 12
     for n in range(count):
         (tmp_path / f"{n:03}.md").write_text(f"---\ntitle: Issue {n}\n---\nHello number {n}.\n")
     jobs = [(tmp_path / f"{n:03}.md", {}) for n in range(count)]
     seen = []
-    results = pipeline._parse_many(tmp_path, 1 << 20, jobs, parsed=seen.append)
+    results = reading._parse_many(tmp_path, 1 << 20, jobs, parsed=seen.append)
     assert [r.issue.source for r in results] == [f"{n:03}.md" for n in range(count)]
     assert seen == sorted(seen) and seen[-1] == count
     assert len(seen) < count or os.cpu_count() == 1  # per chunk, not per file, when workers ran
@@ -102,12 +102,12 @@ def test_a_terminal_gets_a_bar_and_stdout_and_the_exit_status_stay_the_same(issu
     plain = CliRunner().invoke(main, ["build", str(issues), str(tmp_path / "plain")])
     screen = as_terminal(monkeypatch)
     threads_while_reading = []
-    real_parse = pipeline._parse_many
+    real_parse = reading._parse_many
 
     def parse_many(*args, **kwargs):
         threads_while_reading.append(threading.active_count())
         return real_parse(*args, **kwargs)
-    monkeypatch.setattr(pipeline, "_parse_many", parse_many)
+    monkeypatch.setattr(reading, "_parse_many", parse_many)
     shown = CliRunner().invoke(main, ["build", str(issues), str(tmp_path / "shown")])
     assert shown.exit_code == plain.exit_code == 0
     assert shown.stdout == plain.stdout.replace("plain", "shown")
@@ -116,7 +116,7 @@ def test_a_terminal_gets_a_bar_and_stdout_and_the_exit_status_stay_the_same(issu
         assert label in drawn
     assert "5/5" in drawn and "━" in drawn
     assert not any(mark in plain.stderr + shown.stderr for mark in BAR_MARKS)
-    # No refresh thread: the read phase may still fork its workers (pipeline._parse_many).
+    # No refresh thread: the read phase may still fork its workers (reading._parse_many).
     assert threads_while_reading == [threading.active_count()]
 
 

@@ -11,7 +11,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from vaultgen import frontmatter_io
 from vaultgen.check import check_vault
 from vaultgen.errors import SourceError
-from vaultgen.pipeline import Options, build, read_one
+from vaultgen.pipeline import Options, build
+from vaultgen.reading import read_one
 from vaultgen import plugins
 
 

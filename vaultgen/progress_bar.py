@@ -34,7 +34,7 @@ def progress_bar(console: "Console | None") -> Iterator[Callback | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     # No refresh thread (auto_refresh=False): with another thread alive the read phase parses in-process instead
-    # of forking workers (pipeline._parse_many), so the bar is redrawn when the build reports, which
+    # of forking workers (reading._parse_many), so the bar is redrawn when the build reports, which
     # progress.Reporter keeps to every few milliseconds. stdout is left alone: it is the command's output.
     bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), console=console, transient=True, auto_refresh=False,
