@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Hashable
 
+from .issuememo import FoundIn
+
 _MISSING = object()
 
 
@@ -64,6 +66,8 @@ class Memo:
         self.tables: dict[str, Table] = {}
         self._versions: dict[str, tuple[Any, int]] = {}
         self._count = 0
+        self.found_in = FoundIn()   # entity note names by issue source (issuememo.py)
+        self.listing: dict[str, dict[str, str]] = {}   # entity note name → its entry in issue notes' lists
 
     def begin(self, setting: Any) -> None:
         """A build starts. `setting`: what every note depends on (salt, templates, name layout); a change forgets all."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
+from . import issuememo
 from . import links as linkmod
 from . import layout as layoutmod
 from . import naming
@@ -228,15 +229,13 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
     names them, not only where they were found."""
     from .linkify import link_mentions
 
+    named = [(e, names[f"entity:{e.key}"]) for e in entities]
     targets: dict[str, str] = {}
-    for e in sorted(entities, key=lambda e: (-len(e.mentions), e.key)):
+    for e, name in sorted(named, key=lambda p: (-len(p[0].mentions), p[0].key)):
         for surface in (e.name, *e.aliases):
-            targets.setdefault(surface, names[f"entity:{e.key}"])
-    listing = {names[f"entity:{e.key}"]: {"name": names[f"entity:{e.key}"], "kind": e.kind} for e in entities}
-    found_in: dict[str, set[str]] = defaultdict(set)
-    for e in entities:
-        for m in e.mentions:
-            found_in[m.source].add(names[f"entity:{e.key}"])
+            targets.setdefault(surface, name)
+    listing = issuememo.listing(memo, named)
+    found_in = memo.found_in.update(named)
     # What an issue's body becomes depends on its own text, links and URL edits, and on these two, the same for all.
     # A Linker depends on the set of (surface, note) pairs, not their order (which follows mention counts): the last
     # build's mapping, when it has the same pairs, spares compiling a new one (see linkify.link_mentions).
@@ -248,24 +247,18 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
     issue_entities: dict[str, set[str]] = {}
     for issue in issues:
         iid, own = issue_id(issue), issue.source
-        digest_of = memo.issue_digest(issue)
-        deps = (digest_of, tuple(links[own]), url_edits[own] if url_edits is not None else None, crossing, aiming)
+        digest_of, own_links = memo.issue_digest(issue), tuple(links[own])
+        deps = (digest_of, own_links, url_edits[own] if url_edits is not None else None, crossing, aiming)
         done = bodies.get(iid, deps)
         if done is Memo.MISSING:
             body, linked = link_mentions(_vault_body(issue, links[own], cross, names, url_edits), targets)
             done = bodies.put(iid, deps, (hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest(),
                                           frozenset(linked)))
         digest, linked = done
-        mentioned = set(linked) | found_in[own]
+        mentioned = linked | issuememo.FoundIn.of(found_in, own)
         issue_entities[own] = mentioned
-        resources, seen = [], set()
-        for link in links[own]:
-            rid = f"resource:{link.canonical}"
-            if rid in names and rid not in seen:
-                seen.add(rid)
-                label = link.text if link.text.casefold() not in GENERIC_ANCHORS else linkmod.domain(link.canonical)
-                resources.append({"name": names[rid], "label": link_label(label)})
-        listed = [listing[n] for n in sorted(mentioned, key=str.casefold) if n in listing]
+        resources = issuememo.issue_resources(memo, iid, own_links, names, GENERIC_ANCHORS)
+        listed = [listing[n] for n in issuememo.in_order(memo, iid, mentioned) if n in listing]
 
         # The linked body is made again when the note is rendered, not held: a vault's worth of issue text.
         def context(issue=issue, listed=listed, resources=resources):

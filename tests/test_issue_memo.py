@@ -1,0 +1,109 @@
+"""issuememo.py: what a session keeps per issue is what working it out afresh gives, build after build."""
+import random
+from collections import defaultdict
+
+from vaultgen import issuememo
+from vaultgen.memo import Memo
+from vaultgen.model import Entity, Link, Mention
+from vaultgen.notes import GENERIC_ANCHORS
+
+SOURCES = [f"issue-{n}.md" for n in range(8)]
+
+
+def found_in_afresh(named):
+    found = defaultdict(set)
+    for entity, name in named:
+        for m in entity.mentions:
+            found[m.source].add(name)
+    return found
+
+
+def entity(rng: random.Random, key: str, kind: str = "other") -> Entity:
+    mentions = tuple(Mention(rng.choice(SOURCES), key, f"s{n}") for n in range(rng.randint(0, 4)))
+    return Entity(key, key.title(), kind, (), None, mentions)
+
+
+def test_found_in_equals_working_it_out_afresh_build_after_build():
+    rng = random.Random(7)
+    found_in = issuememo.FoundIn()
+    entities = {f"e{n}": entity(rng, f"e{n}") for n in range(30)}
+    names = {k: k.upper() for k in entities}
+    for _ in range(200):
+        for _ in range(rng.randint(0, 4)):  # what an edit does: new objects, new or gone entities, new names
+            k = f"e{rng.randrange(40)}"
+            step = rng.random()
+            if step < 0.5:
+                entities[k] = entity(rng, k, rng.choice(["other", "person"]))
+                names.setdefault(k, k.upper())
+            elif step < 0.7:
+                entities.pop(k, None)
+            elif k in names:
+                others = set(names.values()) - {names[k]}
+                names[k] = next(n for n in (f"{k.upper()}-{i}" for i in range(99)) if n not in others)
+        named = [(e, names[k]) for k, e in sorted(entities.items())]
+        got = found_in.update(named)
+        expected = found_in_afresh(named)
+        assert {s: issuememo.FoundIn.of(got, s) for s in SOURCES} == {s: expected.get(s, set()) for s in SOURCES}
+
+
+def test_found_in_after_a_build_that_raised_half_way_starts_afresh():
+    rng = random.Random(3)
+    found_in = issuememo.FoundIn()
+    first = [(entity(rng, f"e{n}"), f"E{n}") for n in range(10)]
+    found_in.update(first)
+
+    class Broken(Entity):  # its mentions cannot be read: the update stops half-way
+        @property
+        def mentions(self):
+            raise RuntimeError("half-way")
+    try:
+        found_in.update([(Entity("x", "X", "other"), "X"), *first[5:], (object.__new__(Broken), "B")])
+    except Exception:
+        pass
+    again = [(entity(rng, f"f{n}"), f"F{n}") for n in range(4)] + first[:3]
+    got = found_in.update(again)
+    expected = found_in_afresh(again)
+    assert {s: issuememo.FoundIn.of(got, s) for s in SOURCES} == {s: expected.get(s, set()) for s in SOURCES}
+
+
+def resources_afresh(links, names):
+    out, seen = [], set()
+    for link in links:
+        rid = f"resource:{link.canonical}"
+        if rid in names and rid not in seen:
+            seen.add(rid)
+            label = link.text if link.text.casefold() not in GENERIC_ANCHORS else "example.org"
+            out.append({"name": names[rid], "label": label})
+    return out
+
+
+def test_an_issues_resources_are_as_worked_out_afresh_when_links_or_names_change():
+    memo = Memo()
+    a, b = Link("u", "https://example.org/a", "The A", ""), Link("u", "https://example.org/b", "here", "")
+    steps = [((a, b), {"resource:https://example.org/a": "A", "resource:https://example.org/b": "B"}),
+             ((a, b), {"resource:https://example.org/a": "A", "resource:https://example.org/b": "B"}),
+             ((a, b), {"resource:https://example.org/a": "A2", "resource:https://example.org/b": "B"}),
+             ((a, b, a), {"resource:https://example.org/a": "A2"}),
+             ((b,), {"resource:https://example.org/a": "A2", "resource:https://example.org/b": "B"})]
+    for links, names in steps:
+        memo.begin(None)
+        got = issuememo.issue_resources(memo, "issue:x", links, names, GENERIC_ANCHORS)
+        assert got == resources_afresh(links, names)
+
+
+def test_the_order_of_an_issues_entities_follows_the_names_it_mentions():
+    memo = Memo()
+    for mentioned in (frozenset({"b", "A", "c"}), frozenset({"b", "A", "c"}), frozenset({"b", "Zed"}), frozenset()):
+        memo.begin(None)
+        assert issuememo.in_order(memo, "issue:x", mentioned) == tuple(sorted(mentioned, key=str.casefold))
+
+
+def test_the_entity_listing_holds_each_entitys_name_and_kind():
+    memo = Memo()
+    e, f = Entity("e", "E", "person"), Entity("f", "F", "other")
+    assert issuememo.listing(memo, [(e, "E"), (f, "F")]) == {"E": {"name": "E", "kind": "person"},
+                                                            "F": {"name": "F", "kind": "other"}}
+    kept = memo.listing["F"]
+    now = issuememo.listing(memo, [(Entity("e", "E", "place"), "E"), (f, "F")])
+    assert now == {"E": {"name": "E", "kind": "place"}, "F": {"name": "F", "kind": "other"}}
+    assert now["F"] is kept  # the same entry: an issue note's inputs compare it by identity

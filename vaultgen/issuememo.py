@@ -1,0 +1,100 @@
+"""What a watcher session's builds work out per issue for its note, kept for the next build (see memo.py).
+
+An edit to one issue changes a few dozen entities and one issue's links; these keep the rest of the per-issue work
+(the entities each issue's mentions belong to, the resources it links, the order of its entity list) from being
+done again for every issue of the archive.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Mapping
+
+from . import links as linkmod
+from .render import link_label
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+class FoundIn:
+    """Entity note names by the issue sources their entity's mentions come from, as a build's entities give them.
+
+    Kept from build to build and changed only by the entities that are not the very objects, under the very names,
+    of the last build: the entities are held, so an id seen again is the same object. Note names are unique in a
+    build, so taking an old entity's name off its sources never takes off a new entity's.
+    """
+
+    def __init__(self) -> None:
+        self._entities: dict[int, tuple[object, str, frozenset[str]]] = {}   # id(entity) → (entity, name, sources)
+        self._by_source: dict[str, set[str]] = defaultdict(set)
+
+    def update(self, named: list[tuple[object, str]]) -> Mapping[str, set[str]]:
+        """(entity, note name) for every entity of this build → note names by source (not to be mutated)."""
+        last, self._entities = self._entities, {}  # a build that raises half-way leaves nothing to trust
+        if not last:
+            self._by_source = defaultdict(set)
+        by_source, now, added = self._by_source, {}, []
+        for entity, name in named:
+            known = last.get(id(entity))
+            if known is not None and known[0] is entity and known[1] == name:
+                now[id(entity)] = known
+            else:
+                added.append((entity, name))
+        for key, (entity, name, sources) in last.items():
+            if now.get(key) is None:
+                for source in sources:
+                    by_source[source].discard(name)
+        for entity, name in added:
+            sources = frozenset(m.source for m in entity.mentions)
+            now[id(entity)] = (entity, name, sources)
+            for source in sources:
+                by_source[source].add(name)
+        self._entities = now
+        return by_source
+
+    @staticmethod
+    def of(by_source: Mapping[str, set[str]], source: str) -> set[str] | frozenset[str]:
+        return by_source.get(source, _EMPTY)
+
+
+def listing(memo, named: list[tuple[object, str]]) -> dict[str, dict[str, str]]:
+    """{note name: {"name", "kind"}} of every entity, for issue notes' entity lists: the dicts of the last build where
+    name and kind are the same, so that an issue note's inputs compare by identity (never mutated)."""
+    last = memo.listing
+    now = {}
+    for entity, name in named:
+        entry = last.get(name)
+        if entry is None or entry["kind"] != entity.kind:
+            entry = {"name": name, "kind": entity.kind}
+        now[name] = entry
+    memo.listing = now
+    return now
+
+
+def in_order(memo, note_id: str, mentioned: frozenset[str]) -> tuple[str, ...]:
+    """The note names an issue mentions, sorted as its note lists them (kept while they are the same names)."""
+    table = memo.table("mentioned")
+    order = table.get(note_id, mentioned)
+    if order is memo.MISSING:
+        order = table.put(note_id, mentioned, tuple(sorted(mentioned, key=str.casefold)))
+    return order
+
+
+def issue_resources(memo, note_id: str, links: tuple, names: Mapping[str, str], generic: frozenset[str]) -> list:
+    """The resources an issue note lists ({"name", "label"}, first link to each): kept while the issue's links, and
+    the names of the resource notes they would point at, are the same."""
+    ids = memo.table("resource-ids")
+    rids = ids.get(note_id, links)
+    if rids is memo.MISSING:
+        rids = ids.put(note_id, links, tuple(f"resource:{link.canonical}" for link in links))
+    named = tuple(map(names.get, rids))
+    table, deps = memo.table("resources"), (links, named)
+    found = table.get(note_id, deps)
+    if found is not memo.MISSING:
+        return found
+    resources, seen = [], set()
+    for link, rid, name in zip(links, rids, named):
+        if name is not None and rid not in seen:
+            seen.add(rid)
+            label = link.text if link.text.casefold() not in generic else linkmod.domain(link.canonical)
+            resources.append({"name": name, "label": link_label(label)})
+    return table.put(note_id, deps, resources)
