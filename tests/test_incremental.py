@@ -438,3 +438,46 @@ def test_a_note_whose_id_is_a_very_long_url_keeps_its_name(tmp_path):
     assert sorted(p.name for p in (vault / "Resources").iterdir()) == notes == ["viewer.example.org scene.md"]
     head = (vault / "Resources" / notes[0]).read_text(encoding="utf-8").splitlines()
     assert sum(line.startswith(("url:", "vaultgen_id:")) for line in head) == 2  # one line each, never folded
+
+
+def test_a_note_file_locate_proved_unchanged_is_not_looked_at_again_by_the_writer(source, tmp_path, monkeypatch):
+    from vaultgen import state
+    monkeypatch.setattr(state, "RACY_NS", 0)       # the files just written are trusted by their stat at once
+    monkeypatch.setattr(state, "FINE_RACY_NS", 0)
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    (source / EDITED).write_text((source / EDITED).read_text(encoding="utf-8") + "\nMore news.\n", encoding="utf-8")
+    stats: dict[str, int] = {}
+    real = os.stat
+
+    def counting(path, *args, **kwargs):
+        stats[os.fspath(path)] = stats.get(os.fspath(path), 0) + 1
+        return real(path, *args, **kwargs)
+    monkeypatch.setattr(os, "stat", counting)
+    result = build(Options(source, vault))
+    monkeypatch.undo()
+    assert result.report.updated and len(result.report.unchanged) > 10
+    assert {rel: stats.get(str(vault / rel)) for rel in result.report.unchanged} == {
+        rel: 1 for rel in result.report.unchanged}
+
+
+def test_a_user_edit_between_locating_and_writing_is_kept_and_seen_by_the_next_build(source, tmp_path, monkeypatch):
+    from vaultgen.tracking import TrackedVault
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    note = next((vault / "Entities").rglob("*.md"))
+    mine = note.read_text(encoding="utf-8").replace("\n---\n", "\n---\nMy words in the generated part.\n", 1)
+    real = TrackedVault.locate
+
+    def locate_then_edit(self):
+        found = real(self)
+        note.write_text(mine, encoding="utf-8")
+        return found
+    monkeypatch.setattr(TrackedVault, "locate", locate_then_edit)
+    (source / EDITED).write_text((source / EDITED).read_text(encoding="utf-8") + "\nMore news.\n", encoding="utf-8")
+    build(Options(source, vault))
+    monkeypatch.undo()
+    assert note.read_text(encoding="utf-8") == mine
+    result = build(Options(source, vault))
+    assert note.read_text(encoding="utf-8") == mine
+    assert note.relative_to(vault).as_posix() in result.report.preserved

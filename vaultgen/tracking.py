@@ -50,6 +50,7 @@ class TrackedVault(Vault):
         self._links: set[Path] = set()      # listed files that are symbolic links
         self._pending: list = []
         self._outcomes: list = []
+        self._proven: dict[str, NoteRecord] = {}   # note id → its record, its file proven unchanged by locate
 
     # -- finding notes ------------------------------------------------------------------------
     def _files(self) -> list[tuple[Path, str]]:
@@ -92,7 +93,7 @@ class TrackedVault(Vault):
 
     def locate(self) -> dict[str, Path]:
         """As Vault.locate; a note file unchanged since vaultgen wrote it is known by its stat, not re-read."""
-        self._listing = None
+        self._listing, self._proven = None, {}
         found: dict[str, Path] = {}
         recorded = {entry["path"]: note_id for note_id, entry in self.manifest.items()}
         files = self._files()
@@ -116,9 +117,12 @@ class TrackedVault(Vault):
         if record is None or not record.id_ok or record.path != rel:
             return False
         try:
-            return trusted(sig_of(os.stat(path)), record.sig, record.checked_ns)
+            if not trusted(sig_of(os.stat(path)), record.sig, record.checked_ns):
+                return False
         except OSError:
             return False
+        self._proven[note_id] = record
+        return True
 
     def foreign_names(self, located: Mapping[str, Path]) -> list[str]:
         """As Vault.foreign_names; paths compared as listed, unless symbolic links make resolving matter."""
@@ -154,7 +158,7 @@ class TrackedVault(Vault):
             self.tracked.mark(clean="0", pending=json.dumps(fresh))
         self._outcomes = []
         report = super().write(notes, located, dry_run, tick)
-        self._listing = None
+        self._listing, self._proven = None, {}  # proven for this build's writing only
         for note_id, key, expected in self._outcomes:
             if note_id in self.manifest:
                 self.remember(note_id, key, self.manifest[note_id], expected)
@@ -173,7 +177,12 @@ class TrackedVault(Vault):
     def _unchanged(self, note_id: str, path: Path, record: NoteRecord) -> bool:
         """state.file_unchanged; a file proven unchanged by its hash has its stat recorded again, as `remember` does
         (checked, then stat, then read), so that later builds trust it: a note last checked within the racy window
-        of its writing (most of a big batch) would otherwise be read and hashed on every build."""
+        of its writing (most of a big batch) would otherwise be read and hashed on every build. A file that this
+        build's locate found unchanged, by the same record, is not looked at again: what the writer decides from
+        it is what it would have decided an instant earlier (a user's edit in between is seen by the next build,
+        as one made an instant after this look would be; the file is not written either way)."""
+        if self._proven.get(note_id) is record:
+            return True
         checked = time.time_ns()
         try:
             st = os.stat(path)
