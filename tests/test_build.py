@@ -106,6 +106,24 @@ def test_newsletters_sharing_a_folder_stay_apart_and_fragments_join_the_majority
     assert {i.newsletter for i in harmonize_newsletters(issues)} == {"NLP Newsletter"}
 
 
+def test_an_issue_renamed_as_last_time_is_the_same_object_and_equal_to_renaming_it_afresh():
+    from vaultgen.metadata import harmonize_newsletters
+    from vaultgen.model import Issue
+
+    def issue(source, newsletter):
+        return Issue(source=f"x/{source}", body="x", title="t", newsletter=newsletter, newsletter_guessed=True)
+    issues = [issue(f"n{k}", "NLP Newsletter") for k in range(4)] + [issue("es", "NLP"), issue("hw", "Halloween")]
+    renamed: dict = {}
+    first = harmonize_newsletters(issues, renamed)
+    again = harmonize_newsletters(issues, renamed)
+    assert first == again == harmonize_newsletters(issues)
+    assert all(a is b for a, b in zip(first, again)) and len(renamed) == 2
+    # The folder's name changes: the same issues get the new one, not the one kept.
+    issues = [issue(f"m{k}", "Newsletter of NLP") for k in range(6)] + issues[4:]
+    third = harmonize_newsletters(issues, renamed)
+    assert third == harmonize_newsletters(issues) and {i.newsletter for i in third} == {"Newsletter of NLP"}
+
+
 def test_every_entity_note_has_a_backlink_and_the_indexes_reach_every_issue(vault):
     otools = pytest.importorskip("obsidiantools.api")
     graph = otools.Vault(vault).connect()

@@ -136,14 +136,19 @@ def complete(issue: Issue, hints: Mapping[str, Any], default_newsletter: str | N
     return replace(issue, newsletter=clean_inline(str(issue.newsletter)))
 
 
-def harmonize_newsletters(issues: list[Issue]) -> list[Issue]:
+def harmonize_newsletters(issues: list[Issue], renamed: dict | None = None) -> list[Issue]:
     """A guess that no other issue in its folder shares, or that is a fragment of the folder's clear
     majority name, yields to that name.
 
     Translations and odd titles ("Boletín informativo NLP #5" beside "NLP Newsletter #5", "Halloween:
     …" among "The Batch: …") would otherwise each start a newsletter of their own; two newsletters
     that share a folder, each with several issues, stay two.
+
+    `renamed`: the issues this gave under another name last time (a watcher session's): an issue given the same
+    name again is the same object, so that what the session keeps by an issue's identity is found again. Replaced
+    by this call's.
     """
+    last, now = renamed if renamed is not None else {}, {}
     by_folder: dict[str, list[Issue]] = {}
     for issue in issues:
         by_folder.setdefault(str(PurePosixPath(issue.source).parent), []).append(issue)
@@ -159,8 +164,16 @@ def harmonize_newsletters(issues: list[Issue]) -> list[Issue]:
             if (clear and issue.newsletter_guessed and issue.newsletter != winner
                     and (counts[issue.newsletter] == 1 or issue.newsletter == DEFAULT_NEWSLETTER
                          or _words(issue.newsletter) <= _words(winner))):
-                issue = replace(issue, newsletter=winner)
+                # The entry holds the issue it was made from: its id is not another object's while it is kept.
+                known = last.get(id(issue))
+                if known is None or known[0] is not issue or known[1].newsletter != winner:
+                    known = (issue, replace(issue, newsletter=winner))
+                now[id(issue)] = known
+                issue = known[1]
             out.append(issue)
+    if renamed is not None:
+        renamed.clear()
+        renamed.update(now)
     return sorted(out, key=lambda i: i.source)
 
 

@@ -62,8 +62,9 @@ def _timed(timings: dict[str, float], stage: str):
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def _collect(scan: Scan, parsed: dict[str, Parsed]):
-    """(issues, links by source, errors, partial, warnings); issues with the archive's newsletter names."""
+def _collect(scan: Scan, parsed: dict[str, Parsed], renamed: dict | None = None):
+    """(issues, links by source, errors, partial, warnings); issues with the archive's newsletter names
+    (`renamed`: see metadata.harmonize_newsletters)."""
     issues, links, errors, partial, warnings = [], {}, list(scan.errors), [], list(scan.warnings)
     for rel in scan.files:
         result = parsed[rel]
@@ -76,7 +77,7 @@ def _collect(scan: Scan, parsed: dict[str, Parsed]):
         warnings += [SourceError(issue.source, w) for w in result.decode_warnings]
         partial += [SourceError(issue.source, w) for w in issue.warnings]
     # Archive-wide, so never cached: a file's newsletter may follow its folder's majority name.
-    return metadata.harmonize_newsletters(issues), links, errors, partial, warnings
+    return metadata.harmonize_newsletters(issues, renamed), links, errors, partial, warnings
 
 
 def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict[str, Parsed],
@@ -139,6 +140,8 @@ class Session:
         self.memo = Memo(keep=remember)  # what its builds planned, for the next to take again (memo.py)
         self.vault = TrackedVault(options.vault)
         self.merge_memo = None  # resolve.MergeMemo: what the last entity merge worked out, for the next one
+        # The issues given their folder's newsletter name (metadata.harmonize_newsletters), for the next build.
+        self.renamed: dict | None = {} if remember else None
         self.vault.open(wait=options.lock_wait)
         try:
             self._load()
@@ -217,7 +220,7 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
         removed = {rel: state.sources[rel] for rel in result.changes.get("removed", ()) if rel in state.sources}
         parsed = read_sources(scan, root, options.max_source_bytes, state.sources, tick=report.tick("reading"),
                               spill=session.spill, unpack=session.remember)
-        issues, links, result.errors, result.partial, result.warnings = _collect(scan, parsed)
+        issues, links, result.errors, result.partial, result.warnings = _collect(scan, parsed, session.renamed)
         renamed = _renamed(removed, result.changes.get("added", ()), scan, parsed)
     # From here on, the global phase: always over every issue, cached or not (an incremental build that
     # skipped it would leave stale cross-issue links, entity pages and indexes behind).
