@@ -417,3 +417,26 @@ def test_an_up_to_date_vault_is_warmed_up_without_a_write(source, tmp_path, monk
         assert files() == before
         sentinel(source, watcher, log, len(watcher.batches))
     assert calls[2] == (False, False, True)
+
+
+def test_what_the_session_keeps_is_frozen_between_builds_and_collected_whole_now_and_then(source, tmp_path,
+                                                                                         monkeypatch):
+    import gc
+    monkeypatch.setattr(watchmod, "FULL_GC_EVERY", 2)
+    unfrozen_at: list[int] = []
+    real_unfreeze = gc.unfreeze
+    watchers: list[Watcher] = []
+
+    def unfreeze():
+        unfrozen_at.append(watchers[0].builds if watchers else -1)
+        real_unfreeze()
+    monkeypatch.setattr(watchmod.gc, "unfreeze", unfreeze)
+    vault = tmp_path / "vault"
+    with watching(source, vault) as (watcher, log):
+        watchers.append(watcher)
+        assert gc.get_freeze_count() > 0   # the initial build's session, out of the collector's sight
+        (source / EDITED).write_text((source / EDITED).read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+        wait_batch(watcher, log, 0, changed(EDITED))
+        sentinel(source, watcher, log, 1)
+    assert unfrozen_at[0] == 2                # the second build's heap collected whole, frozen part included
+    assert gc.get_freeze_count() == 0         # and all of it the collector's again once the watcher stops

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import gc
 import os
 import sys
 import threading
@@ -24,6 +25,7 @@ CAP = 1.0            # …or this long after its first event, so a steady stream
 RECONCILE = 60.0     # a full scan this often catches events the kernel dropped (inotify queue overflow)
 POLL_INTERVAL = 0.5  # PollingObserver's period, with --poll or when inotify is out of watches
 KEEP_BATCHES = 200   # Watcher.batches: the latest ones, for tests and callers that inspect them
+FULL_GC_EVERY = 25   # builds between collections of the whole heap, frozen part included (see Watcher._settle)
 
 # Editors' and tools' temporary files (Hugo's and watchfiles' lists, merged): never a reason to build.
 INDEX_NAME = "_index.jsonl"
@@ -224,10 +226,12 @@ class Watcher:
             try:
                 if first.result is not None and first.result.skipped:
                     self._warm(session)
+                    self._settle()
                 self._loop(session, observer, source)
             finally:
                 self._observer.stop()
                 self._observer.join(timeout=5)
+                gc.unfreeze()  # what the session held is the collector's again once it is closed
         return 0
 
     def _observe(self, old):
@@ -301,5 +305,17 @@ class Watcher:
             self.log(time.strftime("%H:%M:%S ") + entry.line())
         if entry.result is not None:
             entry.result.report.unchanged = []  # every note of the vault, each batch: not worth keeping
+        self._settle()
         return entry
+
+    def _settle(self) -> None:
+        """After a build, once it is logged: what the session keeps (parsed issues, memos: most of the heap) is
+        moved out of the cyclic collector's sight (gc.freeze), so that no full collection over all of it lands
+        in the middle of the next build (300–500 ms at 1,000 issues). Frozen objects are freed by their reference
+        counts only; every FULL_GC_EVERY builds the frozen part is collected too (a few hundred ms, while no one
+        waits), so that reference cycles the session let go of are not kept for the life of the watcher."""
+        if self.builds % FULL_GC_EVERY == 0:
+            gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
