@@ -12,6 +12,7 @@ from .extract.lexicon import lexicon
 from .extract.names import PLURAL_ACRONYM, TOKEN, abbreviates, initial
 from .gazetteer import Gazetteer
 from .gazetteer import entity_key as _entity_key
+from .grouping import Grouping
 from .model import ENTITY_KINDS, Candidate, Entity, Mention
 from .people import first_names_to_people, people_by_first_name
 
@@ -216,6 +217,7 @@ class _Group:
     entities: list[Entity] | None = None
     # The members that are no fragment of a longer kept name, by the longer names that cover `weak`.
     rest: dict[tuple, list[_Mention]] = field(default_factory=dict)
+    sig: tuple[int, ...] | None = ()    # the ids of the members: its key in MergeMemo.groups (None: not kept)
 
 
 class MergeMemo:
@@ -236,6 +238,7 @@ class MergeMemo:
         self.surfaces: dict[str, str] = {}
         self.casefolds: dict[str, str] = {}
         self.sentences: dict[str, tuple[str, str]] = {}
+        self.grouping = Grouping(keep)  # the mentions of each group, kept where no source changed
 
     def basis(self, gazetteer: Gazetteer) -> _Lookups:
         if self.lookups is None or self.gazetteer != gazetteer:
@@ -257,7 +260,7 @@ class MergeMemo:
         if found is None:
             multi = frozenset(m.name.casefold() for m in members if " " in m.name)
             weak = frozenset(m.name.casefold() for m in members if " " not in m.name and m.cand.confidence < FRAGMENT)
-            found = _Group(members, _score(members), multi, weak)
+            found = _Group(members, _score(members), multi, weak, sig=sig)
         if self.keep:
             groups[sig] = found
         return found
@@ -313,7 +316,8 @@ def _mentions(share: _SourceMentions, gaz: _Lookups, vetoed: frozenset[str], sur
 def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Gazetteer,
            memo: MergeMemo) -> list[Entity]:
     gaz = memo.basis(gazetteer)
-    shares = [memo.source(s, by_source[s]) for s in sorted(by_source)]
+    sources = sorted(by_source)
+    shares = [memo.source(s, by_source[s]) for s in sources]
     memo.sources = {s: memo.sources[s] for s in by_source}
     vetoed = frozenset().union(*(share.vetoes for share in shares))
     if vetoed != memo.vetoed:
@@ -340,12 +344,9 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
     # Every mention in its group, in source order and the order within its source (the root is a group's
     # smallest key: independent of the order of unions; a key no alias joined is its own root).
     root_of = {k: union.find(k) for k in list(union.parent)}
-    members: dict[str, list[_Mention]] = defaultdict(list)
-    for share in shares:
-        for m in share.items:
-            members[root_of.get(m.key, m.key)].append(m)
+    members = memo.grouping.members(sources, [share.items for share in shares], root_of)
     groups: dict[tuple[int, ...], _Group] = {}
-    found = {k: memo.group(g, groups) for k, g in members.items()}
+    found = memo.grouping.groups(members, groups, memo.group)
     kept = {k: g for k, g in found.items() if g.score >= KEEP or _declared(g.members, gaz)}
 
     # "Code" in "Papers with Code": a weak one-word mention inside a longer kept name is that name's.
