@@ -107,3 +107,26 @@ def test_the_entity_listing_holds_each_entitys_name_and_kind():
     now = issuememo.listing(memo, [(Entity("e", "E", "place"), "E"), (f, "F")])
     assert now == {"E": {"name": "E", "kind": "place"}, "F": {"name": "F", "kind": "other"}}
     assert now["F"] is kept  # the same entry: an issue note's inputs compare it by identity
+
+
+def test_the_issues_linking_each_entity_are_as_worked_out_afresh_build_after_build():
+    rng = random.Random(5)
+    linking = issuememo.Linking()
+    mentioned: dict[str, frozenset] = {}
+    rank = {s: n for n, s in enumerate(SOURCES)}
+    for _ in range(300):
+        for _ in range(rng.randint(0, 3)):
+            source = rng.choice(SOURCES)
+            if rng.random() < 0.2:
+                mentioned.pop(source, None)
+            else:
+                mentioned[source] = frozenset(rng.sample("ABCDEFG", rng.randint(0, 4)))
+        if rng.random() < 0.1:  # issues in another order (a date edited)
+            order = rng.sample(SOURCES, len(SOURCES))
+            rank = {s: n for n, s in enumerate(order)}
+        got = linking.update(dict(mentioned), dict(rank))
+        expected = defaultdict(list)
+        for source in sorted(mentioned, key=rank.__getitem__):
+            for name in mentioned[source]:
+                expected[name].append(source)
+        assert {n: s for n, s in got.items() if s} == dict(expected)

@@ -98,3 +98,47 @@ def issue_resources(memo, note_id: str, links: tuple, names: Mapping[str, str], 
             label = link.text if link.text.casefold() not in generic else linkmod.domain(link.canonical)
             resources.append({"name": name, "label": link_label(label)})
     return table.put(note_id, deps, resources)
+
+
+class Linking:
+    """The issue sources linking each entity note, in the order of `rank`: the inverse of the entity note names each
+    issue links to, kept from build to build and changed only for the names an issue took up or dropped (all of
+    them when the order of the issues changed)."""
+
+    def __init__(self) -> None:
+        self._rank: Mapping[str, int] | None = None
+        self._mentioned: dict[str, frozenset[str]] = {}    # source → the names it links to
+        self._sources: dict[str, set[str]] = {}            # name → the sources linking to it
+        self._ordered: dict[str, list[str]] = {}           # name → those sources, in order
+
+    def update(self, mentioned: Mapping[str, frozenset[str]], rank: Mapping[str, int]) -> Mapping[str, list[str]]:
+        """mentioned: the names each issue source links to; rank: each source's place. → sources by name, in order
+        (lists never changed afterwards; the mapping is not to be changed)."""
+        fresh = rank != self._rank
+        self._rank = None  # a build that raises half-way leaves nothing to trust: the next starts afresh
+        if fresh:
+            self._mentioned, self._sources, self._ordered = {}, {}, {}
+        known, sources, touched = self._mentioned, self._sources, set()
+        for source in [s for s in known if s not in mentioned]:
+            for name in known.pop(source):
+                sources[name].discard(source)
+                touched.add(name)
+        for source, names in mentioned.items():
+            old = known.get(source, _EMPTY)
+            if old == names:
+                continue
+            for name in old - names:
+                sources[name].discard(source)
+                touched.add(name)
+            for name in names - old:
+                sources.setdefault(name, set()).add(source)
+                touched.add(name)
+            known[source] = frozenset(names)
+        for name in touched:
+            if sources[name]:
+                self._ordered[name] = sorted(sources[name], key=rank.__getitem__)
+            else:
+                del sources[name]
+                self._ordered.pop(name, None)
+        self._rank = rank
+        return self._ordered

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Hashable
 
-from .issuememo import FoundIn
+from .issuememo import FoundIn, Linking
 
 _MISSING = object()
 
@@ -68,6 +68,7 @@ class Memo:
         self._count = 0
         self.found_in = FoundIn()   # entity note names by issue source (issuememo.py)
         self.listing: dict[str, dict[str, str]] = {}   # entity note name → its entry in issue notes' lists
+        self.linking = Linking()    # the issues linking each entity note (issuememo.py)
 
     def begin(self, setting: Any) -> None:
         """A build starts. `setting`: what every note depends on (salt, templates, name layout); a change forgets all."""

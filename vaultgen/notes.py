@@ -171,7 +171,7 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     notes, issue_entities = _issue_notes(issues, links, entities, cross, names, paths, url_edits, make, produce, memo)
     if timings is not None:
         timings["linking"] = timings.get("linking", 0.0) + time.perf_counter() - started
-    entity_notes = _entity_notes(entities, names, paths, by_id, issue_entities, make, produce)
+    entity_notes = _entity_notes(entities, names, paths, by_id, issue_entities, make, produce, memo)
     notes += entity_notes
     resource_notes = _resource_notes(cited, names, paths, by_id, make, produce, memo)
     notes += resource_notes
@@ -314,7 +314,7 @@ def _requests(issues, newsletters, entities, cited, layout: Layout, memo: Memo):
     return requests, folders
 
 
-def _title(memo: Memo, url: str, citations: list[_Cited]) -> str | None:
+def _title(memo: Memo, url: str, citations: list[_Cited] | tuple[_Cited, ...]) -> str | None:
     """A resource's best title, from its citations' anchors (kept while they are the same)."""
     table, deps = memo.table("title"), tuple(citations)
     title = table.get(url, deps)
@@ -410,24 +410,27 @@ def _issue_sort_key(issue: Issue):
     return (issue.date.isoformat() if issue.date else "9999", issue.number or 0, issue.source)
 
 
-def _entity_notes(entities, names, paths, by_id, issue_entities, make: Maker, produce) -> list[Note]:
+def _entity_notes(entities, names, paths, by_id, issue_entities, make: Maker, produce, memo: Memo) -> list[Note]:
     notes = []
-    issues_of: dict[str, list[Issue]] = defaultdict(list)  # entity note name -> the issues linking it, in order
-    cited_as: dict[str, tuple[str, str, str]] = {}          # issue source -> (note name, label, source)
-    for issue in sorted(by_id.values(), key=_issue_sort_key):
-        cited_as[issue.source] = (names[issue_id(issue)], _issue_label(issue), issue.source)
-        for name in issue_entities.get(issue.source, ()):
-            issues_of[name].append(issue)
+    order = sorted(by_id.values(), key=_issue_sort_key)
+    # entity note name → the sources of the issues linking it, in order (kept from build to build: issuememo.py)
+    linked_from = memo.linking.update(issue_entities, {i.source: n for n, i in enumerate(order)})
+    cited_as = {i.source: (names[issue_id(i)], _issue_label(i), i.source) for i in order}  # (note name, label, source)
+    dated = {i.source: i.date for i in order if i.date}
+    citing, table = memo.version("cited-as", (cited_as, dated)), memo.table("linking")
     for e in entities:
         eid = f"entity:{e.key}"
         name = names[eid]
-        issues = issues_of[name]
-        if not issues:
+        sources = linked_from.get(name)
+        if not sources:
             continue
-        linking = [cited_as[i.source] for i in issues]
-        dates = [i.date for i in issues if i.date]
+        found = table.get(eid, (sources, citing))
+        if found is Memo.MISSING:
+            found = table.put(eid, (sources, citing), ([cited_as[s] for s in sources],
+                                                       [dated[s] for s in sources if s in dated]))
+        linking, dates = found
 
-        def entity_note(e=e, name=name, linking=linking, dates=dates, count=max(len(e.mentions), len(issues))) -> Note:
+        def entity_note(e=e, name=name, linking=linking, dates=dates, count=max(len(e.mentions), len(sources))) -> Note:
             def context():
                 sentences = defaultdict(list)
                 for m in e.mentions:
@@ -457,13 +460,18 @@ def _resource_notes(cited, names, paths, by_id, make: Maker, produce, memo: Memo
     notes = []
     rank = {i.source: n for n, i in enumerate(sorted(by_id.values(), key=_issue_sort_key))}
     labelled = {i.source: (names[issue_id(i)], _issue_label(i)) for i in by_id.values()}
+    # A resource's citations in order are kept while they are the same, and the issues' order and labels too.
+    placing, table = memo.version("placing", (rank, labelled)), memo.table("citations")
     for url, citations in sorted(cited.items()):
-        rid = f"resource:{url}"
-        title = _title(memo, url, citations)
-        ordered = sorted(citations, key=lambda c: rank[c.source])
-        triples = [(*labelled[c.source], c.sentence) for c in ordered]
+        rid, given = f"resource:{url}", tuple(citations)
+        title = _title(memo, url, given)
+        found = table.get(rid, (given, placing))
+        if found is Memo.MISSING:
+            ordered = sorted(citations, key=lambda c: rank[c.source])
+            found = table.put(rid, (given, placing), ([(*labelled[c.source], c.sentence) for c in ordered],
+                                                      len({c.source for c in citations})))
+        triples, sources = found
         domain_note = names[f"index:domain:{linkmod.domain(url)}"]
-        sources = len({c.source for c in citations})
 
         def resource_note(url=url, title=title, triples=triples, domain_note=domain_note, sources=sources) -> Note:
             kind = linkmod.resource_kind(url)
