@@ -43,6 +43,7 @@ def test_found_in_equals_working_it_out_afresh_build_after_build():
         named = [(e, names[k]) for k, e in sorted(entities.items())]
         got = found_in.update(named)
         expected = found_in_afresh(named)
+        assert issuememo.FoundIn(keep=False).update(named) == expected
         assert {s: issuememo.FoundIn.of(got, s) for s in SOURCES} == {s: expected.get(s, set()) for s in SOURCES}
 
 
@@ -125,8 +126,19 @@ def test_the_issues_linking_each_entity_are_as_worked_out_afresh_build_after_bui
             order = rng.sample(SOURCES, len(SOURCES))
             rank = {s: n for n, s in enumerate(order)}
         got = linking.update(dict(mentioned), dict(rank))
+        assert issuememo.Linking(keep=False).update(dict(mentioned), dict(rank)) == {n: s for n, s in got.items() if s}
         expected = defaultdict(list)
         for source in sorted(mentioned, key=rank.__getitem__):
             for name in mentioned[source]:
                 expected[name].append(source)
         assert {n: s for n, s in got.items() if s} == dict(expected)
+
+
+def test_the_stems_of_note_files_are_those_of_their_paths(tmp_path):
+    from pathlib import Path
+    memo = Memo()
+    located = {"a": tmp_path / "Issues" / "2020 A b.c.md", "b": tmp_path / "x.md"}
+    assert issuememo.stems(memo, located) == {"a": "2020 A b.c", "b": "x"} == issuememo.stems(Memo(keep=False), located)
+    again = {"a": located["a"], "c": Path("Resources/y.z.md")}          # a Path kept, a new one
+    assert issuememo.stems(memo, again) == {"a": "2020 A b.c", "c": "y.z"}
+    assert list(memo.stems) == [id(located["a"]), id(again["c"])]      # what the build no longer has is let go

@@ -23,12 +23,19 @@ class FoundIn:
     build, so taking an old entity's name off its sources never takes off a new entity's.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep  # False: one build only (nothing kept: a one-off build's memory is its peak)
         self._entities: dict[int, tuple[object, str, frozenset[str]]] = {}   # id(entity) → (entity, name, sources)
         self._by_source: dict[str, set[str]] = defaultdict(set)
 
     def update(self, named: list[tuple[object, str]]) -> Mapping[str, set[str]]:
         """(entity, note name) for every entity of this build → note names by source (not to be mutated)."""
+        if not self.keep:
+            found: dict[str, set[str]] = defaultdict(set)
+            for entity, name in named:
+                for m in entity.mentions:
+                    found[m.source].add(name)
+            return found
         last, self._entities = self._entities, {}  # a build that raises half-way leaves nothing to trust
         if not last:
             self._by_source = defaultdict(set)
@@ -54,6 +61,23 @@ class FoundIn:
     @staticmethod
     def of(by_source: Mapping[str, set[str]], source: str) -> set[str] | frozenset[str]:
         return by_source.get(source, _EMPTY)
+
+
+def stems(memo, located: Mapping[str, object]) -> dict[str, str]:
+    """{note id: the stem of its file (Path.stem)}: the stems of the Paths the last build was given taken again (a
+    session's vault listing keeps its Path objects, see tracking.TrackedVault._files). Each entry holds its Path,
+    so an id seen again is the same object."""
+    if not memo.keep:
+        return {note_id: path.stem for note_id, path in located.items()}
+    last, now, out = memo.stems, {}, {}
+    for note_id, path in located.items():
+        known = last.get(id(path))
+        if known is None or known[0] is not path:
+            known = (path, path.stem)
+        now[id(path)] = known
+        out[note_id] = known[1]
+    memo.stems = now
+    return out
 
 
 def listing(memo, named: list[tuple[object, str]]) -> dict[str, dict[str, str]]:
@@ -105,7 +129,8 @@ class Linking:
     issue links to, kept from build to build and changed only for the names an issue took up or dropped (all of
     them when the order of the issues changed)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep  # False: one build only (nothing kept)
         self._rank: Mapping[str, int] | None = None
         self._mentioned: dict[str, frozenset[str]] = {}    # source → the names it links to
         self._sources: dict[str, set[str]] = {}            # name → the sources linking to it
@@ -114,6 +139,12 @@ class Linking:
     def update(self, mentioned: Mapping[str, frozenset[str]], rank: Mapping[str, int]) -> Mapping[str, list[str]]:
         """mentioned: the names each issue source links to; rank: each source's place. → sources by name, in order
         (lists never changed afterwards; the mapping is not to be changed)."""
+        if not self.keep:
+            ordered: dict[str, list[str]] = {}
+            for source in sorted(mentioned, key=rank.__getitem__):
+                for name in mentioned[source]:
+                    ordered.setdefault(name, []).append(source)
+            return ordered
         fresh = rank != self._rank
         self._rank = None  # a build that raises half-way leaves nothing to trust: the next starts afresh
         if fresh:

@@ -66,9 +66,10 @@ class Memo:
         self.tables: dict[str, Table] = {}
         self._versions: dict[str, tuple[Any, int]] = {}
         self._count = 0
-        self.found_in = FoundIn()   # entity note names by issue source (issuememo.py)
+        self.found_in = FoundIn(keep)   # entity note names by issue source (issuememo.py)
         self.listing: dict[str, dict[str, str]] = {}   # entity note name → its entry in issue notes' lists
-        self.linking = Linking()    # the issues linking each entity note (issuememo.py)
+        self.linking = Linking(keep)    # the issues linking each entity note (issuememo.py)
+        self.stems: dict[int, tuple[Any, str]] = {}     # id(note file's Path) → (the Path, its stem)
 
     def begin(self, setting: Any) -> None:
         """A build starts. `setting`: what every note depends on (salt, templates, name layout); a change forgets all."""

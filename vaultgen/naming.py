@@ -17,6 +17,7 @@ _RESERVED = {"con", "prn", "aux", "nul", "conin$", "conout$"} | {f"{p}{i}" for p
 MAX_NAME_BYTES = 150  # leaves room for ".md", a collision suffix, and Windows' 260-character paths
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every note's name, build after build in a watcher session
 def key(name: str) -> str:
     """The identity of a name for collisions: NFC, case-folded (macOS and Windows are case-insensitive)."""
     return unicodedata.normalize("NFC", name).casefold()

@@ -203,11 +203,8 @@ def _name_notes(issues, newsletters, entities, cited, vault, located, layout: La
     changed = layout.changed(Layout.from_recorded(vault.names))
     if changed:
         renaming = layoutmod.plan_renaming(located, changed, folders, vault.as_written)
-    else:  # then only where the notes are counts (not their folders, nor their text)
-        table, where = memo.table("renaming"), dict(located)
-        renaming = table.get("", where)
-        if renaming is Memo.MISSING:
-            renaming = table.put("", where, layoutmod.plan_renaming(located, changed, folders, vault.as_written))
+    else:  # every note keeps the name of its file: what plan_renaming gives when no template changed
+        renaming = layoutmod.Renaming(issuememo.stems(memo, located), {})
     fixed = renaming.kept
     requests = [r for r in requests if r.id not in fixed]
     foreign = vault.foreign_names(located)
