@@ -440,3 +440,19 @@ def test_what_the_session_keeps_is_frozen_between_builds_and_collected_whole_now
         sentinel(source, watcher, log, 1)
     assert unfrozen_at[0] == 2                # the second build's heap collected whole, frozen part included
     assert gc.get_freeze_count() == 0         # and all of it the collector's again once the watcher stops
+
+
+def test_a_small_batch_is_built_with_the_cyclic_collector_paused_and_it_runs_again_after(source, tmp_path, monkeypatch):
+    import gc
+    seen: list[bool] = []
+    real = watchmod.build
+
+    def build(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+    monkeypatch.setattr(watchmod, "build", build)
+    with watching(source, tmp_path / "vault") as (watcher, log):
+        (source / EDITED).write_text((source / EDITED).read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+        wait_batch(watcher, log, 0, changed(EDITED))
+        assert gc.isenabled()
+    assert seen[0] and not seen[-1]   # the first build (a whole vault's, maybe) as usual; the batch's paused

@@ -26,6 +26,7 @@ RECONCILE = 60.0     # a full scan this often catches events the kernel dropped 
 POLL_INTERVAL = 0.5  # PollingObserver's period, with --poll or when inotify is out of watches
 KEEP_BATCHES = 200   # Watcher.batches: the latest ones, for tests and callers that inspect them
 FULL_GC_EVERY = 25   # builds between collections of the whole heap, frozen part included (see Watcher._settle)
+PAUSE_GC_UPTO = 16   # a batch of at most this many changed files is built with the cyclic collector paused
 
 # Editors' and tools' temporary files (Hugo's and watchfiles' lists, merged): never a reason to build.
 INDEX_NAME = "_index.jsonl"
@@ -287,6 +288,12 @@ class Watcher:
 
     def _build(self, session: Session, changed: frozenset, quiet_if_unchanged: bool = False) -> BatchLog | None:
         start = time.perf_counter()
+        # A batch of a few edits, after the first build, reads only those files: the garbage it makes is small, and the
+        # cyclic collector can wait for _settle, once the batch is logged. A big batch (or a look at every file) may
+        # parse thousands of HTML files, whose trees are cycles: the collector runs as usual then.
+        paused = self.builds > 0 and 0 < len(changed) <= PAUSE_GC_UPTO and gc.isenabled()
+        if paused:
+            gc.disable()
         try:
             result = build(self.options, session, changed)
             entry = BatchLog(result.changes, result, None, (time.perf_counter() - start) * 1000)
@@ -297,6 +304,9 @@ class Watcher:
                 session.reload()  # what the failed build changed in memory is dropped: back to what is on disk
             except Exception as again:  # noqa: BLE001 - reported; the next batch tries again
                 entry.error += f"; and reloading the state failed: {again}"
+        finally:
+            if paused:
+                gc.enable()
         self.builds += 1
         self.batches.append(entry)
         if len(self.batches) > 2 * KEEP_BATCHES:  # a watcher runs for days: keep the recent ones only
