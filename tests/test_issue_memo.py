@@ -142,3 +142,27 @@ def test_the_stems_of_note_files_are_those_of_their_paths(tmp_path):
     again = {"a": located["a"], "c": Path("Resources/y.z.md")}          # a Path kept, a new one
     assert issuememo.stems(memo, again) == {"a": "2020 A b.c", "c": "y.z"}
     assert list(memo.stems) == [id(located["a"]), id(again["c"])]      # what the build no longer has is let go
+
+
+def test_link_targets_are_as_worked_out_afresh_build_after_build():
+    rng = random.Random(9)
+    memo = Memo()
+    entities = {f"e{n}": Entity(f"e{n}", f"E{n}", "other", (f"A{n % 3}",), None, ()) for n in range(8)}
+    for _ in range(200):
+        memo.begin(None)
+        k = f"e{rng.randrange(10)}"
+        step = rng.random()
+        if step < 0.4:   # mentioned more or less: the order of who gets a shared alias
+            mentions = tuple(Mention("s", "x", str(i)) for i in range(rng.randrange(4)))
+            entities[k] = Entity(k, f"E{k[1:]}", "other", entities.get(k, Entity(k, "", "")).aliases, None, mentions)
+        elif step < 0.6:
+            entities[k] = Entity(k, f"E{k[1:]}", "other", (f"A{rng.randrange(4)}",), None, ())
+        elif step < 0.7:
+            entities.pop(k, None)
+        named = [(e, e.name.upper()) for _, e in sorted(entities.items())]
+        expected: dict[str, str] = {}
+        for e, name in sorted(named, key=lambda p: (-len(p[0].mentions), p[0].key)):
+            for surface in (e.name, *e.aliases):
+                expected.setdefault(surface, name)
+        got, _ = issuememo.targets(memo, named)
+        assert got == expected  # the pairs count, not their order (memo.Memo.same)

@@ -80,6 +80,22 @@ def stems(memo, located: Mapping[str, object]) -> dict[str, str]:
     return out
 
 
+def targets(memo, named: list[tuple[object, str]]) -> tuple[dict[str, str], int]:
+    """(surface → entity note name, its version: see memo.Memo.same): each entity's name and aliases, the most
+    mentioned entity first. Made from what `shaping` holds of each entity: the last build's is taken again when
+    that is the same."""
+    shaping = [(len(e.mentions), e.key, e.name, e.aliases, name) for e, name in named]
+    table = memo.table("targets")
+    found = table.get("", shaping)
+    if found is memo.MISSING:
+        mapping: dict[str, str] = {}
+        for _, _, entity_name, aliases, name in sorted(shaping, key=lambda s: (-s[0], s[1])):
+            for surface in (entity_name, *aliases):
+                mapping.setdefault(surface, name)
+        found = table.put("", shaping, memo.same("targets", mapping, frozenset(mapping.items())))
+    return found
+
+
 def listing(memo, named: list[tuple[object, str]]) -> dict[str, dict[str, str]]:
     """{note name: {"name", "kind"}} of every entity, for issue notes' entity lists: the dicts of the last build where
     name and kind are the same, so that an issue note's inputs compare by identity (never mutated)."""

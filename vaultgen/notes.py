@@ -227,16 +227,12 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
     from .linkify import link_mentions
 
     named = [(e, names[f"entity:{e.key}"]) for e in entities]
-    targets: dict[str, str] = {}
-    for e, name in sorted(named, key=lambda p: (-len(p[0].mentions), p[0].key)):
-        for surface in (e.name, *e.aliases):
-            targets.setdefault(surface, name)
     listing = issuememo.listing(memo, named)
     found_in = memo.found_in.update(named)
     # What an issue's body becomes depends on its own text, links and URL edits, and on these two, the same for all.
     # A Linker depends on the set of (surface, note) pairs, not their order (which follows mention counts): the last
     # build's mapping, when it has the same pairs, spares compiling a new one (see linkify.link_mentions).
-    targets, aiming = memo.same("targets", targets, frozenset(targets.items()))
+    targets, aiming = issuememo.targets(memo, named)
     crossing = memo.version("cross-names", tuple((k, v, names[v]) for k, v in cross.items()))
     bodies = memo.table("linked")
 
