@@ -279,8 +279,8 @@ def test_a_change_during_a_build_gets_its_own_build(source, tmp_path, monkeypatc
     started, release = threading.Event(), threading.Event()
     real = watchmod.build
 
-    def slow_build(options, session, changed=frozenset()):
-        result = real(options, session, changed)
+    def slow_build(options, session, changed=frozenset(), **kwargs):
+        result = real(options, session, changed, **kwargs)
         if changed and not release.is_set():   # the first edit is built; the build has not returned yet
             started.set()
             assert release.wait(TIMEOUT)
@@ -456,3 +456,23 @@ def test_a_small_batch_is_built_with_the_cyclic_collector_paused_and_it_runs_aga
         wait_batch(watcher, log, 0, changed(EDITED))
         assert gc.isenabled()
     assert seen[0] and not seen[-1]   # the first build (a whole vault's, maybe) as usual; the batch's paused
+
+
+def test_an_edit_made_while_warming_up_is_built_and_logged(source, tmp_path, monkeypatch):
+    """The warm-up rescans SOURCE: an edit made since the initial build is built by it, and said, as a batch."""
+    from vaultgen.pipeline import build
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    real = watchmod.build
+
+    def editing_first(options, session, changed=frozenset(), warm=False):
+        if warm:
+            path = source / EDITED
+            path.write_text(path.read_text(encoding="utf-8") + "\nEdited while warming up.\n", encoding="utf-8")
+        return real(options, session, changed, warm=warm)
+    monkeypatch.setattr(watchmod, "build", editing_first)
+    with watching(source, vault) as (watcher, log):
+        assert any(EDITED in line and "notes written: " in line for line in log.lines)
+        assert [line.startswith("watching") or EDITED in line for line in log.lines][-1]   # said before "watching"
+        assert "Edited while warming up." in issue_note(vault, EDITED).read_text(encoding="utf-8")
+        assert watcher.batches and changed(EDITED)(watcher.batches[-1])

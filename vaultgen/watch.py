@@ -222,12 +222,11 @@ class Watcher:
         with Session(options, remember=True) as session:
             first = self._build(session, frozenset())
             observer = self._observe(None)
-            self.log(f"watching {options.source} ({self.mode}); Ctrl-C to stop")
-            self.ready.set()
             try:
                 if first.result is not None and first.result.skipped:
-                    self._warm(session)
-                    self._settle()
+                    self._warm(session)  # watched already: a change made meanwhile is built, or batched
+                self.log(f"watching {options.source} ({self.mode}); Ctrl-C to stop")
+                self.ready.set()
                 self._loop(session, observer, source)
             finally:
                 self._observer.stop()
@@ -268,16 +267,10 @@ class Watcher:
 
     def _warm(self, session: Session) -> None:
         """The initial build found the vault up to date and did nothing: go through the global phase once now,
-        while no one waits for it, so that the first batch is as quick as the next (it writes nothing)."""
-        if self.stop.is_set():
-            return
-        try:
-            build(self.options, session, frozenset(), warm=True)
-        except Exception:  # noqa: BLE001 - nothing lost: the first batch then does the whole work itself
-            try:
-                session.reload()
-            except Exception:  # noqa: BLE001 - the next batch's build reports what is wrong
-                pass
+        before the watcher says it is watching, so that the first batch is as quick as the next. It writes
+        nothing, unless a source changed since the initial build: then it is that change's batch (and logged)."""
+        if not self.stop.is_set():
+            self._build(session, frozenset(), warm=True)
 
     @staticmethod
     def _rel(path: str, source: Path) -> str | None:
@@ -286,7 +279,8 @@ class Watcher:
         except ValueError:
             return None
 
-    def _build(self, session: Session, changed: frozenset, quiet_if_unchanged: bool = False) -> BatchLog | None:
+    def _build(self, session: Session, changed: frozenset, quiet_if_unchanged: bool = False,
+               warm: bool = False) -> BatchLog | None:
         start = time.perf_counter()
         # A batch of a few edits, after the first build, reads only those files: the garbage it makes is small, and the
         # cyclic collector can wait for _settle, once the batch is logged. A big batch (or a look at every file) may
@@ -295,7 +289,7 @@ class Watcher:
         if paused:
             gc.disable()
         try:
-            result = build(self.options, session, changed)
+            result = build(self.options, session, changed, warm=warm)
             entry = BatchLog(result.changes, result, None, (time.perf_counter() - start) * 1000)
         except Exception as exc:  # noqa: BLE001 - the watcher outlives any one bad build; the next batch retries
             reason = str(exc) if isinstance(exc, VaultgenError) else f"{type(exc).__name__}: {exc}"
@@ -307,6 +301,9 @@ class Watcher:
         finally:
             if paused:
                 gc.enable()
+        if warm and entry.result is not None and not entry.result.changes:
+            self._settle()
+            return None  # the warm-up alone: no batch, nothing to say
         self.builds += 1
         self.batches.append(entry)
         if len(self.batches) > 2 * KEEP_BATCHES:  # a watcher runs for days: keep the recent ones only
