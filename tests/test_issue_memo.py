@@ -138,10 +138,13 @@ def test_the_stems_of_note_files_are_those_of_their_paths(tmp_path):
     from pathlib import Path
     memo = Memo()
     located = {"a": tmp_path / "Issues" / "2020 A b.c.md", "b": tmp_path / "x.md"}
+    memo.begin("setting")
     assert issuememo.stems(memo, located) == {"a": "2020 A b.c", "b": "x"} == issuememo.stems(Memo(keep=False), located)
     again = {"a": located["a"], "c": Path("Resources/y.z.md")}          # a Path kept, a new one
+    memo.begin("setting")
     assert issuememo.stems(memo, again) == {"a": "2020 A b.c", "c": "y.z"}
-    assert list(memo.stems) == [id(located["a"]), id(again["c"])]      # what the build no longer has is let go
+    memo.begin("setting")
+    assert list(memo.table("stem").last) == [id(located["a"]), id(again["c"])]  # what a build no longer had is let go
 
 
 def test_link_targets_are_as_worked_out_afresh_build_after_build():

@@ -64,20 +64,13 @@ class FoundIn:
 
 
 def stems(memo, located: Mapping[str, object]) -> dict[str, str]:
-    """{note id: the stem of its file (Path.stem)}: the stems of the Paths the last build was given taken again (a
-    session's vault listing keeps its Path objects, see tracking.TrackedVault._files). Each entry holds its Path,
-    so an id seen again is the same object."""
-    if not memo.keep:
-        return {note_id: path.stem for note_id, path in located.items()}
-    last, now, out = memo.stems, {}, {}
-    for note_id, path in located.items():
-        known = last.get(id(path))
-        if known is None or known[0] is not path:
-            known = (path, path.stem)
-        now[id(path)] = known
-        out[note_id] = known[1]
-    memo.stems = now
-    return out
+    """{note id: the stem of its file (Path.stem)}, kept by the Path's identity (memo.Memo.held): a session's vault
+    listing keeps its Path objects from build to build (see tracking.TrackedVault._files)."""
+    return {note_id: memo.held("stem", path, _stem) for note_id, path in located.items()}
+
+
+def _stem(path) -> str:
+    return path.stem
 
 
 def targets(memo, named: list[tuple[object, str]]) -> tuple[dict[str, str], int]:

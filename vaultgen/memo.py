@@ -9,7 +9,7 @@ objects are the very ones of the last build (containers compare their items by i
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Hashable
+from typing import Any, Callable, Hashable
 
 from .issuememo import FoundIn, Linking
 
@@ -69,7 +69,6 @@ class Memo:
         self.found_in = FoundIn(keep)   # entity note names by issue source (issuememo.py)
         self.listing: dict[str, dict[str, str]] = {}   # entity note name → its entry in issue notes' lists
         self.linking = Linking(keep)    # the issues linking each entity note (issuememo.py)
-        self.stems: dict[int, tuple[Any, str]] = {}     # id(note file's Path) → (the Path, its stem)
 
     def begin(self, setting: Any) -> None:
         """A build starts. `setting`: what every note depends on (salt, templates, name layout); a change forgets all."""
@@ -104,16 +103,23 @@ class Memo:
         self._versions[name] = ((identity, value), self._count)
         return value, self._count
 
+    def held(self, name: str, obj: Any, compute: Callable[[Any], Any]) -> Any:
+        """compute(obj), kept by obj's identity under `name`: the very object of the last build gives its value again.
+        The object is held with its value, so its id cannot be reused by another object meanwhile."""
+        if not self.keep:
+            return compute(obj)
+        table = self.table(name)
+        hit = table.now.get(id(obj)) or table.last.get(id(obj))
+        if hit is None or hit[0] is not obj:
+            hit = (obj, compute(obj))
+        table.now[id(obj)] = hit
+        return hit[1]
+
     def issue_digest(self, issue) -> str:
         """Digest of repr(issue) (the whole issue, body included), kept by identity: a cached source's issue is the same
-        object from build to build. The issue is held with it, so its id cannot be reused by another object."""
-        if not self.keep:
-            return hashlib.sha256(repr(issue).encode("utf-8", "surrogatepass")).hexdigest()
-        table = self.table("issue-digest")
-        hit = table.now.get(id(issue)) or table.last.get(id(issue))
-        if hit is not None and hit[0] is issue:
-            table.now[id(issue)] = hit
-            return hit[1]
-        value = hashlib.sha256(repr(issue).encode("utf-8", "surrogatepass")).hexdigest()
-        table.now[id(issue)] = (issue, value)
-        return value
+        object from build to build."""
+        return self.held("issue-digest", issue, _repr_digest)
+
+
+def _repr_digest(obj: Any) -> str:
+    return hashlib.sha256(repr(obj).encode("utf-8", "surrogatepass")).hexdigest()

@@ -256,7 +256,7 @@ class MergeMemo:
     def group(self, members: list[_Mention], groups: dict) -> _Group:
         """The group of these mentions, from the memo or worked out; kept in `groups` (the memo's next entries)."""
         sig = tuple(map(id, members)) if self.keep else None
-        found = self.groups.get(sig) or groups.get(sig) if self.keep else None
+        found = (self.groups.get(sig) or groups.get(sig)) if self.keep else None
         if found is None:
             multi = frozenset(m.name.casefold() for m in members if " " in m.name)
             weak = frozenset(m.name.casefold() for m in members if " " not in m.name and m.cand.confidence < FRAGMENT)
