@@ -17,3 +17,21 @@ def corpus():
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return CORPUS
+
+
+def note(body="Generated body.", title="T", nid="issue:a.md", path="Issues/A.md"):
+    """An issue note as the planner would hand it to the writer."""
+    from vaultgen.model import Note
+    return Note(nid, "issue", path, {"type": "issue", "title": title, "tags": ["x"], "vaultgen_id": nid}, body)
+
+
+def write(root, notes):
+    """One writer run over a vault folder, as a build does: open, locate, write, save the manifest."""
+    from vaultgen.writer import Vault
+    vault = Vault(root).open()
+    try:
+        report = vault.write(notes, vault.locate())
+        vault.save_manifest()
+        return report
+    finally:
+        vault.close()

@@ -11,16 +11,15 @@ from pathlib import Path, PurePosixPath
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import ROOT, SAMPLES, SHARED
+from conftest import ROOT, SAMPLES, SHARED, note, write
 from vaultgen import frontmatter_io, layout, naming
 from vaultgen.check import check_vault
 from vaultgen.errors import ConfigError
 from vaultgen.config import load_config
 from vaultgen.layout import Layout
-from vaultgen.model import Issue, Note
+from vaultgen.model import Issue
 from vaultgen.naming import ILLEGAL, _RESERVED
 from vaultgen.pipeline import Options, build
-from vaultgen.writer import Vault
 
 CUSTOM = Layout(issue="Archive/{newsletter}/{year}/{date} {title}", entity="Things/{kind}/{name}",
                 resource="Links/{domain}/{name}", newsletter="Letters/{name}")
@@ -240,24 +239,15 @@ def test_a_title_edit_keeps_the_name_and_a_change_back_restores_it(source, tmp_p
 
 
 def test_a_moved_chain_of_names_resolves_and_a_cycle_is_reported(tmp_path):
-    def note(nid, path, body="Body."):
-        return Note(nid, "issue", path, {"type": "issue", "title": nid, "tags": ["x"], "vaultgen_id": nid}, body)
+    def placed(nid, path):
+        return note("Body.", nid, nid, path)
 
-    def write(notes):
-        vault = Vault(tmp_path).open()
-        try:
-            report = vault.write(notes, vault.locate())
-            vault.save_manifest()
-            return report
-        finally:
-            vault.close()
-
-    write([note("a", "X.md"), note("b", "Y.md")])
-    report = write([note("a", "Y.md"), note("b", "F/Z.md")])  # a takes the name b leaves
+    write(tmp_path, [placed("a", "X.md"), placed("b", "Y.md")])
+    report = write(tmp_path, [placed("a", "Y.md"), placed("b", "F/Z.md")])  # a takes the name b leaves
     assert not report.problems
     assert meta_of(tmp_path / "Y.md")["vaultgen_id"] == "a" and meta_of(tmp_path / "F/Z.md")["vaultgen_id"] == "b"
     assert not (tmp_path / "X.md").exists()
-    report = write([note("a", "F/Z.md"), note("b", "Y.md")])  # a swap: neither can go first
+    report = write(tmp_path, [placed("a", "F/Z.md"), placed("b", "Y.md")])  # a swap: neither can go first
     assert len(report.problems) == 2 and all("another file is there" in p for p in report.problems)
     assert meta_of(tmp_path / "Y.md")["vaultgen_id"] == "a" and meta_of(tmp_path / "F/Z.md")["vaultgen_id"] == "b"
 

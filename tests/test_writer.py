@@ -4,25 +4,11 @@ import os
 import pytest
 import yaml
 
+from conftest import note, write
 from vaultgen.errors import VaultError
-from vaultgen.model import Note
 from vaultgen.render import END_MARKER
 from vaultgen.atomic import atomic_write
 from vaultgen.writer import ORPHAN_TAG, Vault
-
-
-def note(body="Generated body.", title="T", nid="issue:a.md", path="Issues/A.md"):
-    return Note(nid, "issue", path, {"type": "issue", "title": title, "tags": ["x"], "vaultgen_id": nid}, body)
-
-
-def write(root, notes):
-    vault = Vault(root).open()
-    try:
-        report = vault.write(notes, vault.locate())
-        vault.save_manifest()
-        return report
-    finally:
-        vault.close()
 
 
 def test_second_write_changes_nothing(tmp_path):
