@@ -90,11 +90,16 @@ def write_corpus(dest: Path, issues: int) -> int:
     return written
 
 
-def edit_issue(source: Path, n: int) -> Path:
-    """Append a sentence with a new link to one issue: the 'one-issue edit' of the benchmark."""
+def issue_to_edit(source: Path, n: int) -> Path:
+    """The n-th issue file of the corpus (wrapping around)."""
     files = sorted(p for p in source.rglob("*")
                    if p.is_file() and p.name != INDEX and p.suffix.lower() in (".md", ".txt"))
-    path = files[n % len(files)]
+    return files[n % len(files)]
+
+
+def edit_issue(source: Path, n: int, path: Path | None = None) -> Path:
+    """Append a sentence with a new link to one issue (the n-th, or `path`): the 'one-issue edit' of the benchmark."""
+    path = path or issue_to_edit(source, n)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(f"\n\nEdited for the benchmark ({n}): see [this tool](https://example.org/bench/tool-{n}).\n")
     return path

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import REPO, edit_issue, write_corpus  # noqa: E402
+from corpus import REPO, edit_issue, issue_to_edit, write_corpus  # noqa: E402
 from hugo import make_site  # noqa: E402
 
 OUT = REPO / "bench" / "out"
@@ -183,8 +183,9 @@ class Bench:
         try:
             wait_line(lines, "watching", 600, line_log)
             for i in range(edits):
+                path = issue_to_edit(source, 100 + i)  # listing the corpus is the benchmark's work: not timed
                 start = time.perf_counter()
-                edited = edit_issue(source, 100 + i).relative_to(source).as_posix()
+                edited = edit_issue(source, 100 + i, path).relative_to(source).as_posix()
                 at, line = wait_line(lines, edited, 600, line_log)
                 latencies.append(round((at - start) * 1000, 1))
                 print(f"  watcher edit {i + 1}/{edits}: {latencies[-1]:.0f} ms  | {line.strip()}", flush=True)
