@@ -481,3 +481,57 @@ def test_a_user_edit_between_locating_and_writing_is_kept_and_seen_by_the_next_b
     result = build(Options(source, vault))
     assert note.read_text(encoding="utf-8") == mine
     assert note.relative_to(vault).as_posix() in result.report.preserved
+
+
+def test_a_look_ahead_is_taken_by_the_next_build_only_and_a_user_edit_made_after_it_is_kept(source, tmp_path,
+                                                                                          monkeypatch):
+    from vaultgen.tracking import TrackedVault
+    vault = tmp_path / "vault"
+    located: list[int] = []
+    real = TrackedVault.locate
+    monkeypatch.setattr(TrackedVault, "locate", lambda self: located.append(1) or real(self))
+    with Session(Options(source, vault), remember=True) as session:
+        build(session.options, session)
+        session.look_ahead()
+        assert build(session.options, session).skipped    # nothing changed: the look goes unused…
+        session.look_ahead()
+        located.clear()
+        # The user writes in a note that the next build changes, after the look and before the build.
+        (source / EDITED).write_text((source / EDITED).read_text(encoding="utf-8") + "\nMore news.\n",
+                                     encoding="utf-8")
+        note = next(p for p in (vault / "Issues").rglob("*.md") if f"source: {EDITED}\n" in p.read_text("utf-8"))
+        mine = note.read_text(encoding="utf-8").replace("\n---\n", "\n---\nMy words in the generated part.\n", 1)
+        note.write_text(mine, encoding="utf-8")
+        result = build(session.options, session, frozenset({EDITED}))
+        assert located == []                               # …and this build took the second look, not its own
+        assert note.read_text(encoding="utf-8") == mine    # and kept the user's words
+        assert note.relative_to(vault).as_posix() in result.report.preserved
+        (source / EDITED).write_text((source / EDITED).read_text(encoding="utf-8") + "\nAnd more.\n",
+                                     encoding="utf-8")
+        build(session.options, session, frozenset({EDITED}))
+        assert located == [1]                              # taken once: the next build looks for itself
+    # The vault is the one a build without any look ahead makes.
+    other = tmp_path / "other"
+    shutil.copytree(vault, other)
+    assert_fixed_point(source, other)
+
+
+def test_a_look_ahead_is_not_taken_when_the_build_adds_template_files_to_the_vault(source, tmp_path, monkeypatch):
+    from vaultgen import starter
+    from vaultgen.tracking import TrackedVault
+    vault = tmp_path / "vault"
+    with Session(Options(source, vault), remember=True) as session:
+        build(session.options, session)
+        session.look_ahead()
+        located: list[int] = []
+        real_locate, real_install = TrackedVault.locate, starter.install_template
+        monkeypatch.setattr(TrackedVault, "locate", lambda self: located.append(1) or real_locate(self))
+
+        def install(vault_):  # as if this version of vaultgen shipped a new template note
+            report = real_install(vault_)
+            report.copied.append("New template note.md")
+            return report
+        monkeypatch.setattr(starter, "install_template", install)
+        (source / EDITED).write_text((source / EDITED).read_text(encoding="utf-8") + "\nMore news.\n", encoding="utf-8")
+        build(session.options, session, frozenset({EDITED}))
+        assert located == [1]

@@ -145,6 +145,47 @@ def test_batcher_waits_for_quiet_and_caps_the_wait():
     assert batcher.take(stop, 5) is None                # stopped with nothing pending
 
 
+def test_the_batcher_has_work_done_while_a_batch_waits_for_quiet():
+    batcher, stop = Batcher(quiet=0.05, cap=5), threading.Event()
+    done: list[str] = []
+    assert batcher.take(stop, 0.01, lambda: done.append("early")) == set()
+    assert done == []                                   # no event, no batch: nothing to do ahead of it
+    batcher.add(["a"])
+
+    def meanwhile():                                    # longer than the quiet period; an event comes meanwhile
+        batcher.add(["b"])
+        stop.wait(0.1)
+        done.append("looked")
+    assert batcher.take(stop, 5, meanwhile) == {"a", "b"}
+    assert done == ["looked"]                           # once, and the batch waited for it
+    batcher.add(["c"])
+    assert batcher.take(stop, 5, lambda: done.append("again")) == {"c"}
+    assert done == ["looked", "again"]                  # once per batch
+
+
+def test_the_watcher_locates_the_notes_while_a_batch_waits_for_quiet(source, tmp_path, monkeypatch):
+    from vaultgen.tracking import TrackedVault
+    looks, builds_located = [], []
+    real_look, real_locate = TrackedVault.look_ahead, TrackedVault.locate
+
+    def look_ahead(self):
+        looks.append(len(builds_located))
+        real_look(self)
+
+    def locate(self):
+        builds_located.append("locate")
+        return real_locate(self)
+    monkeypatch.setattr(TrackedVault, "look_ahead", look_ahead)
+    monkeypatch.setattr(TrackedVault, "locate", locate)
+    with watching(source, tmp_path / "vault", quiet=0.2) as (watcher, log):
+        located, after = len(builds_located), len(watcher.batches)
+        (source / EDITED).write_text((source / EDITED).read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+        batch = wait_batch(watcher, log, after, changed(EDITED))
+        assert batch.result.report.updated
+    assert looks == [located]                  # one look for the batch, during its quiet period…
+    assert len(builds_located) == located + 1  # …which was the batch's only one: the build took it
+
+
 # -- the watcher on real folders ---------------------------------------------------------------------
 def test_atomic_save_updates_the_note_once(source, tmp_path, mode):
     vault = tmp_path / "vault"

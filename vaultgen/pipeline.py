@@ -164,6 +164,10 @@ class Session:
             self.vault.adopt_moves(json.loads(self.state.meta.get("moves", "[]")))
         self.vault.mark_saved()
 
+    def look_ahead(self) -> None:
+        """Locate the vault's notes for the next build now (TrackedVault.look_ahead): the watcher's quiet period."""
+        self.vault.look_ahead()
+
     def reload(self) -> None:
         """After a build that raised: the manifest and state as last saved, the lock still held."""
         self.state.close()
@@ -206,6 +210,7 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
     result = BuildResult()
     t = result.timings
     vault, state = session.vault, session.state
+    ahead = vault.take_look_ahead()  # taken by this build or by none: a look is never older than the build after it
     root = options.source.resolve()
     report = Reporter(options.progress)
     with _timed(t, "scanning"):
@@ -239,8 +244,11 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
     report("rendering", 0, 0)  # the vault is looked through and every note named before the count is known
     if not options.dry_run:
         state.mark(clean="0")  # from here files may be written; an interrupted build is noticed by the next
-        result.notices += install_template(vault).notices
-    located = vault.locate()
+        installed = install_template(vault)
+        result.notices += installed.notices
+        if installed.copied or installed.merged:
+            ahead = None  # files of the vault changed since the look
+    located = ahead if ahead is not None else vault.locate()
     vault.pass_on(renamed, located)
     t["linking"] = 0.0
     with _timed(t, "rendering"):

@@ -43,7 +43,8 @@ class TrackedVault(Vault):
     def __init__(self, root: Path, state: State | None = None):
         super().__init__(root)
         self.tracked = state or State(Path(STATE_FILE))
-        self._saved: str | None = None      # the manifest as on disk, serialised
+        self._saved: tuple | None = None    # the manifest as on disk: (notes, templates, names), copied
+        self._saved_digest = digest(b"")    # of the manifest file's bytes
         self._saved_ids: set[str] = set()
         self._listing: list[tuple[Path, str]] | None = None
         self._paths: dict[str, Path] = {}   # vault-relative path → its Path, as last listed
@@ -51,6 +52,7 @@ class TrackedVault(Vault):
         self._pending: list = []
         self._outcomes: list = []
         self._proven: dict[str, NoteRecord] = {}   # note id → its record, its file proven unchanged by locate
+        self._ahead: dict[str, Path] | None = None  # what look_ahead located, for the next build
 
     # -- finding notes ------------------------------------------------------------------------
     def _files(self) -> list[tuple[Path, str]]:
@@ -91,9 +93,22 @@ class TrackedVault(Vault):
     def markdown_files(self) -> list[Path]:
         return [path for path, _ in self._files()]
 
+    def look_ahead(self) -> None:
+        """Locate the notes now, for the next build to take (take_look_ahead): a watcher does it while a batch's
+        quiet period runs, when nothing else is to be done. What that build decides from a look taken a moment
+        earlier is what it would decide from its own (see _unchanged): a note is written only after its file is
+        read again and found as vaultgen left it, and a user's edit made meanwhile is seen by the next build."""
+        self._ahead = None
+        self._ahead = self.locate()
+
+    def take_look_ahead(self) -> dict[str, Path] | None:
+        """The notes as look_ahead found them, once; None if there was no look since the last build began."""
+        ahead, self._ahead = self._ahead, None
+        return ahead
+
     def locate(self) -> dict[str, Path]:
         """As Vault.locate; a note file unchanged since vaultgen wrote it is known by its stat, not re-read."""
-        self._listing, self._proven = None, {}
+        self._listing, self._proven, self._ahead = None, {}, None
         found: dict[str, Path] = {}
         recorded = {entry["path"]: note_id for note_id, entry in self.manifest.items()}
         files = self._files()
@@ -272,33 +287,32 @@ class TrackedVault(Vault):
     def sweep(self) -> None:
         Vault._sweep_temp_files(self)
 
-    def read_manifest(self) -> None:
-        """The manifest as on disk again, as Vault.open reads it (a build that failed may have changed it)."""
-        self.manifest, self.templates, self.names = {}, [], {}
-        try:
-            data = json.loads((self.state / MANIFEST).read_text(encoding="utf-8"))
-            self.manifest, self.templates = data.get("notes", {}), data.get("templates", [])
-            self.names = data.get("names", {})
-        except (OSError, ValueError, AttributeError):
-            pass
+    def read_manifest(self) -> bytes | None:
+        """As Vault.read_manifest; the digest of what it read is the saved manifest's (saved_digest)."""
+        raw = super().read_manifest()
+        self._saved_digest = digest(raw or b"")
+        return raw
 
-    def _serialised(self) -> str:
-        return json.dumps([self.manifest, sorted(self.templates), self.names], sort_keys=True)
+    def _snapshot(self) -> tuple:
+        return {k: dict(v) for k, v in self.manifest.items()}, sorted(self.templates), dict(self.names)
 
     def mark_saved(self) -> "TrackedVault":
         """The manifest in memory is the one on disk (just opened or just saved)."""
-        self._saved = self._serialised()
+        self._saved = self._snapshot()
         self._saved_ids = set(self.manifest)
         return self
 
     def saved_digest(self) -> str:
-        return digest((self._saved or "").encode())
+        """Digest of the manifest file as last read or written: equal digests, equal manifests (it is a function of
+        them); the build state records it, and a new process compares it with the file it reads."""
+        return self._saved_digest
 
     def save_manifest(self) -> None:
-        """Rewritten only when it changed: a build that changes nothing writes no file at all."""
-        current = self._serialised()
-        if current == self._saved and (self.state / MANIFEST).exists():
+        """Rewritten only when it changed: a build that changes nothing writes no file at all. Compared as data,
+        not as JSON: serialising 10,000 entries to tell whether one changed is most of a watcher batch's save."""
+        saved_manifest, saved_templates, saved_names = self._saved or ({}, [], {})
+        if (self.manifest == saved_manifest and sorted(self.templates) == saved_templates and self.names == saved_names
+                and (self.state / MANIFEST).exists()):
             return
-        super().save_manifest()
-        self._saved = current
-        self._saved_ids = set(self.manifest)
+        self._saved_digest = digest(super().save_manifest())
+        self.mark_saved()

@@ -69,8 +69,11 @@ class Batcher:
         with self._cond:
             return bool(self._paths)
 
-    def take(self, stop: threading.Event, timeout: float) -> set[str] | None:
-        """The next batch; an empty set after `timeout` with no event; None when stop is set and nothing waits."""
+    def take(self, stop: threading.Event, timeout: float,
+             meanwhile: Callable[[], None] | None = None) -> set[str] | None:
+        """The next batch; an empty set after `timeout` with no event; None when stop is set and nothing waits.
+        `meanwhile()` is called once the batch's first event came, while its quiet period runs (events still come
+        in); it may take longer than the quiet period, which then ends when it returns."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
@@ -80,6 +83,14 @@ class Batcher:
                     if now >= due or stop.is_set():
                         batch, self._paths = self._paths, set()
                         return batch
+                    if meanwhile is not None:
+                        work, meanwhile = meanwhile, None
+                        self._cond.release()
+                        try:
+                            work()
+                        finally:
+                            self._cond.acquire()
+                        continue
                     wait = due - now
                 elif stop.is_set():
                     return None
@@ -248,7 +259,7 @@ class Watcher:
         missing = False  # SOURCE was seen gone: its watch died with it, even if it is back by the next look
         while True:
             gone = missing or not source.is_dir()
-            batch = self.batcher.take(self.stop, 1.0 if gone else self.reconcile)
+            batch = self.batcher.take(self.stop, 1.0 if gone else self.reconcile, lambda: self._look_ahead(session))
             if batch is None:
                 return
             if not source.is_dir():
@@ -271,6 +282,14 @@ class Watcher:
         nothing, unless a source changed since the initial build: then it is that change's batch (and logged)."""
         if not self.stop.is_set():
             self._build(session, frozenset(), warm=True)
+
+    @staticmethod
+    def _look_ahead(session: Session) -> None:
+        """The batch's quiet period: the vault's notes are located now (the build after it takes the look)."""
+        try:
+            session.look_ahead()
+        except Exception:  # noqa: BLE001 - only a head start: the build locates the notes itself
+            session.vault.take_look_ahead()
 
     @staticmethod
     def _rel(path: str, source: Path) -> str | None:

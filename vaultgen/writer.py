@@ -93,31 +93,42 @@ class Vault:
         except Timeout:
             raise VaultError(self.root, "another vaultgen process is writing this vault (lock: .vaultgen/lock)") from None
         self._sweep_temp_files()
-        path = self.state / MANIFEST
-        if path.exists():
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                self.manifest = data.get("notes", {})
-                self.templates = data.get("templates", [])
-                self.names = data.get("names", {})
-            except (ValueError, AttributeError):
-                self.manifest = {}  # a damaged manifest: notes are found again by their vaultgen_id
+        self.read_manifest()
         return self
+
+    def read_manifest(self) -> bytes | None:
+        """The manifest as on disk (its bytes, None if there is none); a damaged one is read as empty: notes are
+        found again by their vaultgen_id."""
+        self.manifest, self.templates, self.names = {}, [], {}
+        try:
+            raw = (self.state / MANIFEST).read_bytes()
+        except OSError:
+            return None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            manifest, templates, names = data.get("notes", {}), data.get("templates", []), data.get("names", {})
+        except (ValueError, AttributeError):
+            return raw
+        self.manifest, self.templates, self.names = manifest, templates, names
+        return raw
 
     def close(self) -> None:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
 
-    def save_manifest(self) -> None:
-        """Written last, after every note: a crash before this leaves notes the next build recognises by id."""
+    def save_manifest(self) -> bytes | None:
+        """Written last, after every note: a crash before this leaves notes the next build recognises by id.
+        Returns the bytes written."""
         data = {"version": 1, "notes": {}, "templates": sorted(self.templates)}
         if self.names:  # absent with the default templates: a vault built with them has the manifest it always had
             data["names"] = dict(sorted(self.names.items()))
         text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
         if self.manifest:
             text = text.replace('\n "notes": {}', '\n "notes": ' + self._notes_text(), 1)
-        atomic_write(self.state / MANIFEST, (text + "\n").encode())
+        data = (text + "\n").encode()
+        atomic_write(self.state / MANIFEST, data)
+        return data
 
     def _notes_text(self) -> str:
         """The manifest's notes as json.dumps(indent=1, sort_keys=True) writes them inside it, each entry dumped
