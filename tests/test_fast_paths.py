@@ -340,6 +340,14 @@ def test_discover_finds_what_os_walk_found(tmp_path):
     assert [e.path for e in found.errors] == errors
     assert len(found.warnings) == len(warnings) and found.warnings[-1].path == warnings[-1]
     assert found.links == {root.resolve() / "z" / "link.md"}
+    # Read again after a file it names became a link out of the folder, and after its text changed: what an index
+    # gives is kept between reads (the watcher's), never past a change of either.
+    (root / "z" / "ok.md").unlink()
+    (root / "z" / "ok.md").symlink_to(root / "a.md")
+    assert sources.discover(root).hints == _walked(root)[1]
+    (root / "z" / "new.md").write_text("x")
+    (root / "z" / "_index.jsonl").write_text('{"file": "new.md", "title": "N"}\n')
+    assert sources.discover(root).hints == _walked(root)[1] == {root.resolve() / "z" / "new.md": {"title": "N"}}
 
 
 # -- the manifest: written entry by entry, the bytes json.dumps(indent=1, sort_keys=True) writes --------------

@@ -7,6 +7,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ def discover(root: Path) -> Found:
             return
         folders = []
         if any(e.name == INDEX_NAME for e in entries):
-            index, problems = read_index(here / INDEX_NAME, root)
+            index, problems = read_index(here / INDEX_NAME, root, frozenset(e.name for e in entries if e.is_symlink()))
             hints.update(index)
             warnings.extend(problems)
         for entry in entries:
@@ -108,17 +109,37 @@ def discover(root: Path) -> Found:
     return Found(tuple(files), hints, tuple(errors), tuple(warnings), tuple(rels), frozenset(links))
 
 
-def read_index(index: Path, root: Path) -> tuple[dict[Path, dict[str, Any]], list[SourceError]]:
-    """Hints from one `_index.jsonl`: {file path: {title, date, number, url, newsletter}}."""
+def read_index(index: Path, root: Path,
+               links: frozenset[str] | None = None) -> tuple[dict[Path, dict[str, Any]], list[SourceError]]:
+    """Hints from one `_index.jsonl`: {file path: {title, date, number, url, newsletter}}. `links`: the names in its
+    folder that are symbolic links, when the caller listed it (else each name is looked at)."""
     rel = index.relative_to(root).as_posix()
+    try:
+        text = index.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return {}, [SourceError(rel, f"cannot read: {exc.strerror}")]
+    folder = index.parent.resolve()
+    if links is None:
+        try:
+            links = frozenset(name for name in os.listdir(folder) if os.path.islink(folder / name))
+        except OSError:
+            links = frozenset()
+    found = _plain_index(text, rel, folder, links)
+    return found if found is not None else _index(text, rel, index.parent, folder, links)
+
+
+@lru_cache(maxsize=256)
+def _plain_index(text: str, rel: str, folder: Path, links: frozenset[str]):
+    """_index of an index whose every line names a plain file of its folder (nothing to resolve: the same text and
+    links, the same hints), kept: the watcher reads every index on every batch. None for another index. What it
+    returns is shared: not to be changed."""
+    return _index(text, rel, folder, folder, links, may_resolve=False)
+
+
+def _index(text: str, rel: str, parent: Path, folder: Path, links: frozenset[str], may_resolve: bool = True):
     hints: dict[Path, dict[str, Any]] = {}
     problems: list[SourceError] = []
-    try:
-        lines = index.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError as exc:
-        return hints, [SourceError(rel, f"cannot read: {exc.strerror}")]
-    folder = index.parent.resolve()
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -129,10 +150,14 @@ def read_index(index: Path, root: Path) -> tuple[dict[Path, dict[str, Any]], lis
         except (ValueError, KeyError, TypeError) as exc:
             problems.append(SourceError(f"{rel}:{number}", f"ignored index line: {exc}"))
             continue
-        # A plain file name needs no walk up the path (resolve() reads a link per component; big indexes have
-        # thousands of lines, read again on every scan): only a symbolic link is followed.
-        plain = name not in ("", ".", "..") and "/" not in name and not os.path.islink(folder / name)
-        target = folder / name if plain else (index.parent / name).resolve()
+        # A plain file name needs no walk up the path (resolve() reads a link per component): only a symbolic
+        # link, or a name with a folder in it, is followed.
+        if name not in ("", ".", "..") and "/" not in name and name not in links:
+            target = folder / name
+        elif may_resolve:
+            target = (parent / name).resolve()
+        else:
+            return None
         if target.parent != folder:
             problems.append(SourceError(f"{rel}:{number}", f"ignored index line: 'file' must name a file in {rel}'s folder"))
             continue
