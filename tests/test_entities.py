@@ -274,3 +274,22 @@ def test_merge_memo_reuses_unchanged_sources_and_groups():
     assert memo.sources["a"] is share                       # not worked out again
     assert second[[e.name for e in second].index("OpenAI")] is first[[e.name for e in first].index("OpenAI")]
     assert second != first and second == merge_sources({"a": a, "b": b2})
+
+
+def test_an_issue_read_again_keeps_the_entities_its_unchanged_mentions_are_in():
+    """An edit to an issue gives new candidates, most equal to the last ones: their groups' entities are not worked out
+    again but are the very objects of the last merge; an entity made again holds the very Mentions it held."""
+    from vaultgen.resolve import MergeMemo, merge_sources
+
+    def issue_b(*extra):
+        return (tuple([Candidate("Gemini", "b", "text", "model", "Gemini is out.", None, 0.9),
+                       Candidate("OpenAI", "b", "text", "organization", "OpenAI ships.", None, 0.9), *extra]),)
+    a = (tuple([Candidate("OpenAI", "a", "text", "organization", "OpenAI ships too.", None, 0.9)]),)
+    memo = MergeMemo()
+    first = {e.name: e for e in merge_sources({"a": a, "b": issue_b()}, None, memo)}
+    added = Candidate("OpenAI", "b", "text", "organization", "OpenAI again.", None, 0.9)
+    second = {e.name: e for e in merge_sources({"a": a, "b": issue_b(added)}, None, memo)}
+    assert second["Gemini"] is first["Gemini"]                  # read again, as it was: the same entity
+    assert second["OpenAI"] is not first["OpenAI"]              # a mention more: made again…
+    assert set(map(id, first["OpenAI"].mentions)) < set(map(id, second["OpenAI"].mentions))  # …with the same Mentions
+    assert list(second.values()) == merge_sources({"a": a, "b": issue_b(added)})
