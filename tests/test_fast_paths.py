@@ -404,3 +404,17 @@ def test_tracked_vault_lists_what_vault_lists(tmp_path):
     tracked._listing = None                             # the next build's listing, Paths taken again
     assert tracked.markdown_files() == Vault(root).markdown_files()
     assert tracked.foreign_names({}) == Vault(root).foreign_names({})
+
+
+def test_tracked_vault_tells_foreign_notes_as_vault_does_whatever_paths_locate_gave(tmp_path):
+    """Located Paths that are the listing's own objects, or equal ones made elsewhere, are the vault's notes."""
+    from vaultgen.tracking import TrackedVault
+    from vaultgen.writer import Vault
+    root = tmp_path / "vault"
+    for rel in ["a.md", "Issues/b.md", "Issues/c.md", "Mine/d.md"]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x")
+    tracked = TrackedVault(root)
+    listed = {p.name: p for p in tracked.markdown_files()}
+    located = {"issue:a": listed["a.md"], "issue:b": root / "Issues" / "b.md"}   # the second: an equal Path
+    assert tracked.foreign_names(located) == Vault(root).foreign_names(located) == ["c", "d"]

@@ -294,7 +294,8 @@ class TrackedVault(Vault):
         return raw
 
     def _snapshot(self) -> tuple:
-        return {k: dict(v) for k, v in self.manifest.items()}, sorted(self.templates), dict(self.names)
+        # The entries themselves, not copies: the writer replaces an entry, never changes one in place.
+        return dict(self.manifest), sorted(self.templates), dict(self.names)
 
     def mark_saved(self) -> "TrackedVault":
         """The manifest in memory is the one on disk (just opened or just saved)."""
