@@ -228,6 +228,8 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
 
     named = [(e, names[f"entity:{e.key}"]) for e in entities]
     listing = issuememo.listing(memo, named)
+    # An issue's entity list is taken again while its names (in order) and every entity's entry are the same.
+    listings, listing_version = memo.table("listed"), memo.version("listing", listing)
     found_in = memo.found_in.update(named)
     # What an issue's body becomes depends on its own text, links and URL edits, and on these two, the same for all.
     # A Linker depends on the set of (surface, note) pairs, not their order (which follows mention counts): the last
@@ -251,7 +253,10 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
         mentioned = linked | issuememo.FoundIn.of(found_in, own)
         issue_entities[own] = mentioned
         resources = issuememo.issue_resources(memo, iid, own_links, names, GENERIC_ANCHORS)
-        listed = [listing[n] for n in issuememo.in_order(memo, iid, mentioned) if n in listing]
+        order = issuememo.in_order(memo, iid, mentioned)
+        listed = listings.get(iid, (order, listing_version))
+        if listed is Memo.MISSING:
+            listed = listings.put(iid, (order, listing_version), [listing[n] for n in order if n in listing])
 
         # The linked body is made again when the note is rendered, not held: a vault's worth of issue text.
         def context(issue=issue, listed=listed, resources=resources):
