@@ -51,7 +51,7 @@ class TrackedVault(Vault):
         self._links: set[Path] = set()      # listed files that are symbolic links
         self._pending: list = []
         self._outcomes: list = []
-        self._proven: dict[str, NoteRecord] = {}   # note id → its record, its file proven unchanged by locate
+        self._proven: dict[str, tuple[NoteRecord, Path]] = {}   # note id → its record and file, proven by locate
         self._ahead: dict[str, Path] | None = None  # what look_ahead located, for the next build
 
     # -- finding notes ------------------------------------------------------------------------
@@ -136,7 +136,7 @@ class TrackedVault(Vault):
                 return False
         except OSError:
             return False
-        self._proven[note_id] = record
+        self._proven[note_id] = (record, path)
         return True
 
     def foreign_names(self, located: Mapping[str, Path]) -> list[str]:
@@ -183,6 +183,9 @@ class TrackedVault(Vault):
         """Whether the file at current is as this writer left it for a Note with this key (see render_key)."""
         record = self.tracked.notes.get(note_id)
         entry = self.manifest.get(note_id)
+        proven = self._proven.get(note_id)
+        if proven is not None and proven[1] is current and proven[0] is record:  # the file locate found unchanged
+            return record.render_key == key and record.manifest == entry
         # Same Note, same file bytes, same manifest entry as when the writer last wrote the file or found
         # nothing to change in it: it would find nothing to do now, so the file need not be read and parsed.
         return (current is not None and record is not None and entry is not None and record.render_key == key
@@ -196,7 +199,8 @@ class TrackedVault(Vault):
         build's locate found unchanged, by the same record, is not looked at again: what the writer decides from
         it is what it would have decided an instant earlier (a user's edit in between is seen by the next build,
         as one made an instant after this look would be; the file is not written either way)."""
-        if self._proven.get(note_id) is record:
+        proven = self._proven.get(note_id)
+        if proven is not None and proven[0] is record:
             return True
         checked = time.time_ns()
         try:
