@@ -1,7 +1,7 @@
 """People across the archive, after merging: a name that reads as a person's, and a lone first name that is
 one well-known person's ("Andrew", signing off issue after issue, is Andrew Ng).
 
-`gaz` is the merge's gazetteer lookups (resolve._Lookups): a name the user described keeps what they said.
+`gaz` is the merge's gazetteer lookups (mentions.Lookups): a name the user described keeps what they said.
 """
 from __future__ import annotations
 

@@ -5,72 +5,23 @@ import gc
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Sequence
 
 from .extract.lexicon import lexicon
-from .extract.names import PLURAL_ACRONYM, TOKEN, abbreviates, initial
+from .extract.names import abbreviates
 from .gazetteer import Gazetteer
-from .gazetteer import entity_key as _entity_key
 from .grouping import Grouping
+from .mentions import (IssueMention, IssueShare, Lookups, base_name, entity_key, is_acronym, merge_key, name_words,
+                       work_out)
 from .model import ENTITY_KINDS, Candidate, Entity, Mention
 from .people import first_names_to_people, people_by_first_name
 
 KEEP = 0.5          # a thing is kept when its mentions, taken together, are this sure (noisy-or)
 FRAGMENT = 0.5      # mentions below this are dropped when a longer kept name covers them
-_VERSIONED = re.compile(r"^(.*?\S)(?:\s+(?:v(?:ersion)?\s*)?(\d+(?:\.\d+)*(?:\.x)?|\d+\.x|(?:19|20)\d\d)|['’]\d\d)$", re.I)
-_DOMAIN = re.compile(r"\.(?:com|org|net)$", re.I)
-_DOTTED = re.compile(r"(?:^|\s)(?:[^\W\d_]\.){2,}$")
-_POSSESSIVE = re.compile(r"['’]s$")
-_NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
 _NOT_CAPITAL = re.compile(r"[^A-Z]")
-_LETTER = re.compile(r"[^\W\d_]")
-_TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
-# The same few thousand names come back in every issue: their pure string functions are worked out once.
-entity_key = lru_cache(maxsize=1 << 17)(_entity_key)
 _FAMILY = {"person": "person", "place": "place", "organization": "org", "event": "event", "paper": "paper",
            "product": "artifact", "model": "artifact", "dataset": "artifact", "library": "artifact",
            "other": "other"}
-
-
-@dataclass(slots=True)
-class _Mention:
-    cand: Candidate
-    name: str           # the base name: version and possessive removed, local alias resolved
-    surface: str        # as written
-    key: str
-    sentence: str = field(default="", repr=False)   # cand.sentence casefolded
-    ident: tuple = field(default=(), repr=False)     # what _score counts once
-    conf: float = field(default=0.0, repr=False)     # cand.confidence within 0..1
-    said: str = field(default="", repr=False)        # cand.sentence, one string per text across the archive
-
-
-@lru_cache(maxsize=1 << 17)
-def _base(name: str) -> tuple[str, str | None]:
-    """("TensorFlow 2.0") → ("TensorFlow", "TensorFlow 2.0"); ("TPUs") → ("TPU", "TPUs")."""
-    dotted = _DOTTED.search(name.strip())
-    name = " ".join(name.split()).strip(" .,;:!?\"“”‘’'[]") + ("." if dotted else "")
-    if name.endswith(")") and "(" not in name:
-        name = name.rstrip(")")
-    if name.startswith("(") and ")" not in name:
-        name = name.lstrip("(")
-    name = _POSSESSIVE.sub("", name)
-    m = _VERSIONED.match(name)
-    if m and _TWO_LETTERS.search(m.group(1)) and not m.group(1).endswith(("-", "et al.")):
-        return m.group(1), name
-    if PLURAL_ACRONYM.fullmatch(name):
-        return name[:-1], name
-    return name, None
-
-
-@lru_cache(maxsize=1 << 17)
-def _key(name: str) -> str:
-    return entity_key(_DOMAIN.sub("", name) if " " not in name else name)
-
-
-def _order(c: Candidate) -> tuple:
-    return (c.source, c.sentence, c.name, c.extractor, c.kind or "", c.url or "", -c.confidence,
-            c.description or "", c.aliases)
 
 
 class _Union:
@@ -88,83 +39,6 @@ class _Union:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)   # the smaller key wins: independent of input order
-
-
-@lru_cache(maxsize=1 << 17)
-def _acronym(name: str) -> bool:
-    letters = _NOT_ASCII_LETTER.sub("", name)
-    return " " not in name and len(letters) >= 2 and sum(c.isupper() for c in letters) >= 2 and len(name) <= 8
-
-
-@lru_cache(maxsize=1 << 17)
-def _words(name: str) -> tuple[str, ...]:
-    return tuple(_POSSESSIVE.sub("", w) for w in TOKEN.findall(name))
-
-
-def _local_aliases(items: list[_Mention]) -> None:
-    """Within one issue: "Evans" is Benedict Evans, "DRL" the Drone Racing League, "Runway" Runway ML."""
-    lex = lexicon()
-    names = sorted({m.name for m in items})
-    multi = {n: ws for n in names if len(n.split()) > 1 and "et al" not in n and not n.endswith(")")
-             for ws in [_words(n)] if ws}
-    persons = {n for n, ws in multi.items() if 2 <= len(ws) <= 3 and all(w[:1].isupper() and w.isalpha() for w in ws)
-               and not any(w.casefold() in lex.org_suffixes for w in ws)}
-    persons |= {m.name for m in items if m.cand.kind == "person" and m.name in multi}
-    # Each short name below is compared with the long names that can qualify only, not with all of them:
-    # by the capital an acronym of them opens with, their last word, their first word (in multi's order).
-    by_initial: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
-    by_head: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
-    for m, ws in multi.items():
-        by_initial[initial(ws)].append((m, ws))
-        by_head[ws[0]].append((m, ws))
-    by_last: dict[str, set[str]] = defaultdict(set)
-    for p in persons:
-        by_last[multi[p][-1]].add(p)
-    rename: dict[str, str] = {}
-    for n in names:
-        if " " in n:
-            continue
-        letters = _NOT_ASCII_LETTER.sub("", n)
-        if len(letters) >= 2 and letters.isupper():
-            first = next((c for c in n if c.isupper() or c.isdigit()), "")
-            longs = {entity_key(m): m for m, ws in by_initial.get(first, ()) if abbreviates(n, ws)}
-            if len(longs) == 1:
-                rename[n] = next(iter(longs.values()))
-                continue
-        if n[:1].isupper() and n.isalpha():
-            owners = by_last.get(n, ())
-            if len(owners) == 1:
-                rename[n] = next(iter(owners))
-                continue
-            if lex.is_word(n):
-                heads = {m for m, ws in by_head.get(n, ()) if all(
-                    w.casefold() in lex.org_suffixes or w.casefold() in lex.generic_acronyms for w in ws[1:])}
-                if len(heads) == 1:
-                    rename[n] = heads.pop()
-    for m in items:
-        if m.name in rename:
-            m.name = rename[m.name]
-            m.key = _key(m.name)
-
-
-class _Lookups:
-    """gaz.entry and gaz.is_banned, remembered per name for one merge: names repeat in issue after issue."""
-
-    def __init__(self, gaz: Gazetteer):
-        self.entries = gaz.entries
-        self._gaz, self._entry, self._banned = gaz, {}, {}
-        if not gaz:           # nothing declared, nothing banned: no name needs looking up
-            self.entry, self.is_banned = (lambda name: None), (lambda name: False)
-
-    def entry(self, name: str):
-        if name not in self._entry:
-            self._entry[name] = self._gaz.entry(name)
-        return self._entry[name]
-
-    def is_banned(self, name: str) -> bool:
-        if name not in self._banned:
-            self._banned[name] = self._gaz.is_banned(name)
-        return self._banned[name]
 
 
 def merge_entities(candidates: Iterable[Candidate], gazetteer: Gazetteer | None = None) -> list[Entity]:
@@ -196,28 +70,16 @@ def merge_sources(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazett
 
 
 @dataclass(slots=True)
-class _SourceMentions:
-    """One issue's share of a merge: what can be worked out from its candidates alone."""
-
-    candidates: object                  # as given: a later merge's are these when they are the same object
-    vetoes: frozenset[str]              # keys its extractors veto archive-wide
-    items: list[_Mention] | None = None                 # its mentions, local aliases resolved (under `vetoed`)
-    unions: tuple[tuple[str, str], ...] = ()            # keys its declared aliases join
-    acronyms: tuple[tuple[str, str], ...] = ()          # (acronym key, long form key) it proposes
-    earlier: list[_Mention] | None = None               # its last merge's mentions, to take again where equal
-
-
-@dataclass(slots=True)
 class _Group:
     """Mentions under one key after aliases are joined, with what is worked out from them alone."""
 
-    members: list[_Mention]             # held, so that the ids in the memo's key stay theirs
+    members: list[IssueMention]             # held, so that the ids in the memo's key stay theirs
     score: float
     multi: frozenset[str]               # casefolded names of more than one word (they cover fragments)
     weak: frozenset[str]                # casefolded one-word names of mentions weak enough to be fragments
     entities: list[Entity] | None = None
     # The members that are no fragment of a longer kept name, by the longer names that cover `weak`.
-    rest: dict[tuple, list[_Mention]] = field(default_factory=dict)
+    rest: dict[tuple, list[IssueMention]] = field(default_factory=dict)
     sig: tuple[int, ...] | None = ()    # the ids of the members: its key in MergeMemo.groups (None: not kept)
 
 
@@ -231,9 +93,9 @@ class MergeMemo:
         """keep: for another merge (else groups are not filed: a one-off merge's memory is the build's peak)."""
         self.keep = keep
         self.gazetteer: Gazetteer | None = None
-        self.lookups: _Lookups | None = None
+        self.lookups: Lookups | None = None
         self.vetoed: frozenset[str] | None = None
-        self.sources: dict[str, _SourceMentions] = {}
+        self.sources: dict[str, IssueShare] = {}
         self.groups: dict[tuple[int, ...], _Group] = {}
         # One string per surface form and per casefolded surface: entities and mentions keep them, issue after issue.
         self.surfaces: dict[str, str] = {}
@@ -246,18 +108,18 @@ class MergeMemo:
         self._mentions: dict[tuple, Mention] = {}
         self._mentions_held = 0  # how many the entities held when the dict was last pruned
 
-    def basis(self, gazetteer: Gazetteer) -> _Lookups:
+    def basis(self, gazetteer: Gazetteer) -> Lookups:
         if self.lookups is None or self.gazetteer != gazetteer:
             self.__init__(self.keep)
-            self.gazetteer, self.lookups = gazetteer, _Lookups(gazetteer)
+            self.gazetteer, self.lookups = gazetteer, Lookups(gazetteer)
         return self.lookups
 
-    def source(self, source: str, candidates) -> _SourceMentions:
+    def source(self, source: str, candidates) -> IssueShare:
         known = self.sources.get(source)
         if known is None or known.candidates is not candidates:
-            vetoes = frozenset(_key(_base(c.name)[0]) for group in candidates for c in group if c.confidence <= 0)
+            vetoes = frozenset(merge_key(base_name(c.name)[0]) for group in candidates for c in group if c.confidence <= 0)
             earlier = known and (known.items or known.earlier) if self.keep else None
-            known = self.sources[source] = _SourceMentions(candidates, vetoes, earlier=earlier)
+            known = self.sources[source] = IssueShare(candidates, vetoes, earlier=earlier)
         return known
 
     def mention(self, fields: tuple) -> Mention:
@@ -274,7 +136,7 @@ class MergeMemo:
             self._mentions = {(m.source, m.surface, m.sentence): m for e in entities for m in e.mentions}
             self._mentions_held = len(self._mentions)
 
-    def group(self, members: list[_Mention], groups: dict) -> _Group:
+    def group(self, members: list[IssueMention], groups: dict) -> _Group:
         """The group of these mentions, from the memo or worked out; kept in `groups` (the memo's next entries)."""
         sig = tuple(map(id, members)) if self.keep else None
         found = (self.groups.get(sig) or groups.get(sig)) if self.keep else None
@@ -285,70 +147,6 @@ class MergeMemo:
         if self.keep:
             groups[sig] = found
         return found
-
-
-def _mentions(share: _SourceMentions, gaz: _Lookups, vetoed: frozenset[str], surfaces: dict[str, str],
-              casefolds: dict[str, str], sentences: dict[str, tuple[str, str]]) -> None:
-    """One issue's mentions in a stable order, with its local aliases resolved and the keys its aliases join."""
-    items: list[_Mention] = []
-    # Sentence → (one string for its text, casefolded): one sentence holds several candidates, and the same
-    # sentence comes back in issue after issue (mastheads, sign-offs, copies), kept by the entities' mentions.
-    folded = sentences
-    for c in sorted({c for group in share.candidates for c in group}, key=_order):
-        if c.confidence <= 0:
-            continue
-        base, versioned = _base(c.name)
-        if len(base) < 2 or not _LETTER.search(base) or gaz.is_banned(base) or gaz.is_banned(c.name):
-            continue
-        entry = gaz.entry(base)
-        if _key(base) in vetoed and not entry:
-            continue
-        name = entry.name if entry else base
-        surface = versioned or c.name
-        surface = surfaces.setdefault(surface, surface)
-        said = folded.get(c.sentence)
-        if said is None:
-            said = folded[c.sentence] = (c.sentence, c.sentence.casefold())
-        sentence = said[1]
-        folded_surface = casefolds.get(surface)
-        if folded_surface is None:
-            folded_surface = casefolds[surface] = surface.casefold()
-        ident = (sentence or c.source, c.extractor, folded_surface)
-        items.append(_Mention(c, name, surface, _key(name), sentence, ident, max(0.0, min(c.confidence, 1.0)), said[0]))
-    _local_aliases(items)
-    # Declared aliases join keys; an acronym joins its long form only if it has one across the archive.
-    unions, acronyms = [], []
-    for m in items:
-        for alias in m.cand.aliases:
-            a_base, _ = _base(alias)
-            a_key = _key(a_base)
-            if not a_key or gaz.is_banned(a_base):
-                continue
-            if _acronym(a_base) and " " in m.name:
-                acronyms.append((a_key, m.key))
-            elif _acronym(m.name) and " " in a_base:
-                acronyms.append((m.key, a_key))
-            else:
-                unions.append((m.key, a_key))
-    share.items = _as_before(items, share.earlier) if share.earlier else items
-    share.earlier = None
-    share.unions, share.acronyms = tuple(unions), tuple(acronyms)
-
-
-def _as_before(items: list[_Mention], earlier: list[_Mention]) -> list[_Mention]:
-    """items, each equal to one of the last merge's mentions of the issue replaced by that one: an edit to an issue
-    leaves most of its mentions as they were, and the groups they are in stay the very lists of mentions the memo
-    knows (MergeMemo.group): their entities are not worked out again, and stay the very objects of the last build."""
-    def fields(m: _Mention) -> tuple:
-        return m.cand, m.name, m.surface, m.key, m.sentence, m.ident, m.conf, m.said
-    spare: dict[tuple, list[_Mention]] = defaultdict(list)
-    for m in reversed(earlier):
-        spare[fields(m)].append(m)
-    out = []
-    for m in items:
-        same = spare.get(fields(m))
-        out.append(same.pop() if same else m)
-    return out
 
 
 def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Gazetteer,
@@ -366,14 +164,14 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
     acronyms: dict[str, set[str]] = defaultdict(set)
     for share in shares:
         if share.items is None:
-            _mentions(share, gaz, vetoed, memo.surfaces, memo.casefolds, memo.sentences)
+            work_out(share, gaz, vetoed, memo.surfaces, memo.casefolds, memo.sentences)
         for a, b in share.unions:
             union.union(a, b)
         for short, long in share.acronyms:
             acronyms[short].add(long)
     for entry in gaz.entries:
         for alias in entry.aliases:
-            union.union(_key(entry.name), _key(alias))
+            union.union(merge_key(entry.name), merge_key(alias))
     for short, longs in sorted(acronyms.items()):
         roots = {union.find(k) for k in longs}
         if len(roots) == 1:
@@ -414,7 +212,7 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
     declared = {entity_key(e.name) for e in entities} | {entity_key(a) for e in entities for a in e.aliases}
     for entry in gaz.entries:
         if entry.declared and entity_key(entry.name) not in declared:
-            entities.append(Entity(_key(entry.name), entry.name, entry.kind or "other", entry.aliases,
+            entities.append(Entity(merge_key(entry.name), entry.name, entry.kind or "other", entry.aliases,
                                    entry.description))
     entities = first_names_to_people(people_by_first_name(entities, gaz), gaz)
     entities = _dedupe_aliases(sorted(entities, key=lambda e: e.key), gaz)
@@ -422,17 +220,17 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
     return entities
 
 
-def _fragment(m: _Mention, longer: Mapping[str, set[str]]) -> bool:
+def _fragment(m: IssueMention, longer: Mapping[str, set[str]]) -> bool:
     covers = longer.get(m.name.casefold(), ()) if " " not in m.name else ()
     return bool(covers) and m.cand.confidence < FRAGMENT and any(s in m.sentence for s in covers)
 
 
-def _declared(group: list[_Mention], gaz: _Lookups) -> bool:
+def _declared(group: list[IssueMention], gaz: Lookups) -> bool:
     entry = gaz.entry(group[0].name)
     return bool(entry and entry.declared)
 
 
-def _score(group: list[_Mention]) -> float:
+def _score(group: list[IssueMention]) -> float:
     """Noisy-or of the mentions' confidences: independent weak hints add up, one strong one is enough.
     One extractor's several readings of one mention count once, at their best; so does one sentence
     repeated in many issues (a masthead, a signature, an ad), which is one piece of evidence."""
@@ -446,7 +244,7 @@ def _score(group: list[_Mention]) -> float:
     return 1.0 - miss
 
 
-def _entities(group: list[_Mention], gaz: _Lookups, mention: Callable[[tuple], Mention] | None = None
+def _entities(group: list[IssueMention], gaz: Lookups, mention: Callable[[tuple], Mention] | None = None
               ) -> list[Entity]:
     """One entity per group, or several when strong evidence says the name is two different things.
     `mention(fields)`: the Mention of these fields (MergeMemo.mention: the last merge's, where it made one)."""
@@ -485,7 +283,7 @@ def _entities(group: list[_Mention], gaz: _Lookups, mention: Callable[[tuple], M
         # over "The GitHub"); then the most used.
         name = entry.name if entry else min(names, key=lambda n: (
             lex.known.get(n.casefold(), (None,))[0] != n,
-            _acronym(n) and any(abbreviates(n, _words(s)) for s in spelled),
+            is_acronym(n) and any(abbreviates(n, name_words(s)) for s in spelled),
             n.isupper() and len(_NOT_CAPITAL.sub("", n)) > 5, -round(names[n], 6), n.islower(), -len(n), n))
         known = lex.known.get(name.casefold())
         if known and i == 0:               # a second thing of the same name is not the well-known one
@@ -499,12 +297,12 @@ def _entities(group: list[_Mention], gaz: _Lookups, mention: Callable[[tuple], M
         ordered = sorted(seen, key=lambda t: (t[0], t[2], t[1]))
         mentions = tuple(map(mention, ordered)) if mention else tuple(Mention(*t) for t in ordered)
         urls = tuple(sorted(urls))
-        key = _key(name) if i == 0 else f"{_key(name)}|{kind}"
+        key = merge_key(name) if i == 0 else f"{merge_key(name)}|{kind}"
         out.append(Entity(key, name, kind, aliases, description, mentions, urls))
     return out
 
 
-def _split_by_kind(group: list[_Mention]) -> list[list[_Mention]]:
+def _split_by_kind(group: list[IssueMention]) -> list[list[IssueMention]]:
     """Two things with one name (Gemini the model, Gemini the exchange): split only on strong evidence,
     each kind family confirmed by confident mentions in at least two issues."""
     fam_sources: dict[str, set[str]] = defaultdict(set)
@@ -516,14 +314,14 @@ def _split_by_kind(group: list[_Mention]) -> list[list[_Mention]]:
     strong = [f for f in strong if 3 * len(fam_sources[f]) >= len(fam_sources[strong[0]])] if strong else []
     if len(strong) < 2 or sum(len(fam_sources[f]) for f in strong) < 5:
         return [group]
-    clusters: dict[str, list[_Mention]] = {f: [] for f in strong}
+    clusters: dict[str, list[IssueMention]] = {f: [] for f in strong}
     for m in group:
         fam = _FAMILY.get(m.cand.kind or "", None)
         clusters[fam if fam in clusters else strong[0]].append(m)
     return [clusters[f] for f in strong]
 
 
-def _dedupe_aliases(entities: list[Entity], gaz: _Lookups) -> list[Entity]:
+def _dedupe_aliases(entities: list[Entity], gaz: Lookups) -> list[Entity]:
     """An alias two entities claim, or another entity's name, links nowhere: drop it from both."""
     owners: dict[str, set[str]] = defaultdict(set)
     for e in entities:
