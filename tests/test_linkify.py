@@ -41,6 +41,16 @@ def test_longest_match_wins():
     assert linked == {"Google Brain", "Google", "GPT-2", "GPT"}
 
 
+def test_a_name_linked_already_stays_whole_text_and_no_name_inside_it_is_linked():
+    targets = {"The New York Times": "The New York Times", "New York Times": "The New York Times",
+               "New York": "New York", "York": "New York", "Warner Bros": "Warner Bros", "Bros": "Bros"}
+    md = "Warner Bros and New York Times. Later the *New York Times*, Warner Bros, York and Bros.\n"
+    out, linked = link_mentions(md, targets)
+    assert out == ("[[Warner Bros]] and [[The New York Times|New York Times]]. Later the *New York Times*, "
+                   "Warner Bros, [[New York|York]] and [[Bros]].\n")
+    assert linked == {"Warner Bros", "The New York Times", "New York", "Bros"}
+
+
 def test_short_acronyms_are_case_sensitive():
     out, _ = link("Aces and aces, but ACES is the skin.")
     assert out == "Aces and aces, but [[Asynchronously Coded Electronic Skin|ACES]] is the skin."

@@ -301,6 +301,7 @@ class Linker:
             if i + 1 < len(starts) and starts[i + 1] < end:
                 continue                    # would run into a link or code span
             if note == self_name or note in seen:
+                pos = end                   # the name stays text, whole: no shorter name inside it gets a link
                 continue
             line_start = markdown.rfind("\n", 0, start) + 1
             bar = "\\|" if markdown[line_start:start].lstrip().startswith("|") else "|"
