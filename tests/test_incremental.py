@@ -535,3 +535,25 @@ def test_a_look_ahead_is_not_taken_when_the_build_adds_template_files_to_the_vau
         (source / EDITED).write_text((source / EDITED).read_text(encoding="utf-8") + "\nMore news.\n", encoding="utf-8")
         build(session.options, session, frozenset({EDITED}))
         assert located == [1]
+
+
+def test_a_note_moved_by_the_user_after_a_look_ahead_is_not_lost_and_the_next_build_finds_it(source, tmp_path):
+    vault = tmp_path / "vault"
+    with Session(Options(source, vault), remember=True) as session:
+        build(session.options, session)
+        note = next(p for p in (vault / "Issues").rglob("*.md") if f"source: {EDITED}\n" in p.read_text("utf-8"))
+        session.look_ahead()
+        # Between the look and the build: the source changes, and the user moves the note the build will change.
+        (source / EDITED).write_text((source / EDITED).read_text(encoding="utf-8") + "\nMore news.\n", encoding="utf-8")
+        moved = vault / "Mine" / note.name
+        moved.parent.mkdir()
+        note.rename(moved)
+        before = moved.read_bytes()
+        result = build(session.options, session, frozenset({EDITED}))
+        assert not note.exists() and moved.read_bytes() == before   # not written where it was, nor over the move
+        (source / EDITED).write_text((source / EDITED).read_text(encoding="utf-8") + "\nEven more.\n", encoding="utf-8")
+        build(session.options, session, frozenset({EDITED}))
+    assert not note.exists()                              # where the user put it, it stays
+    assert "Even more." in moved.read_text(encoding="utf-8")  # and it is the note the next builds update
+    # The build that looked before the move says it could not update the note where it was; nothing more.
+    assert len(result.report.problems) == 1 and note.name in result.report.problems[0]
