@@ -145,6 +145,16 @@ def test_batcher_waits_for_quiet_and_caps_the_wait():
     assert batcher.take(stop, 5) is None                # stopped with nothing pending
 
 
+def test_a_batch_line_says_which_notes_were_not_written():
+    from vaultgen.pipeline import BuildResult
+    from vaultgen.writer import WriteReport
+    result = BuildResult(report=WriteReport(updated=["Issues/a.md"], problems=["Entities/X.md: changed while vaultgen "
+                                                                              "was writing; left as it is now"]))
+    line = watchmod.BatchLog({"changed": ["a.md"]}, result, None, 12.0).line()
+    assert line == ("changed a.md | notes written: 1, removed: 0 | 1 not written: Entities/X.md: changed while "
+                    "vaultgen was writing; left as it is now | 12 ms")
+
+
 def test_the_batcher_has_work_done_while_a_batch_waits_for_quiet():
     batcher, stop = Batcher(quiet=0.05, cap=5), threading.Event()
     done: list[str] = []

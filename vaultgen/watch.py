@@ -189,6 +189,8 @@ class BatchLog:
         failed = len(self.result.errors)
         if failed:
             out += f" | {failed} failed: " + "; ".join(str(e) for e in self.result.errors[:3])
+        if report.problems:  # notes left as they are (a file in the way, an edit while writing): retried next batch
+            out += f" | {len(report.problems)} not written: " + "; ".join(report.problems[:3])
         return f"{out} | {self.ms:.0f} ms"
 
 
