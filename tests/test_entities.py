@@ -293,3 +293,15 @@ def test_an_issue_read_again_keeps_the_entities_its_unchanged_mentions_are_in():
     assert second["OpenAI"] is not first["OpenAI"]              # a mention more: made again…
     assert set(map(id, first["OpenAI"].mentions)) < set(map(id, second["OpenAI"].mentions))  # …with the same Mentions
     assert list(second.values()) == merge_sources({"a": a, "b": issue_b(added)})
+
+
+def test_phrases_around_names_are_no_names():
+    """Link texts led by an ordinary word, quoted descriptions and the tail of a name that opens a sentence."""
+    found = names_of(issue(
+        "University of Washington professor Emily Bender explained why. Read more [on Twitter](https://twitter.com/x/1) "
+        "and [according to IBPAP](https://ibpap.org/report.pdf).\n\n"
+        "Aaron Ackerson, whom the *Chicago Sun-Times* called “a cross between Beck and Frank Zappa,” sang.\n"))
+    assert "University of Washington" in found and "Frank Zappa" in found
+    for junk in ("of Washington", "on Twitter", "according to IBPAP", "a cross between Beck and Frank Zappa"):
+        assert junk not in found
+    assert found["IBPAP"].urls == ()   # named by the prose, not by the link: the report is not its page

@@ -189,6 +189,8 @@ class TextEntityExtractor:
                 emit(title, s, C_LINK_TITLE, cue)
         quoted = "titled" in text or "called" in text or "named" in text
         for m in _QUOTED_TITLE.finditer(text) if quoted else ():
+            if m.group(2)[:1].islower():
+                continue                 # called “a cross between Beck and Frank Zappa”: a description, no title
             before = [w.casefold() for w in text[:m.start()].split()[-3:]]
             kind = next((_WORK_CUES[w] for w in reversed(before) if w in _WORK_CUES), "paper")
             emit(m.group(2).strip(" ,."), s, C_LINK_TITLE, kind)
@@ -240,8 +242,8 @@ def _after_opener(p: Phrase, text: str) -> Phrase | None:
     if not p.initial or p.the or len(p.toks) < 2 or p.toks[0].strength > 0:
         return None
     rest = p.toks[1:]
-    if max(t.strength for t in rest) < 2:
-        return None
+    if max(t.strength for t in rest) < 2 or rest[0].core.islower():
+        return None                    # "University of Washington" is not "University" + "of Washington"
     start = rest[0].start
     return Phrase(tuple(rest), start, p.end, text[start:p.toks[-1].end if not p.toks[-1].version else
                                                      [t for t in p.toks if not t.version][-1].end],
