@@ -305,3 +305,13 @@ def test_phrases_around_names_are_no_names():
     for junk in ("of Washington", "on Twitter", "according to IBPAP", "a cross between Beck and Frank Zappa"):
         assert junk not in found
     assert found["IBPAP"].urls == ()   # named by the prose, not by the link: the report is not its page
+
+
+def test_a_name_cut_short_before_its_end_is_no_name_and_a_year_ending_a_title_stays():
+    found = names_of(issue(
+        "* Here's the full list: [52 things I learned in 2018](https://medium.com/@x/52-things) (Medium)\n"
+        "* [My Tweet about the project](https://twitter.com/x/status/1) (Twitter)\n"
+        "* [Google AI Principles updates, six months in](https://blog.google/principles) (Google)\n"))
+    assert "52 things I learned in 2018" in found and "52 things I learned in" not in found
+    assert not [n for n in found if n.startswith("My Tweet")]             # "My Tweet about the": cut short
+    assert "Google AI Principles updates, six months in" in found

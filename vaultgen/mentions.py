@@ -38,6 +38,18 @@ class IssueMention:
     said: str = field(default="", repr=False)        # cand.sentence, one string per text across the archive
 
 
+# A name does not end on these: "My Tweet about the" is a link text cut before its end, and "52 things I learned in"
+# is "52 things I learned in 2018" less its year. "six months in" ends a title as it should.
+_OPEN_ENDS = frozenset({"the", "a", "an", "of", "for", "to", "with", "about", "and", "or", "from", "at", "by", "in"})
+_SPANS = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years"})
+
+
+@lru_cache(maxsize=1 << 16)
+def _cut_short(name: str) -> bool:
+    words = name.rsplit(None, 2)
+    return len(words) > 1 and words[-1] in _OPEN_ENDS and not (words[-1] == "in" and words[-2].casefold() in _SPANS)
+
+
 @lru_cache(maxsize=1 << 17)
 def base_name(name: str) -> tuple[str, str | None]:
     """("TensorFlow 2.0") → ("TensorFlow", "TensorFlow 2.0"); ("TPUs") → ("TPU", "TPUs")."""
@@ -49,7 +61,8 @@ def base_name(name: str) -> tuple[str, str | None]:
         name = name.lstrip("(")
     name = _POSSESSIVE.sub("", name)
     m = _VERSIONED.match(name)
-    if m and _TWO_LETTERS.search(m.group(1)) and not m.group(1).endswith(("-", "et al.")):
+    if m and _TWO_LETTERS.search(m.group(1)) and not m.group(1).endswith(("-", "et al.")) \
+            and not _cut_short(m.group(1)):  # "52 things I learned in 2018" is a title, not version 2018 of one
         return m.group(1), name
     if PLURAL_ACRONYM.fullmatch(name):
         return name[:-1], name
@@ -169,7 +182,7 @@ def work_out(share: IssueShare, gaz: Lookups, vetoed: frozenset[str], surfaces: 
         if c.confidence <= 0:
             continue
         base, versioned = base_name(c.name)
-        if len(base) < 2 or not _LETTER.search(base) or gaz.is_banned(base) or gaz.is_banned(c.name):
+        if len(base) < 2 or not _LETTER.search(base) or gaz.is_banned(base) or gaz.is_banned(c.name) or _cut_short(base):
             continue
         entry = gaz.entry(base)
         if merge_key(base) in vetoed and not entry:
