@@ -299,10 +299,12 @@ def test_phrases_around_names_are_no_names():
     """Link texts led by an ordinary word, quoted descriptions and the tail of a name that opens a sentence."""
     found = names_of(issue(
         "University of Washington professor Emily Bender explained why. Read more [on Twitter](https://twitter.com/x/1) "
-        "and [according to IBPAP](https://ibpap.org/report.pdf).\n\n"
+        "and [according to IBPAP](https://ibpap.org/report.pdf). Una [nueva entrega de Transformers]"
+        "(https://github.com/huggingface/transformers/releases/tag/v2.5.0) de Hugging Face.\n\n"
         "Aaron Ackerson, whom the *Chicago Sun-Times* called “a cross between Beck and Frank Zappa,” sang.\n"))
     assert "University of Washington" in found and "Frank Zappa" in found
-    for junk in ("of Washington", "on Twitter", "according to IBPAP", "a cross between Beck and Frank Zappa"):
+    for junk in ("of Washington", "on Twitter", "according to IBPAP", "a cross between Beck and Frank Zappa",
+                 "nueva entrega de Transformers"):
         assert junk not in found
     assert found["IBPAP"].urls == ()   # named by the prose, not by the link: the report is not its page
 

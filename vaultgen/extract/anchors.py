@@ -196,8 +196,8 @@ class LinkEntityExtractor:
     def _anchor(self, anchor, link, url, host, repo, owner, emit, in_text, lex):
         name = _strip_anchor(anchor, lex)
         first = name.split(" ", 1)[0]
-        if " " in name and first.islower() and first != "the" and lex.is_word(first):
-            return                     # "according to IBPAP", "a model by OpenAI": a phrase, whatever names it holds
+        if " " in name and first.islower() and first.isalpha() and first != "the":
+            return                     # "according to IBPAP", "nueva entrega de Transformers": a phrase, not a name
         toks = tokens(name, lex)
         if not toks:
             return
