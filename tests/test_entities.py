@@ -1,5 +1,6 @@
 """Entity extraction and merging: names from links and prose, no junk, one entity per real thing."""
 import random
+import re
 import time
 
 from hypothesis import given, settings
@@ -14,6 +15,8 @@ from vaultgen.resolve import KEEP, merge_entities
 JUNK = {"hey", "read", "thanks", "anyway", "today", "here", "this", "we", "i", "the", "dear", "keep", "update",
         "link", "original", "release notes", "paper", "blog post", "ai", "ml", "nlp", "gpu", "ceo", "monday",
         "june", "english", "canadian", "what's new", "why it matters", "we're thinking"}
+
+CJK_TEXT = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 def issue(body, source="a.md", newsletter="Weekly Bytes", **kw):
@@ -317,3 +320,16 @@ def test_a_name_cut_short_before_its_end_is_no_name_and_a_year_ending_a_title_st
     assert "52 things I learned in 2018" in found and "52 things I learned in" not in found
     assert not [n for n in found if n.startswith("My Tweet")]             # "My Tweet about the": cut short
     assert "Google AI Principles updates, six months in" in found
+
+
+def test_a_middle_initial_keeps_a_name_whole():
+    found = names_of(issue("The linguist Emily M. Bender wrote it, and Zack C. Lipton agreed. Plan B. Next, the rest.\n"))
+    assert "Emily M. Bender" in found and "Zack C. Lipton" in found
+    assert not {"Emily M", "Zack C", "Bender", "Lipton", "Plan B. Next"} & set(found)
+
+
+def test_names_in_chinese_text_end_where_the_chinese_does():
+    found = names_of(issue("Andrey Kormilitzin发布了Med7，这是一个用于电子健康记录的模型。"
+                           "[AraBERT模型](https://github.com/aub-mind/arabert)现在可以在Hugging Face中使用。\n"))
+    assert {"Andrey Kormilitzin", "Med7", "Hugging Face"} <= set(found)
+    assert not [n for n in found if CJK_TEXT.search(n)]

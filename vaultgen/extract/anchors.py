@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..model import Candidate, Issue, Link
 from .lexicon import Lexicon, lexicon
-from .names import clip, context, is_generic, self_names, shape_kind, tokens, trim_punct
+from .names import CJK, clip, context, is_generic, self_names, shape_kind, tokens, trim_punct
 
 C_LINK_NAME = 0.85      # a link whose anchor names its target ("[Spleeter](github.com/deezer/spleeter)")
 C_LINK_WEAK = 0.6       # an anchor of ordinary words that the URL confirms
@@ -196,8 +196,8 @@ class LinkEntityExtractor:
     def _anchor(self, anchor, link, url, host, repo, owner, emit, in_text, lex):
         name = _strip_anchor(anchor, lex)
         first = name.split(" ", 1)[0]
-        if " " in name and first.islower() and first.isalpha() and first != "the":
-            return                     # "according to IBPAP", "nueva entrega de Transformers": a phrase, not a name
+        if " " in name and first.islower() and first.isalpha() and first != "the" or CJK.search(name):
+            return                     # "according to IBPAP", "AraBERT模型" (the AraBERT model): a phrase, not a name
         toks = tokens(name, lex)
         if not toks:
             return

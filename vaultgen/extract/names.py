@@ -55,6 +55,10 @@ def tokens(text: str, lex: Lexicon) -> list[Tok]:
     end a run of name tokens, which the gap between kept tokens shows too), connectors are kept."""
     out = []
     append, cached = out.append, _CACHE.get
+    if CJK.search(text):
+        # Chinese, Japanese and Korean run on without spaces ("Andrey Kormilitzin发布了Med7"): their characters end a
+        # token as a space would; blanked one for one, so that positions stay those of text.
+        text = CJK.sub(" ", text)
     for m in _CANDIDATE_TOKEN.finditer(text):
         raw = m.group()
         feats = cached(raw)
@@ -70,6 +74,7 @@ def tokens(text: str, lex: Lexicon) -> list[Tok]:
 
 
 _new_tuple = tuple.__new__
+CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
 _CACHE: dict[str, tuple] = {}   # token text → features: most tokens recur across an archive
@@ -213,7 +218,8 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon) -> list[Phrase]:
     while i < n:
         t = toks[i]
         last = run[-1] if run else None
-        joined = last is not None and text[last.end:t.start] == " " and not last.ends and not last.version
+        joined = last is not None and not last.ends and not last.version and (
+            text[last.end:t.start] == " " or _middle_initial(run, t, text))
         if t.version:
             if joined:
                 run.append(t)
@@ -244,6 +250,13 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon) -> list[Phrase]:
     if run:
         _close(text, run, lex, out)
     return out
+
+
+def _middle_initial(run: list[Tok], t: Tok, text: str) -> bool:
+    """"Emily M. Bender", "John F. Kennedy": a name, an initial and its full stop, then a word that is a name's."""
+    last = run[-1]
+    return (len(run) > 1 and len(last.core) == 1 and last.cap and text[last.end:t.start] == ". "
+            and t.cap and t.strength >= 1)
 
 
 def _close(text: str, run: list[Tok], lex: Lexicon, out: list[Phrase]) -> None:
