@@ -333,3 +333,10 @@ def test_names_in_chinese_text_end_where_the_chinese_does():
                            "[AraBERT模型](https://github.com/aub-mind/arabert)现在可以在Hugging Face中使用。\n"))
     assert {"Andrey Kormilitzin", "Med7", "Hugging Face"} <= set(found)
     assert not [n for n in found if CJK_TEXT.search(n)]
+
+
+def test_function_words_of_a_translated_issue_are_no_names():
+    found = names_of(issue("Un Colab Notebook para aprender PyTorch. Cette semaine, Yann LeCun parle. "
+                           "Sur le blog de Hugging Face. Dans Los Angeles, rien.\n"))
+    assert not {"Un", "Un Colab Notebook", "Cette", "Sur", "Dans"} & set(found)
+    assert {"PyTorch", "Yann LeCun", "Hugging Face", "Los Angeles"} <= set(found)
