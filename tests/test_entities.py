@@ -340,3 +340,10 @@ def test_function_words_of_a_translated_issue_are_no_names():
                            "Sur le blog de Hugging Face. Dans Los Angeles, rien.\n"))
     assert not {"Un", "Un Colab Notebook", "Cette", "Sur", "Dans"} & set(found)
     assert {"PyTorch", "Yann LeCun", "Hugging Face", "Los Angeles"} <= set(found)
+
+
+def test_a_plural_role_opening_a_sentence_is_no_part_of_the_names_after_it():
+    found = names_of(issue("Researchers Jonathan Frankle and Michael Carbin showed it. Filmmakers Josh Johr agreed. "
+                           "Cryptography researchers wrote about it.\n"))
+    assert {"Jonathan Frankle", "Michael Carbin", "Josh Johr"} <= set(found)
+    assert not {"Researchers Jonathan Frankle", "Filmmakers Josh Johr", "Cryptography"} & set(found)

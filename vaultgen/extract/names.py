@@ -441,8 +441,8 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
         w = nxt[0].casefold()
         if w in _SAYING and n_words >= 2:
             kind, boost = "person", max(boost, 0.15)
-        elif w in lex.titles and w not in ("he", "she"):
-            kind, boost = "organization", max(boost, 0.1)  # "Descript CEO", "Google researchers"
+        elif w in lex.titles and w not in ("he", "she") and not w.endswith("s"):
+            kind, boost = "organization", max(boost, 0.1)  # "Descript CEO"; not the plurals ("Cryptography researchers")
         elif w in lex.cues and lex.cues[w] not in ("person", "paper") and w not in ("post", "blog"):
             kind, boost = lex.cues[w], max(boost, 0.1)    # "YouTube-8M dataset", "ACES sensors"
         elif len(nxt) > 1 and f"{w} {nxt[1].casefold()}" in lex.cues:
