@@ -8,7 +8,8 @@ from urllib.parse import unquote, urlsplit
 
 from ..model import Candidate, Issue, Link
 from .lexicon import Lexicon, lexicon
-from .names import CJK, clip, context, is_generic, self_names, shape_kind, tokens, trim_punct
+from .context import context
+from .names import CJK, clip, is_generic, self_names, shape_kind, tokens, trim_punct
 
 C_LINK_NAME = 0.85      # a link whose anchor names its target ("[Spleeter](github.com/deezer/spleeter)")
 C_LINK_WEAK = 0.6       # an anchor of ordinary words that the URL confirms

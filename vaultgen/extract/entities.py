@@ -9,7 +9,8 @@ from ..model import Candidate, Issue, Link
 from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
-from .names import Phrase, abbreviates, clip, context, is_generic, phrases, self_names, shape_kind, tokens, trim_punct
+from .context import context
+from .names import Phrase, abbreviates, clip, is_generic, phrases, self_names, shape_kind, tokens, trim_punct
 from .prose import Sentence, parse, title_spans
 
 # Confidence of one mention, by evidence; resolve.py adds mentions up and keeps what reaches KEEP (0.5).

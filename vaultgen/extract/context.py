@@ -1,0 +1,105 @@
+"""What the words around a name say of it: the kind of thing it is ("the startup X", "X researchers"), a description
+("X, a library for …"), and how much surer they make it a name."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import islice
+
+from .lexicon import Lexicon
+from .names import opens_sentence
+
+_NAMING = frozenset("called named dubbed titled entitled nicknamed codenamed".split())
+_SAYING = frozenset(("said says wrote writes argues argued describes described told explains explained believes "
+                     "thinks tweeted noted notes added adds suggests suggested recommends claims claimed "
+                     "warns warned asks asked admits").split())
+
+
+_APPOSITION = re.compile(r"^\s*(?:\([^)]*\)\s*)?,\s+(?:(a|an|the)\s+)([^,.;:()]{2,140})")
+_IS_A = re.compile(r"^\s+(?:is|was|are|has become|remains)\s+(?:(a|an|the|one of the)\s+)([^.;:]{2,200})")
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def _last_words(text: str, end: int, n: int, window: int = 200) -> list[str]:
+    """_WORD.findall(text[:end])[-n:], reading only the last few hundred characters when they hold more than n
+    words (the first, perhaps cut, is then not among the last n): not the whole sentence for every phrase."""
+    if end > window:
+        words = _WORD.findall(text, end - window, end)
+        if len(words) > n:
+            return words[-n:]
+    return _WORD.findall(text, 0, end)[-n:]
+
+
+def _cue_in(words: list[str], lex: Lexicon, limit: int = 5) -> str | None:
+    words = [w.casefold() for w in words[:limit]]
+    for i, w in enumerate(words):
+        if i + 1 < len(words) and f"{w} {words[i + 1]}" in lex.cues:
+            return lex.cues[f"{w} {words[i + 1]}"]
+        if w in lex.cues:
+            return lex.cues[w]
+    return None
+
+
+@dataclass(frozen=True)
+class Context:
+    kind: str | None = None
+    description: str | None = None
+    boost: float = 0.0          # how much the context says "this is a name"
+
+
+def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> Context:
+    """What the words around text[start:end] say about it: kind, a one-line description, name evidence."""
+    after, before = text[end:], text[:start]
+    prev = _last_words(text, start, 4)
+    prev_low = [w.casefold() for w in prev]
+    nxt = [m.group() for m in islice(_WORD.finditer(text, end), 3)]   # _WORD.findall(after)[:3]
+    kind, desc, boost = None, None, 0.0
+    m = _APPOSITION.match(after)
+    if m:
+        clause = m.group(2)
+        cue = _cue_in(_WORD.findall(clause), lex)      # the head noun comes within a few words
+        if cue:
+            kind, boost = cue, 0.2
+            desc = _sentence_case(f"{m.group(1)} {clause}")
+    if kind is None and opens_sentence(text, start):
+        m = _IS_A.match(after)
+        if m:
+            cue = _cue_in(_WORD.findall(m.group(2)), lex)
+            if cue:
+                kind, boost = cue, 0.2
+                desc = text[start:].strip()
+                desc = desc if len(desc) <= 240 else desc[:237].rsplit(" ", 1)[0] + "…"
+    if prev_low and prev_low[-1] in _NAMING:
+        boost = max(boost, 0.25)
+        cue = _cue_in(prev_low[-5:-1][::-1], lex)
+        if cue and kind is None:
+            kind = cue
+            art = re.search(r"\b(an?|the)\s+([^,.;:()]{2,80}?)\s+(?:called|named|dubbed)\s*$", before)
+            if art:
+                desc = _sentence_case(f"{art.group(1)} {art.group(2)}")
+    elif prev_low and prev_low[-1] in lex.cues and not before.rstrip().endswith((",", ".", ":", ";", ")")):
+        cue = lex.cues[prev_low[-1]]
+        if kind is None:
+            kind = cue
+        boost = max(boost, 0.15)                      # "the security company Symantec"
+    if prev_low[-2:] == ["led", "by"] or (nxt[:2] and [w.casefold() for w in nxt[:2]] == ["and", "colleagues"]):
+        kind, boost = kind or "person", max(boost, 0.15)
+    if nxt and kind is None and after.startswith(" "):
+        w = nxt[0].casefold()
+        if w in _SAYING and n_words >= 2:
+            kind, boost = "person", max(boost, 0.15)
+        elif w in lex.titles and w not in ("he", "she") and not w.endswith("s"):
+            kind, boost = "organization", max(boost, 0.1)  # "Descript CEO"; not the plurals ("Cryptography researchers")
+        elif w in lex.cues and lex.cues[w] not in ("person", "paper") and w not in ("post", "blog"):
+            kind, boost = lex.cues[w], max(boost, 0.1)    # "YouTube-8M dataset", "ACES sensors"
+        elif len(nxt) > 1 and f"{w} {nxt[1].casefold()}" in lex.cues:
+            kind, boost = lex.cues[f"{w} {nxt[1].casefold()}"], max(boost, 0.1)
+    return Context(kind, desc, boost)
+
+
+def _sentence_case(text: str) -> str:
+    text = text.strip().rstrip(",;:")
+    return text[:1].upper() + text[1:]
+
+
+# --- helpers shared by the extractors -------------------------------------------------------------
