@@ -223,6 +223,9 @@ class Vault:
             wanted.add(note.id)
             try:
                 self._write_one(note, located.get(note.id), report, dry_run)
+            except FileNotFoundError:  # found by locate, gone since: the user moved or deleted it meanwhile
+                report.problems.append(f"{note.path}: moved or deleted while vaultgen was writing; not updated "
+                                       "(the next build looks for it again)")
             except (OSError, VaultError) as exc:
                 report.problems.append(f"{note.path}: {exc}")
             if len(self._pending) >= WRITE_BATCH:  # bounded memory: the bytes of a batch, not of the vault
