@@ -51,6 +51,16 @@ def test_a_name_linked_already_stays_whole_text_and_no_name_inside_it_is_linked(
     assert linked == {"Warner Bros", "The New York Times", "New York", "Bros"}
 
 
+def test_a_one_word_alias_is_not_linked_inside_a_longer_name():
+    targets = {"John Deere": "John Deere", "John": "John Deere", "Library": "Transformers Library",
+               "TPUs": "TPU", "Evans": "Benedict Evans"}
+    md = ("Robo-Elton John sang. An Open Source Library Release.\n\n## Two\n\nWe like John. Google's TPUs run it. "
+          "Read Evans here.\n")
+    out, linked = link_mentions(md, targets)
+    assert out == ("Robo-Elton John sang. An Open Source Library Release.\n\n## Two\n\nWe like [[John Deere|John]]. "
+                   "Google's [[TPU|TPUs]] run it. Read [[Benedict Evans|Evans]] here.\n")
+
+
 def test_short_acronyms_are_case_sensitive():
     out, _ = link("Aces and aces, but ACES is the skin.")
     assert out == "Aces and aces, but [[Asynchronously Coded Electronic Skin|ACES]] is the skin."

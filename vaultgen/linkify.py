@@ -125,6 +125,19 @@ def _sentence_start(md: str, pos: int) -> bool:
     return bool(_OPENING.search(line))
 
 
+_CAPITALISED_BEFORE = re.compile(r"(?:^|[\s-])([A-Z]\w*) $")  # not a possessive: "Google’s TPUs"
+_CAPITALISED_AFTER = re.compile(r" [A-Z]")
+
+
+def _in_a_name(md: str, start: int, end: int) -> bool:
+    """The word at start:end is one word of a longer capitalised name: a capitalised word (not one that opens a
+    sentence) just before it, or one just after it."""
+    if _CAPITALISED_AFTER.match(md, end):
+        return True
+    before = _CAPITALISED_BEFORE.search(md, max(0, start - 40), start)
+    return bool(before) and not _sentence_start(md, before.start(1))
+
+
 @lru_cache(maxsize=65_536)
 def _case_sensitive(surface: str) -> bool:
     """Short acronyms (all capitals, at most four letters) match only as written: "ACES" is not "aces"."""
@@ -162,6 +175,8 @@ class Linker:
             words = _WORD.findall(s.lower())
             second = words[1] if len(words) > 1 else None
             group = index.setdefault(words[0], {}).setdefault(second, {})
+            if second is None and s != note and not note.startswith(s + " ("):
+                mode += "-part"   # a one-word alias ("John" of John Deere): not inside a longer name (_in_a_name)
             group.setdefault(s.lower(), []).append((s, note, _case_sensitive(s), mode))
         # first word → second word (None for one-word names) → (lengths, longest first; surface → entries).
         # The second word narrows "The …" or "Google …" to the few names that can follow.
@@ -207,6 +222,10 @@ class Linker:
             for surface, note, cs, cap in entries:
                 if cs and text != surface:
                     continue
+                if cap.endswith("-part"):
+                    if _in_a_name(md, start, end):
+                        continue  # "Elton John" is not John Deere's "John"
+                    cap = cap[:-5]
                 if cap == "common" and (text[:1] != surface[:1] or _sentence_start(md, start)):
                     continue      # "Medium" the platform, but not "medium" nor "Medium-term plans..."
                 if cap == "upper" and not any(c.isupper() for c in text):
