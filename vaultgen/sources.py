@@ -109,21 +109,15 @@ def discover(root: Path) -> Found:
     return Found(tuple(files), hints, tuple(errors), tuple(warnings), tuple(rels), frozenset(links))
 
 
-def read_index(index: Path, root: Path,
-               links: frozenset[str] | None = None) -> tuple[dict[Path, dict[str, Any]], list[SourceError]]:
+def read_index(index: Path, root: Path, links: frozenset[str]) -> tuple[dict[Path, dict[str, Any]], list[SourceError]]:
     """Hints from one `_index.jsonl`: {file path: {title, date, number, url, newsletter}}. `links`: the names in its
-    folder that are symbolic links, when the caller listed it (else each name is looked at)."""
+    folder that are symbolic links (discovery's listing of the folder says)."""
     rel = index.relative_to(root).as_posix()
     try:
         text = index.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         return {}, [SourceError(rel, f"cannot read: {exc.strerror}")]
     folder = index.parent.resolve()
-    if links is None:
-        try:
-            links = frozenset(name for name in os.listdir(folder) if os.path.islink(folder / name))
-        except OSError:
-            links = frozenset()
     found = _plain_index(text, rel, folder, links)
     return found if found is not None else _index(text, rel, index.parent, folder, links)
 

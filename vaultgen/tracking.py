@@ -98,8 +98,7 @@ class TrackedVault(Vault):
         quiet period runs, when nothing else is to be done. What that build decides from a look taken a moment
         earlier is what it would decide from its own (see _unchanged): a note is written only after its file is
         read again and found as vaultgen left it, and a user's edit made meanwhile is seen by the next build."""
-        self._ahead = None
-        self._ahead = self.locate()
+        self._ahead = self.locate()  # locate clears the last look first: one that raises leaves none
 
     def take_look_ahead(self) -> dict[str, Path] | None:
         """The notes as look_ahead found them, once; None if there was no look since the last build began."""

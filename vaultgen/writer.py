@@ -118,7 +118,7 @@ class Vault:
             self._lock.release()
             self._lock = None
 
-    def save_manifest(self) -> bytes | None:
+    def save_manifest(self) -> bytes:
         """Written last, after every note: a crash before this leaves notes the next build recognises by id.
         Returns the bytes written."""
         data = {"version": 1, "notes": {}, "templates": sorted(self.templates)}
@@ -127,9 +127,9 @@ class Vault:
         text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
         if self.manifest:
             text = text.replace('\n "notes": {}', '\n "notes": ' + self._notes_text(), 1)
-        data = (text + "\n").encode()
-        atomic_write(self.state / MANIFEST, data)
-        return data
+        written = (text + "\n").encode()
+        atomic_write(self.state / MANIFEST, written)
+        return written
 
     def _notes_text(self) -> str:
         """The manifest's notes as json.dumps(indent=1, sort_keys=True) writes them inside it, each entry dumped
