@@ -155,7 +155,7 @@ class Linker:
     def __init__(self, targets: Mapping[str, str]):
         lex = lexicon()
         # first word → (distinct surface lengths, longest first; lower-cased surface → entries)
-        index: dict[str, dict[str, list[tuple[str, str, bool, str]]]] = {}
+        index: dict[str, dict[str, list[tuple[str, str, bool, str, bool]]]] = {}
         for surface, note in targets.items():
             s = " ".join(str(surface).split())
             first = _WORD.match(s.lower())
@@ -175,9 +175,9 @@ class Linker:
             words = _WORD.findall(s.lower())
             second = words[1] if len(words) > 1 else None
             group = index.setdefault(words[0], {}).setdefault(second, {})
-            if second is None and s != note and not note.startswith(s + " ("):
-                mode += "-part"   # a one-word alias ("John" of John Deere): not inside a longer name (_in_a_name)
-            group.setdefault(s.lower(), []).append((s, note, _case_sensitive(s), mode))
+            # A one-word alias ("John" of John Deere) is not linked inside a longer name (_in_a_name).
+            alias = second is None and s != note and not note.startswith(s + " (")
+            group.setdefault(s.lower(), []).append((s, note, _case_sensitive(s), mode, alias))
         # first word → second word (None for one-word names) → (lengths, longest first; surface → entries).
         # The second word narrows "The …" or "Google …" to the few names that can follow.
         self._by_first = {}
@@ -219,13 +219,11 @@ class Linker:
             before = md[start - 1:start] if start else ""
             if before and before in "@#$&.'’-\\[" or after[:1] == "]":
                 continue          # "[[[X]]" would not parse: text in brackets stays as it is
-            for surface, note, cs, cap in entries:
+            for surface, note, cs, cap, alias in entries:
                 if cs and text != surface:
                     continue
-                if cap.endswith("-part"):
-                    if _in_a_name(md, start, end):
-                        continue  # "Elton John" is not John Deere's "John"
-                    cap = cap[:-5]
+                if alias and _in_a_name(md, start, end):
+                    continue      # "Elton John" is not John Deere's "John"
                 if cap == "common" and (text[:1] != surface[:1] or _sentence_start(md, start)):
                     continue      # "Medium" the platform, but not "medium" nor "Medium-term plans..."
                 if cap == "upper" and not any(c.isupper() for c in text):
