@@ -118,7 +118,7 @@ class MergeMemo:
         known = self.sources.get(source)
         if known is None or known.candidates is not candidates:
             vetoes = frozenset(merge_key(base_name(c.name)[0]) for group in candidates for c in group if c.confidence <= 0)
-            earlier = known and (known.items or known.earlier) if self.keep else None
+            earlier = (known and (known.items or known.earlier)) if self.keep else None
             known = self.sources[source] = IssueShare(candidates, vetoes, earlier=earlier)
         return known
 
@@ -244,8 +244,7 @@ def _score(group: list[IssueMention]) -> float:
     return 1.0 - miss
 
 
-def _entities(group: list[IssueMention], gaz: Lookups, mention: Callable[[tuple], Mention] | None = None
-              ) -> list[Entity]:
+def _entities(group: list[IssueMention], gaz: Lookups, mention: Callable[[tuple], Mention]) -> list[Entity]:
     """One entity per group, or several when strong evidence says the name is two different things.
     `mention(fields)`: the Mention of these fields (MergeMemo.mention: the last merge's, where it made one)."""
     lex = lexicon()
@@ -294,8 +293,7 @@ def _entities(group: list[IssueMention], gaz: Lookups, mention: Callable[[tuple]
         if entry:
             aliases |= set(entry.aliases)
         aliases = tuple(sorted(a for a in aliases if a != name and not gaz.is_banned(a)))
-        ordered = sorted(seen, key=lambda t: (t[0], t[2], t[1]))
-        mentions = tuple(map(mention, ordered)) if mention else tuple(Mention(*t) for t in ordered)
+        mentions = tuple(map(mention, sorted(seen, key=lambda t: (t[0], t[2], t[1]))))
         urls = tuple(sorted(urls))
         key = merge_key(name) if i == 0 else f"{merge_key(name)}|{kind}"
         out.append(Entity(key, name, kind, aliases, description, mentions, urls))

@@ -197,7 +197,7 @@ class LinkEntityExtractor:
     def _anchor(self, anchor, link, url, host, repo, owner, emit, in_text, lex):
         name = _strip_anchor(anchor, lex)
         first = name.split(" ", 1)[0]
-        if " " in name and first.islower() and first.isalpha() and first != "the" or CJK.search(name):
+        if (" " in name and first.islower() and first.isalpha() and first != "the") or CJK.search(name):
             return                     # "according to IBPAP", "AraBERT模型" (the AraBERT model): a phrase, not a name
         toks = tokens(name, lex)
         if not toks:
