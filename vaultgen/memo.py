@@ -56,7 +56,8 @@ class _Forgetful(Table):
 class Memo:
     """One per session (pipeline.Session); a build without a session gets a new one, which remembers nothing.
 
-    `keep`: False for a session of one build (no next build to take anything again): nothing is stored."""
+    `keep`: False for a session of one build (no next build to take anything again): nothing is stored in its
+    tables; what `held` computes is kept for that build only (an issue's digest is asked for three times)."""
 
     MISSING = _MISSING
 
@@ -66,6 +67,7 @@ class Memo:
         self.tables: dict[str, Table] = {}
         self._versions: dict[str, tuple[Any, int]] = {}
         self._count = 0
+        self._this_build: dict[str, Table] = {}  # held's tables when nothing is kept for another build
         self.found_in = FoundIn(keep)   # entity note names by issue source (issuememo.py)
         self.listing: dict[str, dict[str, str]] = {}   # entity note name → its entry in issue notes' lists
         self.linking = Linking(keep)    # the issues linking each entity note (issuememo.py)
@@ -106,9 +108,7 @@ class Memo:
     def held(self, name: str, obj: Any, compute: Callable[[Any], Any]) -> Any:
         """compute(obj), kept by obj's identity under `name`: the very object of the last build gives its value again.
         The object is held with its value, so its id cannot be reused by another object meanwhile."""
-        if not self.keep:
-            return compute(obj)
-        table = self.table(name)
+        table = self.table(name) if self.keep else self._this_build.setdefault(name, Table())
         hit = table.now.get(id(obj)) or table.last.get(id(obj))
         if hit is None or hit[0] is not obj:
             hit = (obj, compute(obj))
