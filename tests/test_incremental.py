@@ -179,6 +179,31 @@ def test_an_edit_renders_only_the_notes_whose_inputs_changed(source, tmp_path, m
     assert files(vault).keys() == from_scratch(source, tmp_path / "fresh").keys()
 
 
+def test_a_new_process_links_only_the_edited_issue_and_the_state_forgets_a_removed_ones(source, tmp_path, monkeypatch):
+    """Each issue's linking (the entity names its body links) is kept in the build state, under the digest of what it
+    is made from: a build in a new process links again only the issue whose text changed."""
+    import sqlite3
+    from vaultgen import linkify
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    path = source / EDITED
+    path.write_text(path.read_text(encoding="utf-8").replace("For the first time ever", "For the very first time"),
+                    encoding="utf-8")
+    linked: list[str] = []
+    real = linkify.link_mentions
+    monkeypatch.setattr(linkify, "link_mentions", lambda markdown, *a, **k: linked.append(markdown) or real(markdown, *a, **k))
+    assert build(Options(source, vault)).report.updated
+    assert linked and all("For the very first time" in text for text in linked)
+
+    def rows() -> set[str]:
+        with sqlite3.connect(vault / ".vaultgen" / STATE_FILE) as db:
+            return {key for key, in db.execute("SELECT key FROM lasting WHERE kind = 'linked'")}
+    assert rows() == {f"issue:{p.name}" for p in source.iterdir()}
+    path.unlink()
+    build(Options(source, vault))
+    assert rows() == {f"issue:{p.name}" for p in source.iterdir()} and f"issue:{EDITED}" not in rows()
+
+
 def test_notes_written_in_small_batches_make_the_same_vault(source, tmp_path, monkeypatch):
     whole = contents(from_scratch(source, tmp_path / "whole"))
     monkeypatch.setattr(writer, "WRITE_BATCH", 2)

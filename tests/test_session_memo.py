@@ -112,14 +112,18 @@ def test_a_session_build_after_a_user_edit_keeps_the_edit(source, tmp_path):
         assert not result.report.problems
 
 
-def test_each_note_a_session_plans_is_the_note_planned_afresh(source, tmp_path, monkeypatch):
-    """Keys too: a memo hit that gave the right text under a stale key would leave the next change unwritten."""
+@pytest.mark.parametrize("remember", [True, False], ids=["session", "new-process"])
+def test_each_note_a_session_plans_is_the_note_planned_afresh(source, tmp_path, monkeypatch, remember):
+    """Keys too: a memo hit that gave the right text under a stale key would leave the next change unwritten.
+    Without a session that remembers, each build is a new process's: what it takes again comes from the build
+    state (state.Lasting), and must be what it would work out afresh."""
     from vaultgen import notes as notesmod
     real, checked = notesmod.plan_notes, []
 
     def both(*args, **kwargs):
         planned = real(*args, **kwargs)
-        kwargs.update(memo=None, notices=None, timings=None, tick=None)
+        assert kwargs["lasting"] is not None
+        kwargs.update(memo=None, lasting=None, notices=None, timings=None, tick=None)
         afresh = real(*args[:6], **kwargs)  # (issues, links, entities, vault, located, templates)
         def seen(notes):
             return [(n.id, n.type, n.path, dict(n.frontmatter), n.key, n.rendered().body) for n in notes]
@@ -129,9 +133,16 @@ def test_each_note_a_session_plans_is_the_note_planned_afresh(source, tmp_path, 
 
     monkeypatch.setattr(notesmod, "plan_notes", both)
     options = Options(source, tmp_path / "vault")
-    with Session(options, remember=True) as session:
+
+    def builds(session):
         build(options, session)
         for what, change, _ in STEPS:
             change(source)
             assert not build(options, session, frozenset(p.name for p in source.iterdir())).report.problems, what
+
+    if remember:
+        with Session(options, remember=True) as session:
+            builds(session)
+    else:
+        builds(None)
     assert len(checked) == len(STEPS)  # the first build, and every step but "no change" (not planned at all)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from collections import defaultdict
@@ -19,6 +20,7 @@ from .layout import Layout
 from .maker import Maker, counting, transformed
 from .memo import Memo
 from .model import Entity, Issue, Link, Note
+from .state import Lasting
 from .render import grouped, inert, link_label, load_template
 
 GENERIC_ANCHORS = frozenset({
@@ -119,7 +121,7 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
                located: Mapping[str, Path], templates: Path | None, notices: list[str] | None = None,
                timings: dict[str, float] | None = None, url_edits: Mapping[str, tuple] | None = None,
                salt: str = "", layout: Layout = Layout(), tick: Callable[[int, int], None] | None = None,
-               memo: Memo | None = None) -> list[Note]:
+               memo: Memo | None = None, lasting: Lasting | None = None) -> list[Note]:
     """Every note of the vault, named, linked and rendered; deterministic for the same input.
 
     `notices` receives one line per note that could not take its natural name because a file of the
@@ -128,6 +130,7 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     as computed when the source was read; `salt` stands for everything else the notes depend on (code,
     templates, options): see maker.Maker. `tick(done, total)`: notes linked and rendered so far, of all named.
     `memo`: what the last builds of the session planned (memo.py); the notes are the same with or without it.
+    `lasting`: what earlier builds worked out, from the build state (state.Lasting): taken again, and kept, likewise.
     """
     template_dir = str(templates) if templates else None
     memo = memo if memo is not None else Memo()
@@ -168,7 +171,8 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
         produce = counting(produce, tick, len(names))
 
     started = time.perf_counter()
-    notes, issue_entities = _issue_notes(issues, links, entities, cross, names, paths, url_edits, make, produce, memo)
+    notes, issue_entities = _issue_notes(issues, links, entities, cross, names, paths, url_edits, make, produce, memo,
+                                         lasting)
     if timings is not None:
         timings["linking"] = timings.get("linking", 0.0) + time.perf_counter() - started
     entity_notes = _entity_notes(entities, names, paths, by_id, issue_entities, make, produce, memo)
@@ -221,7 +225,8 @@ def _name_notes(issues, newsletters, entities, cited, vault, located, layout: La
     return _Named(names, paths, renaming, changed)
 
 
-def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: Maker, produce, memo: Memo):
+def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: Maker, produce, memo: Memo,
+                 lasting: Lasting | None):
     """(issue notes, entity note names each issue links to): entity mentions become links in every issue that
     names them, not only where they were found."""
     from .linkify import link_mentions
@@ -235,8 +240,21 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
     # A Linker depends on the set of (surface, note) pairs, not their order (which follows mention counts): the last
     # build's mapping, when it has the same pairs, spares compiling a new one (see linkify.link_mentions).
     targets, aiming = issuememo.targets(memo, named)
-    crossing = memo.version("cross-names", tuple((k, v, names[v]) for k, v in cross.items()))
+    cross_names = tuple((k, v, names[v]) for k, v in cross.items())
+    crossing = memo.version("cross-names", cross_names)
     bodies = memo.table("linked")
+    # Across processes (the build state's Lasting), an issue's linking is found by the digests of the same inputs.
+    shared: list[str] = []  # the digest of the inputs every issue shares: made at the first issue not in memory
+
+    def lasting_deps(digest_of: str) -> str:
+        if not shared:
+            table = memo.table("linking-digest")
+            found = table.get("", (aiming, crossing, make.salt))
+            if found is Memo.MISSING:
+                found = table.put("", (aiming, crossing, make.salt), hashlib.sha256(
+                    repr((make.salt, sorted(targets.items()), cross_names)).encode("utf-8", "surrogatepass")).hexdigest())
+            shared.append(found)
+        return f"{shared[0]} {digest_of}"
 
     notes: list[Note] = []
     issue_entities: dict[str, set[str]] = {}
@@ -246,9 +264,18 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
         deps = (digest_of, own_links, url_edits[own] if url_edits is not None else None, crossing, aiming)
         done = bodies.get(iid, deps)
         if done is Memo.MISSING:
-            body, linked = link_mentions(_vault_body(issue, links[own], cross, names, url_edits), targets)
-            done = bodies.put(iid, deps, (hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest(),
-                                          frozenset(linked)))
+            # Links and URL edits are made from the issue's body (its digest covers them) by the code (the salt's).
+            stored = lasting.get("linked", iid, lasting_deps(digest_of)) if lasting is not None else None
+            if stored is not None:
+                body_digest, linked_names = json.loads(stored)
+            else:
+                body, linked_names = link_mentions(_vault_body(issue, links[own], cross, names, url_edits), targets)
+                body_digest, linked_names = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest(), \
+                    sorted(linked_names)
+                if lasting is not None:
+                    lasting.put("linked", iid, lasting_deps(digest_of),
+                                json.dumps([body_digest, linked_names], ensure_ascii=False))
+            done = bodies.put(iid, deps, (body_digest, frozenset(linked_names)))
         digest, linked = done
         mentioned = linked | issuememo.FoundIn.of(found_in, own)
         issue_entities[own] = mentioned
@@ -267,6 +294,8 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
         note = produce("issue", iid, inputs, lambda: make(iid, "issue", paths[iid],
                                                           _issue_frontmatter(issue, names[iid]), context, inputs))
         notes.append(make.again(note, make_variables=context))  # rendered, if need be, from this build's targets
+    if lasting is not None:
+        lasting.keep_only("linked", {issue_id(i) for i in issues})
     return notes, issue_entities
 
 

@@ -255,7 +255,7 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
         edits = {p.issue.source: p.url_edits for p in parsed.values() if p.issue is not None}
         notes = plan_notes(issues, links, entities, vault, located, options.templates, result.notices, t,
                            url_edits=edits, salt=fingerprint, layout=options.names, tick=report.tick("rendering"),
-                           memo=session.memo)
+                           memo=session.memo, lasting=state.lasting)
     vault.names = options.names.recorded()  # saved with the manifest: the next build tells a template change
     t["rendering"] -= t["linking"]
     kinds = defaultdict(int)

@@ -15,7 +15,7 @@ from . import sources
 from .errors import SourceError
 from .model import Candidate, Issue, Link, pickled_by_fields
 
-SCHEMA = "6"  # 6: parsed results stored packed (packed.py)
+SCHEMA = "7"  # 6: parsed results stored packed (packed.py); 7: values worked out by the global phase (Lasting)
 STATE_FILE = "state.sqlite"
 # A file changed shortly before we looked at it may change again within the same timestamp tick and keep its
 # stat: its stat alone is not trusted, it is hashed again (git's "racily clean" entries). The tick is the
@@ -246,7 +246,56 @@ CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, path TEXT NOT NULL, sig T
     id_ok INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS dirs (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, checked_ns INTEGER NOT NULL,
     listing TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lasting (kind TEXT NOT NULL, key TEXT NOT NULL, deps TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (kind, key));
 """
+
+
+class Lasting:
+    """Values the global phase worked out that a later build, in this process or another, may take again: each
+    under its key with the digest of everything it was made from (its deps), saved with the build state.
+
+    A kind's rows are read when a build first asks for one (a build that changes nothing asks for none)."""
+
+    def __init__(self, db: sqlite3.Connection | None) -> None:
+        self._db = db
+        self._rows: dict[str, dict[str, tuple[str, str]]] = {}
+        self._changed: dict[tuple[str, str], tuple[str, str] | None] = {}   # None: deleted
+
+    def _kind(self, kind: str) -> dict[str, tuple[str, str]]:
+        rows = self._rows.get(kind)
+        if rows is None:
+            rows = self._rows[kind] = {} if self._db is None else {
+                key: (deps, value) for key, deps, value in
+                self._db.execute("SELECT key, deps, value FROM lasting WHERE kind = ?", (kind,))}
+        return rows
+
+    def get(self, kind: str, key: str, deps: str) -> str | None:
+        """The value stored under key when it was made from deps with this digest, else None."""
+        row = self._kind(kind).get(key)
+        return row[1] if row is not None and row[0] == deps else None
+
+    def put(self, kind: str, key: str, deps: str, value: str) -> None:
+        rows = self._kind(kind)
+        if rows.get(key) != (deps, value):
+            rows[key] = self._changed[kind, key] = (deps, value)
+
+    def keep_only(self, kind: str, keys) -> None:
+        """Forget the values of keys a build no longer has (a removed issue's)."""
+        rows = self._kind(kind)
+        for key in [k for k in rows if k not in keys]:
+            del rows[key]
+            self._changed[kind, key] = None
+
+    def save(self, db: sqlite3.Connection) -> None:
+        """Within the caller's transaction."""
+        db.executemany("DELETE FROM lasting WHERE kind = ? AND key = ?",
+                       [k for k, row in self._changed.items() if row is None])
+        db.executemany("INSERT OR REPLACE INTO lasting VALUES (?, ?, ?, ?)",
+                       [(*k, *row) for k, row in self._changed.items() if row is not None])
+
+    def saved(self) -> None:
+        self._changed = {}
 
 
 @dataclass
@@ -258,6 +307,7 @@ class State:
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     notes: dict[str, NoteRecord] = field(default_factory=dict)
     dirs: dict[str, tuple[int, int, str]] = field(default_factory=dict)   # rel → (mtime_ns, checked_ns, listing)
+    lasting: Lasting = field(default_factory=lambda: Lasting(None))
     _db: sqlite3.Connection | None = None
     _saved_sources: dict[str, tuple] = field(default_factory=dict)
     _saved_notes: dict[str, NoteRecord] = field(default_factory=dict)
@@ -280,9 +330,11 @@ class State:
     def _read(self) -> None:
         self._db = sqlite3.connect(self.path, isolation_level=None)
         self._db.executescript(_TABLES)
+        self.lasting = Lasting(self._db)
         self.meta = dict(self._db.execute("SELECT key, value FROM meta"))
         if self.meta.get("schema") != SCHEMA:
             self._db.executescript("BEGIN; DELETE FROM meta; DELETE FROM sources; DELETE FROM notes; DELETE FROM dirs; "
+                                   "DELETE FROM lasting; "
                                    f"INSERT INTO meta VALUES ('schema', '{SCHEMA}'); COMMIT;")
             self.meta = {"schema": SCHEMA}
             return
@@ -343,6 +395,7 @@ class State:
                             for n in notes_changed for r in (self.notes[n],)))
             db.execute("DELETE FROM dirs")
             db.executemany("INSERT INTO dirs VALUES (?, ?, ?, ?)", [(p, *v) for p, v in self.dirs.items()])
+            self.lasting.save(db)
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", self.meta.items())
             db.execute("COMMIT")
         except BaseException:
@@ -354,6 +407,7 @@ class State:
         for rel in changed:
             self.sources[rel].dirty = False
         self._saved_notes = dict(self.notes)
+        self.lasting.saved()
 
 
 # -- the vault's folders, for noticing files that appear in it ----------------------------------------
