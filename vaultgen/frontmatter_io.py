@@ -146,9 +146,25 @@ def _plain(text: str) -> bool:
                  or _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"))
 
 
+# One line of printable characters (the ranges of _PLAIN, with any punctuation anywhere): what _plain does not pass
+# of these ("Title: subtitle", "", "12"), the serializer's own analysis places, plain or in single quotes.
+_ONE_LINE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]*")
+_ANALYZER = _Dumper(None, allow_unicode=True)
+
+
+def _styled(text: str) -> str | None:
+    """text as the serializer writes a one-line block value (Emitter.choose_scalar_style); None: double quotes."""
+    analysis = _ANALYZER.analyze_scalar(text)
+    if analysis.allow_block_plain and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str":
+        return text
+    return "'" + text.replace("'", "''") + "'" if analysis.allow_single_quoted else None
+
+
 def _scalar_text(value: Any) -> str | None:
     if isinstance(value, str):
-        return value if value and _plain(value) else None
+        if value and _plain(value):
+            return value
+        return _styled(value) if _ONE_LINE.fullmatch(value) else None
     if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, int):
