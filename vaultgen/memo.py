@@ -67,7 +67,7 @@ class Memo:
         self.tables: dict[str, Table] = {}
         self._versions: dict[str, tuple[Any, int]] = {}
         self._count = 0
-        self._this_build: dict[str, Table] = {}  # held's tables when nothing is kept for another build
+        self._this_build: dict[str, Table] = {}  # tables asked twice in a build, when nothing is kept for another
         self.found_in = FoundIn(keep)   # entity note names by issue source (issuememo.py)
         self.listing: dict[str, dict[str, str]] = {}   # entity note name → its entry in issue notes' lists
         self.linking = Linking(keep)    # the issues linking each entity note (issuememo.py)
@@ -79,7 +79,11 @@ class Memo:
         for table in self.tables.values():
             table.turn()
 
-    def table(self, name: str) -> Table:
+    def table(self, name: str, asked_twice: bool = False) -> Table:
+        """`asked_twice`: its values are asked for again within a build, so kept for the build even when nothing is
+        kept for another."""
+        if asked_twice and not self.keep:
+            return self._this_build.setdefault(name, Table())
         found = self.tables.get(name)
         if found is None:
             found = self.tables[name] = Table() if self.keep else _Forgetful()
@@ -108,7 +112,7 @@ class Memo:
     def held(self, name: str, obj: Any, compute: Callable[[Any], Any]) -> Any:
         """compute(obj), kept by obj's identity under `name`: the very object of the last build gives its value again.
         The object is held with its value, so its id cannot be reused by another object meanwhile."""
-        table = self.table(name) if self.keep else self._this_build.setdefault(name, Table())
+        table = self.table(name, asked_twice=True)
         hit = table.now.get(id(obj)) or table.last.get(id(obj))
         if hit is None or hit[0] is not obj:
             hit = (obj, compute(obj))

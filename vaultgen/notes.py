@@ -343,7 +343,7 @@ def _requests(issues, newsletters, entities, cited, layout: Layout, memo: Memo):
 
 def _title(memo: Memo, url: str, citations: list[_Cited] | tuple[_Cited, ...]) -> str | None:
     """A resource's best title, from its citations' anchors (kept while they are the same)."""
-    table, deps = memo.table("title"), tuple(citations)
+    table, deps = memo.table("title", asked_twice=True), tuple(citations)  # by naming, then by the note
     title = table.get(url, deps)
     return table.put(url, deps, _best_title([c.anchor for c in citations])) if title is Memo.MISSING else title
 

@@ -12,6 +12,7 @@ and keeps only where they are: they are read from the page cache when used, neve
 """
 from __future__ import annotations
 
+import operator
 import os
 import pickle
 import tempfile
@@ -142,6 +143,11 @@ def _compress(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8", "surrogatepass"), LEVEL)
 
 
+# An Issue's field names, looked up once: dataclasses.fields() costs more than the hash and repr that ask for them.
+_FIELDS = tuple(f.name for f in fields(Issue))
+_ALL_BUT_BODY = operator.attrgetter(*(name for name in _FIELDS if name != "body"))
+
+
 class StoredIssue(Issue):
     """An Issue whose body is held as compressed UTF-8 and decompressed each time it is read.
 
@@ -155,7 +161,7 @@ class StoredIssue(Issue):
     def of(cls, issue: Issue) -> "StoredIssue":
         if isinstance(issue, StoredIssue):
             return issue
-        return cls(**{f.name: getattr(issue, f.name) for f in fields(issue)})
+        return cls(**{name: getattr(issue, name) for name in _FIELDS})
 
     @property
     def body(self) -> str:
@@ -167,13 +173,13 @@ class StoredIssue(Issue):
 
     def issue(self) -> Issue:
         """The plain Issue, body and all."""
-        return Issue(**{f.name: getattr(self, f.name) for f in fields(self)})
+        return Issue(**{name: getattr(self, name) for name in _FIELDS})
 
     def __repr__(self) -> str:
         return repr(self.issue())
 
     def __hash__(self) -> int:  # hashed without its body (equal issues still hash equal): no body is read for it
-        return hash(tuple(getattr(self, f.name) for f in fields(self) if f.name != "body"))
+        return hash(_ALL_BUT_BODY(self))
 
     def __reduce__(self):
         return (_stored_issue, (self._values(_held(_BODY.__get__(self))),))
@@ -182,7 +188,7 @@ class StoredIssue(Issue):
         return _stored_issue(self._values(_spilled(_BODY.__get__(self), spill)))
 
     def _values(self, body) -> dict[str, Any]:
-        return {f.name: body if f.name == "body" else getattr(self, f.name) for f in fields(self)}
+        return {name: body if name == "body" else getattr(self, name) for name in _FIELDS}
 
 
 def _stored_issue(values: dict[str, Any]) -> StoredIssue:
