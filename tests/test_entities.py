@@ -348,3 +348,10 @@ def test_a_role_opening_a_sentence_is_no_part_of_the_names_after_it():
     assert {"Jonathan Frankle", "Michael Carbin", "Josh Johr", "Denis Shiryaev"} <= set(found)
     assert not {"Researchers Jonathan Frankle", "Filmmakers Josh Johr", "Cryptography", "Redditor Denis Shiryaev"} \
         & set(found)
+
+
+def test_a_company_that_says_something_is_no_person():
+    found = names_of(issue("Cisco Systems said on Monday it would buy a rival. Jeff Dean said the model works. "
+                           "Acme Robotics says its arm folds towels."))
+    assert found["Cisco Systems"].kind == "organization" and found["Acme Robotics"].kind == "organization"
+    assert found["Jeff Dean"].kind == "person"

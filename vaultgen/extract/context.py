@@ -87,7 +87,9 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
     if nxt and kind is None and after.startswith(" "):
         w = nxt[0].casefold()
         if w in _SAYING and n_words >= 2:
-            kind, boost = "person", max(boost, 0.15)
+            # "Cisco Systems said": a company's name ends on a word that ends organisations' names.
+            organization = text[start:end].rsplit(None, 1)[-1].casefold() in lex.org_suffixes
+            kind, boost = "organization" if organization else "person", max(boost, 0.15)
         elif w in lex.titles and w not in ("he", "she") and not w.endswith("s"):
             kind, boost = "organization", max(boost, 0.1)  # "Descript CEO"; not the plurals ("Cryptography researchers")
         elif w in lex.cues and lex.cues[w] not in ("person", "paper") and w not in ("post", "blog"):
