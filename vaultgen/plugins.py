@@ -15,6 +15,7 @@ DEFAULT_PLUGINS = (
     "vaultgen.readers.markdown",
     "vaultgen.readers.email",
     "vaultgen.readers.html",
+    "vaultgen.readers.mime",
     "vaultgen.extract.entities",
 )
 

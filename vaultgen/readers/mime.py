@@ -1,0 +1,107 @@
+"""Reader for saved e-mails (.eml, "Download message", "Save as"): the MIME message unwrapped with the standard
+library's `email` package, its HTML part (else its text part) handed to the reader for that part's shape.
+
+Subject, sender and date come from the message's headers: the e-mail's own, not guesses from its text.
+"""
+from __future__ import annotations
+
+import email
+import re
+from dataclasses import replace
+from email import policy
+from email.message import EmailMessage
+
+from ..errors import SourceError
+from ..hookspecs import hookimpl
+from ..model import Issue, SourceDoc
+from ..textfix import clean_inline, repair
+
+# A message starts with header fields ("Name: value", continued on indented lines) up to a blank line; what makes
+# it MIME is a MIME-Version or Content-Type field among them. "Title: x" metadata atop a Markdown file has neither.
+_FIELD = re.compile(r"[!-9;-~]+:")
+_MIME_FIELD = re.compile(r"(?:mime-version|content-type):", re.I)
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|tr)\s*:\s*)+", re.I)
+_HEADER_LINES = 200
+
+
+def is_mime_message(text: str) -> bool:
+    mime = False
+    for n, line in enumerate(text.split("\n", _HEADER_LINES)):
+        if not line.strip():
+            return mime and n > 0
+        if line[:1] in " \t" and n > 0:
+            continue  # a folded field's next line
+        if _FIELD.match(line) is None:
+            return False
+        mime = mime or _MIME_FIELD.match(line) is not None
+    return False
+
+
+def _message(doc: SourceDoc) -> EmailMessage:
+    """The message from the file's bytes (each part decodes by its own charset), else from the decoded text."""
+    try:
+        data = doc.path.read_bytes()
+    except OSError:
+        data = doc.text.encode("utf-8", "surrogateescape")
+    return email.message_from_bytes(data, policy=policy.default)
+
+
+def _content(part) -> str:
+    try:
+        return part.get_content()
+    except (LookupError, ValueError, AssertionError):  # an unknown charset, a broken transfer encoding
+        payload = part.get_payload(decode=True) or b""
+        return payload.decode("utf-8", errors="replace")
+
+
+def _header(message: EmailMessage, name: str):
+    try:
+        return message[name]
+    except (ValueError, IndexError, TypeError):  # a header the parser cannot make sense of
+        return None
+
+
+def _sender(message: EmailMessage) -> str | None:
+    sender = _header(message, "from")
+    addresses = getattr(sender, "addresses", ())
+    name = addresses[0].display_name if addresses else ""
+    return clean_inline(name) or None
+
+
+def _sent(message: EmailMessage):
+    date = _header(message, "date")
+    when = getattr(date, "datetime", None)
+    return when.date() if when is not None else None
+
+
+class MimeReader:
+    """A saved e-mail message: its best part read by the reader for that part's shape, its headers as metadata."""
+
+    name = "eml"
+
+    def score(self, doc: SourceDoc) -> float:
+        return 0.95 if is_mime_message(doc.text) else 0.0
+
+    def read(self, doc: SourceDoc) -> Issue:
+        from ..plugins import readers
+        from ..reading import choose_reader
+
+        message = _message(doc)
+        part = message.get_body(preferencelist=("html", "plain"))
+        if part is None:
+            raise SourceError(doc.rel, "e-mail message without a text or HTML part")
+        text = repair(_content(part))
+        if not text.strip():
+            raise SourceError(doc.rel, "e-mail message whose text is empty")
+        inner = SourceDoc(doc.path, doc.rel, text, doc.hints)
+        issue = choose_reader(inner, [r for r in readers() if r.name != self.name]).read(inner)
+        subject = clean_inline(_REPLY_PREFIX.sub("", str(_header(message, "subject") or "")))
+        # The subject is the title the reader saw in their inbox; the page's own date and name, when it says them,
+        # are the issue's, the sending date and the sender's name otherwise.
+        return replace(issue, title=subject or issue.title, date=issue.date or _sent(message),
+                       newsletter=issue.newsletter or _sender(message))
+
+
+@hookimpl
+def register_readers(register):
+    register(MimeReader())
