@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import replace
+from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 from typing import Any, Mapping
 
@@ -44,7 +45,14 @@ def to_date(value: Any) -> dt.date | None:
         return value
     if value is None:
         return None
-    return _date_of(re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", str(value)))
+    text = str(value)
+    found = _date_of(re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", text))
+    if found is None and re.search(r"[A-Za-z]{3}", text):  # "Tue, 07 May 2024 08:30:00 +0200", "May 7, 2024"
+        try:
+            found = parsedate_to_datetime(text).date()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            found = parse_human_date(text)
+    return found
 
 
 def _date_of(match: re.Match | None) -> dt.date | None:

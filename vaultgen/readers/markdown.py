@@ -41,6 +41,7 @@ class MarkdownReader:
                 warnings.append(f"{exc}; the frontmatter is kept as text in the note")
                 body = f"```yaml\n{fm_text.strip()}\n```\n\n{body}"
         body = _JEKYLL_BREAK.sub("", body)
+        meta = _fields(meta)
         title = _text(meta.get("title"))
         if title is None:
             title, body = _take_title_heading(body)
@@ -52,14 +53,50 @@ class MarkdownReader:
             body=body.strip() + "\n",
             title=title,
             newsletter=_text(meta.get("newsletter")),
-            number=metadata.to_int(meta.get("number") or meta.get("issue")),
-            date=metadata.to_date(meta.get("date") or meta.get("published")),
-            url=_text(meta.get("url") or meta.get("canonical_url")),
+            number=metadata.to_int(meta.get("number")),
+            date=metadata.to_date(meta.get("date")),
+            url=_text(meta.get("url")),
             aliases=_strings(meta.get("aliases")),
             tags=_strings(meta.get("tags")) + _strings(meta.get("categories")),
             reader=self.name,
             warnings=tuple(warnings),
         )
+
+
+# What other tools call the fields an issue has (Jekyll, Hugo, Ghost, Substack and Buttondown exports, read-later apps
+# such as Omnivore, Notion): the first one present gives the field. Keys are matched whatever their case.
+_FIELD_NAMES = {
+    "title": ("title", "subject", "headline", "name"),
+    "newsletter": ("newsletter", "publication", "site_name", "series"),
+    "number": ("number", "issue", "issue_number", "edition"),
+    "date": ("date", "published", "published_at", "publish_date", "date_published", "pubdate", "sent_at",
+             "created", "date_saved", "saved", "date_added"),
+    "url": ("url", "canonical_url", "url_original", "original_url", "source_url", "link"),
+}
+_URL_LIKE = re.compile(r"https?://\S+$")
+
+
+def _fields(meta: dict) -> dict[str, Any]:
+    """meta with each field of _FIELD_NAMES under its own name, taken from the first of its names that has a value
+    (a URL field only when it holds a URL, a newsletter only when it does not); other keys as they were."""
+    folded: dict[str, Any] = {}
+    for key, value in meta.items():
+        folded.setdefault(str(key).casefold(), value)
+    out = dict(meta)
+    for field, names in _FIELD_NAMES.items():
+        for name in names:
+            value = folded.get(name)
+            if value is None or value == "" or isinstance(value, (dict, list)):
+                continue
+            if (field == "url" and name not in ("url", "canonical_url")) or field == "newsletter":
+                if (_URL_LIKE.match(str(value).strip()) is None) == (field == "url"):
+                    continue
+            out[field] = value
+            break
+    for name in ("aliases", "tags", "categories"):
+        if name not in out and folded.get(name) is not None:
+            out[name] = folded[name]
+    return out
 
 
 def _text(value: Any) -> str | None:

@@ -1,0 +1,55 @@
+"""The Markdown reader takes an issue's fields from what other tools call them in frontmatter."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from vaultgen.metadata import to_date
+from vaultgen.model import SourceDoc
+from vaultgen.readers.markdown import MarkdownReader
+
+
+def read(frontmatter: str, body: str = "Hello. OpenAI shipped a model.\n"):
+    text = f"---\n{frontmatter.strip()}\n---\n\n{body}"
+    return MarkdownReader().read(SourceDoc(Path("/x/a.md"), "a.md", text))
+
+
+def test_fields_under_the_names_read_later_apps_and_exporters_give_them():
+    issue = read("""
+id: 7c1d
+Title: "Import AI 350: Chips"
+Publication: Import AI
+Date_Published: Tue, 07 May 2024 08:30:00 +0200
+url_original: https://importai.substack.com/p/import-ai-350
+Tags: [newsletter, ai]
+""")
+    assert (issue.title, issue.newsletter, issue.date) == ("Import AI 350: Chips", "Import AI", dt.date(2024, 5, 7))
+    assert issue.url == "https://importai.substack.com/p/import-ai-350" and issue.tags == ("newsletter", "ai")
+
+
+def test_the_first_name_with_a_value_wins_and_the_usual_names_come_first():
+    issue = read("title: Own title\nsubject: Subject line\ndate: 2024-01-02\ncreated: 2023-12-31\nissue: 12\n"
+                 "edition: 13\nurl: https://a.example/1\nlink: https://b.example/2\nsubject_line: x")
+    assert (issue.title, issue.date, issue.number, issue.url) == ("Own title", dt.date(2024, 1, 2), 12,
+                                                                   "https://a.example/1")
+    assert read("subject: Subject line\ntitle: ''").title == "Subject line"
+
+
+@pytest.mark.parametrize("frontmatter,url,newsletter", [
+    ("link: not a url\nsite_name: https://x.example", None, None),
+    ("link: https://x.example/p\nsite_name: The Sequence", "https://x.example/p", "The Sequence"),
+    ("source_url: https://x.example/s\npublication: [a, list]", "https://x.example/s", None),
+])
+def test_a_url_field_takes_only_a_url_and_a_newsletter_never_one(frontmatter, url, newsletter):
+    issue = read(frontmatter)
+    assert (issue.url, issue.newsletter) == (url, newsletter)
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("2024-05-07", dt.date(2024, 5, 7)), ("2024-05-07T10:00:00Z", dt.date(2024, 5, 7)),
+    ("Tue, 07 May 2024 08:30:00 +0200", dt.date(2024, 5, 7)), ("May 7, 2024", dt.date(2024, 5, 7)),
+    ("7 May 2024", dt.date(2024, 5, 7)), ("2019", None), ("soon", None), ("Monday", None), (None, None),
+    ("2020-02-30", None),
+])
+def test_dates_in_the_forms_exports_write_them(value, expected):
+    assert to_date(value) == expected
