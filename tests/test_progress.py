@@ -127,3 +127,29 @@ def test_quiet_json_and_a_piped_diff_get_no_bar_even_on_a_terminal(issues, tmp_p
     result = CliRunner().invoke(main, ["build", str(issues), str(tmp_path / "v"), flag])
     assert result.exit_code == 0
     assert screen.getvalue() == ""
+
+
+def test_candidates_extracted_in_workers_are_those_extracted_here(tmp_path):
+    """The build's workers take packed, spilled issues (sent as their compressed bytes) and give each issue's
+    candidates once, whatever order the chunks finish in."""
+    from vaultgen.links import extract as extract_links
+    from vaultgen.model import Issue
+    from vaultgen.packed import Spill, pack_parsed
+    from vaultgen.state import Parsed
+
+    spill = Spill(tmp_path)
+    work = []
+    for n in range(reading.PARALLEL_MIN + 20):
+        body = (f"Issue {n}. Researchers at Stanford University and [DeepMind](https://deepmind.com/{n}) "
+                f"released Model{n}Net, said Jane Doe{'' if n % 2 else ' of Acme Labs'}.\n")
+        links = tuple(extract_links(body))
+        held = pack_parsed(Parsed(Issue(f"{n:03}.md", body, newsletter="Weekly"), links), spill)
+        work.append((held.issue, held.links))
+    here, there = {}, {}
+    reading.extract_many(work, here.__setitem__)
+    with reading.Workers() as workers:
+        assert workers.pool(len(work)) is not None or os.cpu_count() == 1
+        reading.extract_many(work, lambda n, result: there.setdefault(n, result) is result or pytest.fail("twice"),
+                             workers)
+    assert there == here and sorted(here) == list(range(len(work)))
+    assert all(any(c.name == f"Model{n}Net" for group in here[n][0] for c in group) for n in range(len(work)))

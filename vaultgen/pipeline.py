@@ -18,7 +18,7 @@ from .memo import Memo
 from .model import Issue, Link
 from .packed import Spill, pack_parsed
 from .progress import Callback, Reporter, Tick
-from .reading import extract_one, read_sources
+from .reading import PARALLEL_MIN, Workers, extract_many, give_back_freed_memory, read_sources
 from .state import Parsed, Scan, SourceRecord, State
 from .tracking import TrackedVault
 from .writer import WriteReport
@@ -82,29 +82,43 @@ def _collect(scan: Scan, parsed: dict[str, Parsed], renamed: dict | None = None)
 
 def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict[str, Parsed],
                  cache: dict[str, SourceRecord] | None, tick: Tick | None = None,
-                 spill: Spill | None = None, pack: bool = True) -> tuple[dict, list[SourceError]]:
+                 spill: Spill | None = None, pack: bool = True,
+                 workers: Workers | None = None) -> tuple[dict, list[SourceError]]:
     """Candidates per issue source (one sequence per extractor: the cached object itself), and extractor failures.
 
-    Each issue's are cached with its source; they are extracted again when harmonising gave the issue
-    another newsletter name than the one they were extracted under (extractors veto that name).
+    Issues are extracted under their archive-wide newsletter names (extractors veto the newsletter's own name), in
+    `workers` when there are many. Each issue's are cached with its source; they are extracted again when harmonising
+    gives the issue another name than the one they were extracted under.
     """
     extractors = plugins.extractors()
     rel_of = {p.issue.source: rel for rel, p in parsed.items() if p.issue is not None}
-    groups, failed = {}, []
-    for extracted, issue in enumerate(issues):
+    todo = [(rel_of[issue.source], issue) for issue in issues
+            if not ((done := parsed[rel_of[issue.source]]).extracted and done.extracted_for == issue.newsletter
+                    and len(done.candidates) == len(extractors))]
+    ready = len(issues) - len(todo)
+
+    def take(n: int, result: tuple) -> None:
+        (rel, issue), (found, failures) = todo[n], result
+        done = replace(parsed[rel], candidates=found, extracted=True, extracted_for=issue.newsletter,
+                       extract_warnings=failures)
+        if cache is not None and pack:  # kept packed like the rest of the build's issues (see read_sources)
+            done = pack_parsed(done, spill)
+        parsed[rel] = done
+        if cache is not None and rel in cache:
+            cache[rel].update(done)
         if tick is not None:
-            tick(extracted, len(issues))
-        rel = rel_of[issue.source]
-        done = parsed[rel]
-        if not (done.extracted and done.extracted_for == issue.newsletter and len(done.candidates) == len(extractors)):
-            found, failures = extract_one(issue, links[issue.source], extractors)
-            done = replace(done, candidates=found, extracted=True, extracted_for=issue.newsletter,
-                           extract_warnings=failures)
-            if cache is not None and pack:  # kept packed like the rest of the build's issues (see read_sources)
-                done = pack_parsed(done, spill)
-            parsed[rel] = done
-            if cache is not None and rel in cache:
-                cache[rel].update(done)
+            tick(ready + len(taken) + 1, len(issues))
+        taken.append(n)
+
+    taken: list[int] = []
+    if tick is not None:
+        tick(ready, len(issues))
+    extract_many([(issue, links[issue.source]) for _, issue in todo], take, workers)
+    if spill is not None and len(todo) >= PARALLEL_MIN:
+        give_back_freed_memory()  # the candidates as they came, now packed and spilled (see read_sources)
+    groups, failed = {}, []
+    for issue in issues:
+        done = parsed[rel_of[issue.source]]
         groups[issue.source] = done.candidates
         failed += [SourceError(issue.source, w) for w in done.extract_warnings]
     if tick is not None:
@@ -116,7 +130,7 @@ def read_issues(source: Path, max_bytes: int = sources.DEFAULT_MAX_BYTES):
     """Every issue under source: (issues, links by source, errors, partial, warnings)."""
     root = source.resolve()
     scan = statemod.scan_sources(root, max_bytes, "", {})
-    return _collect(scan, read_sources(scan, root, max_bytes, None, False))
+    return _collect(scan, read_sources(scan, root, max_bytes, None))
 
 
 def extract_candidates(issues: list[Issue], links: dict[str, list[Link]]) -> list:
@@ -221,12 +235,18 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
         result.changes = _changes(scan, state.sources)
         if not warm and statemod.nothing_changed(scan, fingerprint, vault, state):
             return _replay(state.meta["result"], vault.manifest, result)
-    with _timed(t, "reading"):
-        removed = {rel: state.sources[rel] for rel in result.changes.get("removed", ()) if rel in state.sources}
-        parsed = read_sources(scan, root, options.max_source_bytes, state.sources, tick=report.tick("reading"),
-                              spill=session.spill, unpack=session.remember)
-        issues, links, result.errors, result.partial, result.warnings = _collect(scan, parsed, session.renamed)
-        renamed = _renamed(removed, result.changes.get("added", ()), scan, parsed)
+    # Forked by the read when it has many files, before the build holds the issues; extraction uses them again.
+    with Workers() as workers:
+        with _timed(t, "reading"):
+            removed = {rel: state.sources[rel] for rel in result.changes.get("removed", ()) if rel in state.sources}
+            parsed = read_sources(scan, root, options.max_source_bytes, state.sources, tick=report.tick("reading"),
+                                  spill=session.spill, unpack=session.remember, workers=workers)
+            issues, links, result.errors, result.partial, result.warnings = _collect(scan, parsed, session.renamed)
+            renamed = _renamed(removed, result.changes.get("added", ()), scan, parsed)
+        with _timed(t, "extraction"):  # once the archive's newsletter names are known (metadata.harmonize_newsletters)
+            candidates, failed = _extract_all(issues, links, parsed, state.sources, report.tick("extraction"),
+                                              session.spill, pack=not session.remember, workers=workers)
+            result.partial += failed
     # From here on, the global phase: always over every issue, cached or not (an incremental build that
     # skipped it would leave stale cross-issue links, entity pages and indexes behind).
     from .gazetteer import load_gazetteer
@@ -234,9 +254,6 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
     from .resolve import MergeMemo, merge_sources
     from .starter import install_template
     with _timed(t, "extraction"):
-        candidates, failed = _extract_all(issues, links, parsed, state.sources, report.tick("extraction"),
-                                          session.spill, pack=not session.remember)
-        result.partial += failed
         gazetteer = load_gazetteer(options.gazetteer or options.vault / "entities.yaml")
         if session.remember and session.merge_memo is None:
             session.merge_memo = MergeMemo()

@@ -2,17 +2,18 @@
 cache when a file is unchanged, else read, in worker processes when there are many."""
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from . import links as linkmod
 from . import metadata, plugins, sources, textfix
 from . import state as statemod
 from .errors import SourceError
-from .model import Candidate, Issue, SourceDoc
+from .model import Candidate, Issue, Link, SourceDoc
 from .packed import Spill, pack_parsed, unpack_parsed
 from .progress import Tick
 from .state import Parsed, Scan, SourceRecord
@@ -45,20 +46,15 @@ def read_one(path: Path, root: Path, hints: dict, readers: list, max_bytes: int)
     return replace(issue, body=textfix.neutralize_markdown(issue.body), reader=reader.name), warnings
 
 
-def parse_one(path: Path, root: Path, hints: dict, readers: list, extractors: list, max_bytes: int) -> Parsed:
-    """Everything one source file yields on its own: issue, links, entity candidates. Never raises."""
+def parse_one(path: Path, root: Path, hints: dict, readers: list, max_bytes: int) -> Parsed:
+    """What one source file yields on its own: issue, links, URL edits (candidates wait for the archive-wide
+    newsletter names: see pipeline._extract_all). Never raises."""
     try:
         issue, decode_warnings = read_one(path, root, hints, readers, max_bytes)
     except SourceError as exc:
         return Parsed(None, error=exc.reason, error_path=exc.path)
-    links = tuple(linkmod.extract(issue.body))
-    edits = linkmod.url_edits(issue.body)
-    if not extractors:
-        return Parsed(issue, links, decode_warnings=tuple(decode_warnings), url_edits=edits)
-    # Extracted under the newsletter name as read; harmonize_newsletters may rename it (see _extract_all).
-    groups, failures = extract_one(issue, links, extractors)
-    return Parsed(issue, links, groups, tuple(decode_warnings), extracted=True, extracted_for=issue.newsletter,
-                  extract_warnings=failures, url_edits=edits)
+    return Parsed(issue, tuple(linkmod.extract(issue.body)), decode_warnings=tuple(decode_warnings),
+                  url_edits=linkmod.url_edits(issue.body))
 
 
 def extract_one(issue: Issue, links, extractors: list) -> tuple[tuple, tuple[str, ...]]:
@@ -90,65 +86,141 @@ def _sharing_strings(groups: list[tuple[Candidate, ...]], links) -> tuple:
     return tuple(out)
 
 
-def _parse_batch(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extract: bool = True,
+class Workers:
+    """Worker processes for reading sources and extracting candidates, when there are many of either.
+
+    Forked once, at the first batch big enough, and kept until closed: a build forks them while reading, before it
+    holds the archive's issues (a forked worker starts as a copy of its parent: forked later, each would start as big
+    as the build). Extraction sends them the issues, packed (packed.py: a few KiB each). None are forked with other
+    threads alive (fork() then can deadlock the child: the watcher's observer), with one core, or where there is no
+    fork: the work is done here then.
+    """
+
+    def __init__(self) -> None:
+        self.count = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+        self._pool = None
+        self._broken = False
+
+    def pool(self, jobs: int):
+        """The pool, forked now if need be, when `jobs` are worth sending to it; else None."""
+        if self._pool is None and not self._broken and jobs >= PARALLEL_MIN and self.count >= 2 \
+                and threading.active_count() == 1 and os.name == "posix":
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            plugins.readers(), plugins.extractors()  # loaded once, before forking
+            try:
+                self._pool = ProcessPoolExecutor(self.count, mp_context=multiprocessing.get_context("fork"))
+            except (OSError, RuntimeError):  # no processes to be had (a sandbox, a limit)
+                self._broken = True
+        return self._pool if jobs >= PARALLEL_MIN else None
+
+    def chunks(self, items: list) -> list[tuple[int, list]]:
+        """(start, items) in chunks of a size that keeps every worker busy to the end."""
+        size = max(8, len(items) // (self.count * 4))
+        return [(start, items[start:start + size]) for start in range(0, len(items), size)]
+
+    def run(self, function, items: list, take: Callable[[int, object], None],
+            chunk_done: Callable[[int], None] | None = None) -> list[int]:
+        """function(chunk) → one result per item, in the pool; take(i, result) as each chunk comes back, then
+        chunk_done(items taken so far). Returns the indices not taken: the pool failed (no processes to be had), the
+        caller does those itself."""
+        from concurrent.futures import as_completed
+
+        taken: set[int] = set()
+        try:
+            futures = {self._pool.submit(function, chunk): start for start, chunk in self.chunks(items)}
+            for future in as_completed(futures):
+                for n, result in enumerate(future.result(), futures[future]):
+                    take(n, result)
+                    taken.add(n)
+                if chunk_done is not None:
+                    chunk_done(len(taken))
+        except (OSError, RuntimeError):  # BrokenProcessPool is a RuntimeError
+            self._broken = True
+            self.close()
+        return [n for n in range(len(items)) if n not in taken]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def extract_many(work: list[tuple[Issue, Sequence[Link]]], take: Callable[[int, tuple], None],
+                 workers: Workers | None = None) -> None:
+    """extract_one for each (issue, links); take(i, result) for each as results come (in no particular order: a
+    vault's worth of candidates is never held unpacked at once). In `workers` when there are many."""
+    extractors = plugins.extractors()
+    rest = range(len(work))
+    if workers is not None and workers.pool(len(work)) is not None:
+        rest = workers.run(_extract_batch, work, take)
+    for n in rest:
+        take(n, extract_one(*work[n], extractors))
+
+
+def _extract_batch(work: list[tuple[Issue, Sequence[Link]]]) -> list[tuple]:
+    extractors = plugins.extractors()
+    return [extract_one(issue, links, extractors) for issue, links in work]
+
+
+def _parse_batch(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]],
                  parsed: Callable[[int], None] | None = None, pack: bool = False) -> list[Parsed]:
     """`parsed(n)` after each file (in-process only: a worker's count is its whole chunk, see _parse_many).
 
     `pack`: results packed (packed.pack_parsed) as they are made: a chunk's worth of whole issues is never held.
     """
-    readers, extractors = plugins.readers(), plugins.extractors() if extract else []
+    readers = plugins.readers()
     out = []
     for path, hints in jobs:
-        result = parse_one(path, root, hints, readers, extractors, max_bytes)
+        result = parse_one(path, root, hints, readers, max_bytes)
         out.append(pack_parsed(result) if pack else result)
         if parsed is not None:
             parsed(len(out))
     return out
 
 
-def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]], extract: bool = True,
-                parsed: Callable[[int], None] | None = None, pack: bool = False) -> list[Parsed]:
-    """Parse in worker processes when there are many files, a core to spare, and no thread to fork with.
+def _parse_many(root: Path, max_bytes: int, jobs: list[tuple[Path, dict]],
+                parsed: Callable[[int], None] | None = None, pack: bool = False,
+                workers: Workers | None = None) -> list[Parsed]:
+    """Parse in `workers` when there are many files (see Workers), else here; results in the order of jobs.
 
-    Workers extract candidates too (the costliest part), under the newsletter name as read; in-process,
-    extraction waits for the archive-wide names (_extract_all), so that an issue is extracted once.
     `parsed(n)`: n files parsed so far, after each file in-process, after each finished chunk in workers.
     """
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
-    # fork() with other threads alive (the watcher's observer) can deadlock the child: parse in-process then.
-    if len(jobs) < PARALLEL_MIN or workers < 2 or threading.active_count() > 1 or os.name != "posix":
-        return _parse_batch(root, max_bytes, jobs, False, parsed, pack)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    plugins.readers(), plugins.extractors()  # load plugins once, before forking
-    size = max(8, len(jobs) // (workers * 4))
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    parts: list[list[Parsed]] = [[] for _ in chunks]
+    own = workers is None
+    workers = Workers() if own else workers
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_parse_batch, root, max_bytes, chunk, extract, None, pack): n
-                       for n, chunk in enumerate(chunks)}
-            done = 0
-            for future in as_completed(futures):  # in the order chunks finish; kept in source order in parts
-                parts[futures[future]] = future.result()
-                done += len(parts[futures[future]])
-                if parsed is not None:
-                    parsed(done)
-    except (OSError, RuntimeError):  # no processes to be had (a sandbox, a limit): do it here
-        return _parse_batch(root, max_bytes, jobs, extract, parsed, pack)
-    return [p for part in parts for p in part]
+        if workers.pool(len(jobs)) is None:
+            return _parse_batch(root, max_bytes, jobs, parsed, pack)
+        results: list[Parsed | None] = [None] * len(jobs)
+        rest = workers.run(functools.partial(_parse_batch, root, max_bytes, pack=pack), jobs, results.__setitem__,
+                           parsed)
+        for n, result in zip(rest, _parse_batch(root, max_bytes, [jobs[n] for n in rest], None, pack)):
+            results[n] = result
+        if parsed is not None:
+            parsed(len(jobs))
+        return results
+    finally:
+        if own:
+            workers.close()
 
 
 def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, SourceRecord] | None,
-                 extract: bool = True, tick: Tick | None = None, spill: Spill | None = None,
-                 unpack: bool = False) -> dict[str, Parsed]:
+                 tick: Tick | None = None, spill: Spill | None = None,
+                 unpack: bool = False, workers: Workers | None = None) -> dict[str, Parsed]:
     """Every scanned file's Parsed: from the cache when its key matches, else read now (and cached if stable).
 
     `tick(done, total)`: sources ready, of all scanned; those from the cache count as ready from the start.
     With a cache, results are packed (see packed.py): cached and held by the build as a few KiB per issue,
     and with a spill, moved there: then the build holds little more than each issue's metadata. `unpack`:
     held as plain objects instead, once for all (a watcher's session reads every issue at every batch).
+    `workers`: the build's (see Workers), else the read forks its own when there are many files.
     """
     parsed: dict[str, Parsed] = {}
     jobs: list[str] = []
@@ -172,8 +244,8 @@ def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, Source
     parsed_now = None if tick is None else lambda n: tick(ready + n, total)
     if parsed_now is not None:
         parsed_now(0)
-    results = _parse_many(root, max_bytes, [(scan.files[r].path, scan.files[r].hints) for r in jobs], extract,
-                          parsed_now, pack=cache is not None)
+    results = _parse_many(root, max_bytes, [(scan.files[r].path, scan.files[r].hints) for r in jobs],
+                          parsed_now, pack=cache is not None, workers=workers)
     if parsed_now is not None:
         parsed_now(len(jobs))  # the stage ends at its total even when no file had to be read
     for rel, result in zip(jobs, results):
@@ -198,11 +270,11 @@ def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, Source
             del cache[rel]
     if spill is not None:
         del results  # the packed issues as they came, now spilled
-        _give_back_freed_memory()
+        give_back_freed_memory()
     return parsed
 
 
-def _give_back_freed_memory() -> None:
+def give_back_freed_memory() -> None:
     """Return the heap memory freed since reading began to the system (glibc only; elsewhere nothing).
 
     Every packed issue came through this process's heap on its way to the spill: freed, glibc keeps that memory
