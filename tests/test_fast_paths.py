@@ -418,3 +418,30 @@ def test_tracked_vault_tells_foreign_notes_as_vault_does_whatever_paths_locate_g
     listed = {p.name: p for p in tracked.markdown_files()}
     located = {"issue:a": listed["a.md"], "issue:b": root / "Issues" / "b.md"}   # the second: an equal Path
     assert tracked.foreign_names(located) == Vault(root).foreign_names(located) == ["c", "d"]
+
+
+# -- mojibake detection: ftfy's scan of a text whose ASCII runs are cut to their ends finds what the full scan finds --
+_MOJIBAKE_CHARS = ("ÃÂÎÐ€œŠš¢£Ÿž\xa0\xad®©°·»–—´×²³ØÙàâóé√±∂†≠™≤≥¥µø≈‚ÄìîïòôúùûπВГРСўЂΒΓΞΟβ€āŒ’“”…¬ƒ¦¤"
+                   "\x85\x9d╗│ÏÔÕ")
+_ASCII_BITS = list("aZ5 .,?!'\n\t-(") + ["ab", "xyz ", "  ", "Hello world. "]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(list(_MOJIBAKE_CHARS)), st.sampled_from(_ASCII_BITS)), max_size=24).map("".join))
+@example("Hello wa Ã here")           # two ASCII characters before the mojibake count ("[a-z]\s?[ÃÂ][ ]")
+@example("Hello world ГўВЂВa1xyz")     # and two after it ("ГўВЂВ.[A-Za-z ]")
+def test_mojibake_is_seen_as_a_full_scan_sees_it(text):
+    from ftfy import badness
+    from vaultgen import textfix
+    assert textfix.looks_mojibaked(text) == badness.is_bad(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list("abcdefghij ’“”—éü€ñ.,!?\n") + ["the ", "I’m ", "café "]), max_size=40).map("".join),
+       st.sampled_from(["mac_roman", "cp1252", "latin-1", "cp1251"]))
+def test_mojibake_of_real_text_is_seen_as_a_full_scan_sees_it(text, wrong):
+    from ftfy import badness
+    from vaultgen import textfix
+    garbled = text.encode("utf-8").decode(wrong, errors="replace")
+    for sample in (text, garbled, f"Plain words before it. {garbled} And after it, more words."):
+        assert textfix.looks_mojibaked(sample) == badness.is_bad(sample)
