@@ -39,6 +39,8 @@ def test_the_first_name_with_a_value_wins_and_the_usual_names_come_first():
     ("link: not a url\nsite_name: https://x.example", None, None),
     ("link: https://x.example/p\nsite_name: The Sequence", "https://x.example/p", "The Sequence"),
     ("source_url: https://x.example/s\npublication: [a, list]", "https://x.example/s", None),
+    ("source: https://clipped.example/a\npublished: 2024-01-02", "https://clipped.example/a", None),  # Web Clipper
+    ("source: Twitter", None, None),
 ])
 def test_a_url_field_takes_only_a_url_and_a_newsletter_never_one(frontmatter, url, newsletter):
     issue = read(frontmatter)

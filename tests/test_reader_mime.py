@@ -107,3 +107,23 @@ def test_a_part_in_an_unknown_charset_is_still_read(tmp_path):
     assert build(Options(source, tmp_path / "vault")).exit_code == 0
     fm, body = issue_note(tmp_path / "vault")
     assert fm["title"] == "Odd charset" and "[[DeepMind]] released" in body
+
+
+def test_a_page_a_browser_saved_as_one_file_is_read_with_its_address(tmp_path):
+    source = tmp_path / "issues"
+    source.mkdir()
+    html = ("<!DOCTYPE html><html><head><title>Example Weekly 42</title></head><body><article>"
+            "<h1>Example Weekly 42</h1><p>Hello. Hugging Face released a new library this week, said Clem Delangue."
+            "</p></article></body></html>")
+    quoted = html.replace("=", "=3D")
+    (source / "Example Weekly 42.mhtml").write_text(
+        "From: <Saved by Blink>\nSnapshot-Content-Location: https://weekly.example/p/42\nSubject: Example Weekly 42\n"
+        "Date: Tue, 7 May 2024 10:00:00 -0000\nMIME-Version: 1.0\nContent-Type: multipart/related;\n"
+        '\ttype="text/html";\n\tboundary="----MultipartBoundary--abc----"\n\n\n------MultipartBoundary--abc----\n'
+        "Content-Type: text/html\nContent-ID: <frame-1@mhtml.blink>\nContent-Transfer-Encoding: quoted-printable\n"
+        f"Content-Location: https://weekly.example/p/42\n\n{quoted}\n------MultipartBoundary--abc------\n",
+        encoding="utf-8")
+    assert build(Options(source, tmp_path / "vault")).exit_code == 0
+    fm, body = issue_note(tmp_path / "vault")
+    assert fm["url"] == "https://weekly.example/p/42" and fm["title"] == "Example Weekly 42"
+    assert str(fm["date"]) == "2024-05-07" and "[[Hugging Face]]" in body and "Saved by Blink" not in str(fm)

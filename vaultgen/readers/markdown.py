@@ -64,14 +64,14 @@ class MarkdownReader:
 
 
 # What other tools call the fields an issue has (Jekyll, Hugo, Ghost, Substack and Buttondown exports, read-later apps
-# such as Omnivore, Notion): the first one present gives the field. Keys are matched whatever their case.
+# such as Omnivore, Notion, Obsidian's Web Clipper): the first one present gives the field. Keys are matched whatever their case.
 _FIELD_NAMES = {
     "title": ("title", "subject", "headline", "name"),
     "newsletter": ("newsletter", "publication", "site_name", "series"),
     "number": ("number", "issue", "issue_number", "edition"),
     "date": ("date", "published", "published_at", "publish_date", "date_published", "pubdate", "sent_at",
              "created", "date_saved", "saved", "date_added"),
-    "url": ("url", "canonical_url", "url_original", "original_url", "source_url", "link"),
+    "url": ("url", "canonical_url", "url_original", "original_url", "source_url", "source", "link"),
 }
 _URL_LIKE = re.compile(r"https?://\S+$")
 

@@ -1,7 +1,8 @@
-"""Reader for saved e-mails (.eml, "Download message", "Save as"): the MIME message unwrapped with the standard
-library's `email` package, its HTML part (else its text part) handed to the reader for that part's shape.
+"""Reader for saved e-mails (.eml, "Download message", "Save as") and pages a browser saved as one file (.mhtml):
+the MIME message unwrapped with the standard library's `email` package, its HTML part (else its text part) handed to
+the reader for that part's shape.
 
-Subject, sender and date come from the message's headers: the e-mail's own, not guesses from its text.
+Subject, sender, date and a saved page's address come from the message's headers: its own, not guesses from its text.
 """
 from __future__ import annotations
 
@@ -68,6 +69,14 @@ def _sender(message: EmailMessage) -> str | None:
     return clean_inline(name) or None
 
 
+def _location(message: EmailMessage, part) -> str | None:
+    """Where a saved page came from: a browser's single-file save (MHTML) names it."""
+    for where in (_header(message, "snapshot-content-location"), _header(part, "content-location")):
+        if where is not None and str(where).strip().startswith(("http://", "https://")):
+            return str(where).strip()
+    return None
+
+
 def _sent(message: EmailMessage):
     date = _header(message, "date")
     when = getattr(date, "datetime", None)
@@ -99,7 +108,7 @@ class MimeReader:
         # The subject is the title the reader saw in their inbox; the page's own date and name, when it says them,
         # are the issue's, the sending date and the sender's name otherwise.
         return replace(issue, title=subject or issue.title, date=issue.date or _sent(message),
-                       newsletter=issue.newsletter or _sender(message))
+                       newsletter=issue.newsletter or _sender(message), url=issue.url or _location(message, part))
 
 
 @hookimpl
