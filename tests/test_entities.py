@@ -355,3 +355,10 @@ def test_a_company_that_says_something_is_no_person():
                            "Acme Robotics says its arm folds towels."))
     assert found["Cisco Systems"].kind == "organization" and found["Acme Robotics"].kind == "organization"
     assert found["Jeff Dean"].kind == "person"
+
+
+def test_a_call_to_action_is_not_part_of_the_name_after_it():
+    found = names_of(issue("Try DeOldify yourself in this notebook. Join Acme Labs at their meetup. "
+                           "Download Krita, and visit Hugging Face."))
+    assert {"DeOldify", "Acme Labs", "Krita", "Hugging Face"} <= set(found)
+    assert not {n for n in found if n.split()[0] in ("Try", "Join", "Download")}
