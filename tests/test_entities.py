@@ -362,3 +362,16 @@ def test_a_call_to_action_is_not_part_of_the_name_after_it():
                            "Download Krita, and visit Hugging Face."))
     assert {"DeOldify", "Acme Labs", "Krita", "Hugging Face"} <= set(found)
     assert not {n for n in found if n.split()[0] in ("Try", "Join", "Download")}
+
+
+def test_names_spelled_with_and_without_accents_are_one_thing_and_keep_their_notes_ids():
+    found = names_of(issue("Beyoncé released an album. Jürgen Schmidhuber spoke.", source="a.md"),
+                     issue("Beyonce toured Europe. Juergen is not Jürgen.", source="b.md"),
+                     issue("Beyoncé and Beyonce fans met in Zürich and in Zurich.", source="c.md"))
+    [singer] = [e for e in found.values() if e.name in ("Beyoncé", "Beyonce")]
+    assert {singer.name, *singer.aliases} >= {"Beyoncé", "Beyonce"} and len({m.source for m in singer.mentions}) == 3
+    assert len([e for e in found.values() if e.name in ("Zürich", "Zurich")]) == 1
+    # The note's id stays what the accented name gave it before: an upgraded vault keeps its notes' names.
+    assert found["Jürgen Schmidhuber"].key == "jürgenschmidhuber"
+    from vaultgen.mentions import merge_key
+    assert merge_key("Nguyễn") == merge_key("Nguyen") and merge_key("Йошкар") != merge_key("Иошкар")  # Latin only

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -70,9 +71,24 @@ def base_name(name: str) -> tuple[str, str | None]:
 
 
 @lru_cache(maxsize=1 << 17)
-def merge_key(name: str) -> str:
-    """The key mentions merge under: entity_key, less a bare domain's .com / .org / .net."""
+def note_key(name: str) -> str:
+    """The key of the entity a name is the chosen name of (its note's id): entity_key, less a bare domain's .com / .org
+    / .net."""
     return entity_key(_DOMAIN.sub("", name) if " " not in name else name)
+
+
+# Accents on Latin letters: "Beyoncé" and "Beyonce" merge. Other scripts' marks stay ("Й" is not "И").
+_LATIN_ACCENTS = re.compile("([a-z])[\u0300-\u036f]+")
+
+
+@lru_cache(maxsize=1 << 17)
+def merge_key(name: str) -> str:
+    """The key mentions merge under: note_key, less the accents on Latin letters. Not the note's id: a note keeps the
+    id its accented name gave it before accents were merged."""
+    key = note_key(name)
+    if key.isascii():
+        return key
+    return unicodedata.normalize("NFC", _LATIN_ACCENTS.sub(r"\1", unicodedata.normalize("NFD", key)))
 
 
 def _order(c: Candidate) -> tuple:

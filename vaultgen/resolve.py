@@ -12,7 +12,7 @@ from .extract.names import abbreviates
 from .gazetteer import Gazetteer
 from .grouping import Grouping
 from .mentions import (IssueMention, IssueShare, Lookups, base_name, entity_key, is_acronym, merge_key, name_words,
-                       work_out)
+                       note_key, work_out)
 from .model import ENTITY_KINDS, Candidate, Entity, Mention
 from .people import first_names_to_people, people_by_first_name
 
@@ -212,7 +212,7 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
     declared = {entity_key(e.name) for e in entities} | {entity_key(a) for e in entities for a in e.aliases}
     for entry in gaz.entries:
         if entry.declared and entity_key(entry.name) not in declared:
-            entities.append(Entity(merge_key(entry.name), entry.name, entry.kind or "other", entry.aliases,
+            entities.append(Entity(note_key(entry.name), entry.name, entry.kind or "other", entry.aliases,
                                    entry.description))
     entities = first_names_to_people(people_by_first_name(entities, gaz), gaz)
     entities = _dedupe_aliases(sorted(entities, key=lambda e: e.key), gaz)
@@ -283,7 +283,8 @@ def _entities(group: list[IssueMention], gaz: Lookups, mention: Callable[[tuple]
         name = entry.name if entry else min(names, key=lambda n: (
             lex.known.get(n.casefold(), (None,))[0] != n,
             is_acronym(n) and any(abbreviates(n, name_words(s)) for s in spelled),
-            n.isupper() and len(_NOT_CAPITAL.sub("", n)) > 5, -round(names[n], 6), n.islower(), -len(n), n))
+            n.isupper() and len(_NOT_CAPITAL.sub("", n)) > 5, -round(names[n], 6), n.islower(), -len(n),
+            n.isascii(), n))  # "Beyoncé" over "Beyonce" when they are as used
         known = lex.known.get(name.casefold())
         if known and i == 0:               # a second thing of the same name is not the well-known one
             kinds[known[1]] += 2.0
@@ -295,7 +296,7 @@ def _entities(group: list[IssueMention], gaz: Lookups, mention: Callable[[tuple]
         aliases = tuple(sorted(a for a in aliases if a != name and not gaz.is_banned(a)))
         mentions = tuple(map(mention, sorted(seen, key=lambda t: (t[0], t[2], t[1]))))
         urls = tuple(sorted(urls))
-        key = merge_key(name) if i == 0 else f"{merge_key(name)}|{kind}"
+        key = note_key(name) if i == 0 else f"{note_key(name)}|{kind}"
         out.append(Entity(key, name, kind, aliases, description, mentions, urls))
     return out
 
