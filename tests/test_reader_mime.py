@@ -127,3 +127,16 @@ def test_a_page_a_browser_saved_as_one_file_is_read_with_its_address(tmp_path):
     fm, body = issue_note(tmp_path / "vault")
     assert fm["url"] == "https://weekly.example/p/42" and fm["title"] == "Example Weekly 42"
     assert str(fm["date"]) == "2024-05-07" and "[[Hugging Face]]" in body and "Saved by Blink" not in str(fm)
+
+
+def test_broken_messages_are_reported_by_name_and_the_rest_is_built(tmp_path):
+    source = tmp_path / "issues"
+    shutil.copytree(GOLDEN, source)
+    nested = "MIME-Version: 1.0\nSubject: deep\n" + "".join(
+        f'Content-Type: multipart/mixed; boundary="b{i}"\n\n--b{i}\n' for i in range(3000)) + "Content-Type: text/plain\n\nHi.\n"
+    (source / "deep.eml").write_text(nested, encoding="utf-8")
+    (source / "empty.eml").write_text("MIME-Version: 1.0\nSubject: empty\nContent-Type: text/html\n\n   \n", encoding="utf-8")
+    result = build(Options(source, tmp_path / "vault"))
+    assert result.exit_code == 2 and len(list((tmp_path / "vault/Issues").rglob("*.md"))) == 2
+    assert sorted((e.path, e.reason) for e in result.errors) == [
+        ("deep.eml", "e-mail parts nested too deeply to read"), ("empty.eml", "e-mail message whose text is empty")]

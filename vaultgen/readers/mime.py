@@ -92,6 +92,12 @@ class MimeReader:
         return 0.95 if is_mime_message(doc.text) else 0.0
 
     def read(self, doc: SourceDoc) -> Issue:
+        try:
+            return self._read(doc)
+        except RecursionError:
+            raise SourceError(doc.rel, "e-mail parts nested too deeply to read") from None
+
+    def _read(self, doc: SourceDoc) -> Issue:
         from ..plugins import readers
         from ..reading import choose_reader
 
