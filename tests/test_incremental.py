@@ -164,13 +164,18 @@ def test_a_cosmetic_edit_rewrites_one_note(source, tmp_path, monkeypatch):
     assert parsed == [EDITED] and len(changed) == 1 and changed.pop().startswith("Issues/")
 
 
+def reword(source: Path) -> None:
+    """A cosmetic edit of EDITED: its note's text changes, and nothing else."""
+    path = source / EDITED
+    path.write_text(path.read_text(encoding="utf-8").replace("For the first time ever", "For the very first time"),
+                    encoding="utf-8")
+
+
 def test_an_edit_renders_only_the_notes_whose_inputs_changed(source, tmp_path, monkeypatch):
     from vaultgen import maker
     vault = tmp_path / "vault"
     build(Options(source, vault))
-    path = source / EDITED
-    path.write_text(path.read_text(encoding="utf-8").replace("For the first time ever", "For the very first time"),
-                    encoding="utf-8")
+    reword(source)
     rendered: list[str] = []
     real = maker.render_body
     monkeypatch.setattr(maker, "render_body", lambda kind, context, *a: rendered.append(kind) or real(kind, context, *a))
@@ -179,16 +184,14 @@ def test_an_edit_renders_only_the_notes_whose_inputs_changed(source, tmp_path, m
     assert files(vault).keys() == from_scratch(source, tmp_path / "fresh").keys()
 
 
-def test_a_new_process_links_only_the_edited_issue_and_the_state_forgets_a_removed_ones(source, tmp_path, monkeypatch):
+def test_a_new_process_links_only_the_edited_issue_and_the_state_forgets_a_removed_issue(source, tmp_path, monkeypatch):
     """Each issue's linking (the entity names its body links) is kept in the build state, under the digest of what it
     is made from: a build in a new process links again only the issue whose text changed."""
     import sqlite3
     from vaultgen import linkify
     vault = tmp_path / "vault"
     build(Options(source, vault))
-    path = source / EDITED
-    path.write_text(path.read_text(encoding="utf-8").replace("For the first time ever", "For the very first time"),
-                    encoding="utf-8")
+    reword(source)
     linked: list[str] = []
     real = linkify.link_mentions
     monkeypatch.setattr(linkify, "link_mentions", lambda markdown, *a, **k: linked.append(markdown) or real(markdown, *a, **k))
@@ -199,7 +202,7 @@ def test_a_new_process_links_only_the_edited_issue_and_the_state_forgets_a_remov
         with sqlite3.connect(vault / ".vaultgen" / STATE_FILE) as db:
             return {key for key, in db.execute("SELECT key FROM lasting WHERE kind = 'linked'")}
     assert rows() == {f"issue:{p.name}" for p in source.iterdir()}
-    path.unlink()
+    (source / EDITED).unlink()
     build(Options(source, vault))
     assert rows() == {f"issue:{p.name}" for p in source.iterdir()} and f"issue:{EDITED}" not in rows()
 
