@@ -6,8 +6,10 @@ done again for every issue of the archive.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 from . import links as linkmod
 from .render import link_label
@@ -182,3 +184,47 @@ class Linking:
                 self._ordered.pop(name, None)
         self._rank = rank
         return self._ordered
+
+
+class StoredLinking:
+    """Each issue's linking (its linked body's digest, the entity note names it links) in the build state (state.Lasting)
+    under the digest of what it was made from, for a build in another process to take again: an edit to one issue
+    links that issue again, not the archive.
+
+    What it is made from: the issue (its digest; its links and URL edits are made from its body), and what every issue
+    shares, made by `shared()` (the code's salt, the names linked and the links to other issues), digested once for
+    the build, and once for as long as `version` (numbers that stand for them in the memo) stays the same."""
+
+    KIND = "linked"
+
+    def __init__(self, lasting, memo, version: tuple, shared: Callable[[], Any]) -> None:
+        self.lasting, self._memo, self._version, self._shared = lasting, memo, version, shared
+        self._digest: str | None = None
+
+    def _deps(self, issue_digest: str) -> str:
+        if self._digest is None:
+            table = self._memo.table("linking-digest")
+            found = table.get("", self._version)
+            if found is self._memo.MISSING:
+                found = table.put("", self._version, hashlib.sha256(
+                    repr(self._shared()).encode("utf-8", "surrogatepass")).hexdigest())
+            self._digest = found
+        return f"{self._digest} {issue_digest}"
+
+    def get(self, note_id: str, issue_digest: str) -> tuple[str, list[str]] | None:
+        """(body digest, names linked), or None when nothing was stored from the same inputs."""
+        if self.lasting is None:
+            return None
+        stored = self.lasting.get(self.KIND, note_id, self._deps(issue_digest))
+        return None if stored is None else tuple(json.loads(stored))
+
+    def put(self, note_id: str, issue_digest: str, body_digest: str, names) -> tuple[str, list[str]]:
+        found = (body_digest, sorted(names))
+        if self.lasting is not None:
+            self.lasting.put(self.KIND, note_id, self._deps(issue_digest), json.dumps(found, ensure_ascii=False))
+        return found
+
+    def keep_only(self, note_ids) -> None:
+        """Forget the issues a build no longer has."""
+        if self.lasting is not None:
+            self.lasting.keep_only(self.KIND, note_ids)

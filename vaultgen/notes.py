@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import time
 from collections import defaultdict
@@ -243,18 +242,9 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
     cross_names = tuple((k, v, names[v]) for k, v in cross.items())
     crossing = memo.version("cross-names", cross_names)
     bodies = memo.table("linked")
-    # Across processes (the build state's Lasting), an issue's linking is found by the digests of the same inputs.
-    shared: list[str] = []  # the digest of the inputs every issue shares: made at the first issue not in memory
-
-    def lasting_deps(digest_of: str) -> str:
-        if not shared:
-            table = memo.table("linking-digest")
-            found = table.get("", (aiming, crossing, make.salt))
-            if found is Memo.MISSING:
-                found = table.put("", (aiming, crossing, make.salt), hashlib.sha256(
-                    repr((make.salt, sorted(targets.items()), cross_names)).encode("utf-8", "surrogatepass")).hexdigest())
-            shared.append(found)
-        return f"{shared[0]} {digest_of}"
+    # Across processes, an issue's linking is found in the build state by the digests of the same inputs.
+    stored = issuememo.StoredLinking(lasting, memo, (make.salt, aiming, crossing),
+                                     lambda: (make.salt, sorted(targets.items()), cross_names))
 
     notes: list[Note] = []
     issue_entities: dict[str, set[str]] = {}
@@ -264,18 +254,12 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
         deps = (digest_of, own_links, url_edits[own] if url_edits is not None else None, crossing, aiming)
         done = bodies.get(iid, deps)
         if done is Memo.MISSING:
-            # Links and URL edits are made from the issue's body (its digest covers them) by the code (the salt's).
-            stored = lasting.get("linked", iid, lasting_deps(digest_of)) if lasting is not None else None
-            if stored is not None:
-                body_digest, linked_names = json.loads(stored)
-            else:
+            found = stored.get(iid, digest_of)
+            if found is None:
                 body, linked_names = link_mentions(_vault_body(issue, links[own], cross, names, url_edits), targets)
-                body_digest, linked_names = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest(), \
-                    sorted(linked_names)
-                if lasting is not None:
-                    lasting.put("linked", iid, lasting_deps(digest_of),
-                                json.dumps([body_digest, linked_names], ensure_ascii=False))
-            done = bodies.put(iid, deps, (body_digest, frozenset(linked_names)))
+                found = stored.put(iid, digest_of, hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest(),
+                                   linked_names)
+            done = bodies.put(iid, deps, (found[0], frozenset(found[1])))
         digest, linked = done
         mentioned = linked | issuememo.FoundIn.of(found_in, own)
         issue_entities[own] = mentioned
@@ -294,8 +278,7 @@ def _issue_notes(issues, links, entities, cross, names, paths, url_edits, make: 
         note = produce("issue", iid, inputs, lambda: make(iid, "issue", paths[iid],
                                                           _issue_frontmatter(issue, names[iid]), context, inputs))
         notes.append(make.again(note, make_variables=context))  # rendered, if need be, from this build's targets
-    if lasting is not None:
-        lasting.keep_only("linked", {issue_id(i) for i in issues})
+    stored.keep_only({issue_id(i) for i in issues})
     return notes, issue_entities
 
 
