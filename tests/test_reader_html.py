@@ -411,6 +411,34 @@ def test_url_from_og_url(write):
     assert issue.url == "https://x.org/i/1"
 
 
+def test_url_from_a_linked_title_heading(write):
+    issue = READER.read(write("<html><body><h1><a href='https://news.example/p/42?utm_source=email'>Issue 42</a></h1>"
+                              "<p>Hello.</p></body></html>"))
+    assert issue.title == "Issue 42" and issue.url == "https://news.example/p/42?utm_source=email"  # canonical later
+    og = READER.read(write("<html><head><meta property='og:url' content='https://x.org/i/1'></head><body>"
+                           "<h1><a href='https://elsewhere.example/'>T</a></h1><p>x</p></body></html>"))
+    assert og.url == "https://x.org/i/1"
+
+
+_POST = ("<html><body><table><tr><td>"
+         "<p>Forwarded this email? <a href='https://n.example/subscribe'>Subscribe here</a> for more</p>"
+         "<h1>Issue 7</h1><table><tr><td><a href='https://n.example/p/7/comments'>Comment</a></td>"
+         "<td><a href='https://n.example/p/7?share'>Share</a></td></tr></table>"
+         + "".join(f"<p>Story {i}: researchers found that we like to share results; comment below.</p>" for i in range(20))
+         + "<p>You can <a href='https://n.example/p/7?share'>share</a> this story with a friend, or reply.</p>"
+         "<p>Thanks for reading! Subscribe for free to receive new posts.</p>"
+         "<p><a href='https://n.example/like'>Like</a> · <a href='https://n.example/c'>12 Comments</a> · "
+         "<a href='https://n.example/r'>Restack</a></p></td></tr></table></body></html>")
+
+
+def test_e_mail_platform_buttons_and_calls_to_subscribe_go_and_prose_stays(write):
+    body = body_of(write, _POST)
+    for gone in ("Forwarded this email", "[Comment]", "[Share]", "Subscribe for free", "[Like]", "Restack", "12 Comments"):
+        assert gone not in body, gone
+    assert "Story 0: researchers found that we like to share results" in body and "Story 19" in body
+    assert "You can [share](https://n.example/p/7?share) this story" in body
+
+
 # ---- bad input -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", ["", "   \n\t", "<div><script>var a;</script></div>", "<!-- only -->",

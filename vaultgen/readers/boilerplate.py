@@ -18,11 +18,16 @@ _JUNK = re.compile(
     r"(?:web\s*)?browser|view\s+(?:it\s+|this\s+e-?mail\s+)?online|(?:manage|update)\s+(?:your\s+)?(?:e-?mail\s+)?"
     r"(?:preferences|subscription)|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this|no\s+longer\s+wish\s+to\s+receive|©|"
     r"copyright\s*(?:©\s*)?\d{4}|all\s+rights\s+reserved|forward\s+(?:this\s+)?to\s+a\s+friend|having\s+trouble\s+"
-    r"(?:viewing|reading)", re.I)
+    r"(?:viewing|reading)|forwarded\s+this\s+(?:e-?mail|newsletter)|subscribe\s+for\s+free|(?:upgrade|switch)\s+to\s+"
+    r"(?:a\s+)?paid|(?:read|open|view)\s+in\s+(?:the\s+)?app\b", re.I)
+# Buttons an e-mail platform puts under a post's title and at its end: "Like · Comment · Restack", "Share".
+_ACTION = re.compile(r"(?:like|comment|comments|share|restack|reply|forward|tweet|listen|subscribe|upgrade|donate|"
+                     r"\d+\s+(?:likes?|comments?|restacks?|shares?))", re.I)
 # Profile links only (a tweet or a video cited in the news is content, not a social icon row).
 _SOCIAL = re.compile(r"^https?://(?:www\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|linkedin\.com|instagram\.com|"
                      r"youtube\.com|tiktok\.com|threads\.net|pinterest\.com|reddit\.com|bsky\.app|mastodon\.social)"
                      r"(?:/(?:company|in|channel|c|user|u|r|groups))?(?:/(?!watch\b)[@\w.-]*)?/?(?:[?#]\S*)?$", re.I)
+_ACTION_ROW = re.compile(rf"(?:{_ACTION.pattern})(?:[\s·|•]+(?:{_ACTION.pattern}))*", re.I)
 _PIXEL = re.compile(r"spacer|pixel\.(?:gif|png)|blank\.gif|transparent\.(?:gif|png)|/open\.(?:gif|aspx)", re.I)
 
 
@@ -56,6 +61,7 @@ class Boilerplate:
         self.junk: list[NavigableString] = []    # footer text: unsubscribe, view in browser, copyright
         self.marks: list[NavigableString] = []   # "A MESSAGE FROM …", "Sponsored by …"
         self.social: list[Tag] = []              # links to social profiles
+        self.actions: list[Tag] = []             # links that are buttons: "Like", "Comment", "Share"
 
     def text(self, s: NavigableString) -> None:
         if _JUNK.search(s):
@@ -66,8 +72,11 @@ class Boilerplate:
     def tag(self, el: Tag) -> None:
         if _AD_ATTR.search(attr(el, "class") + " " + attr(el, "id")):
             self.ads.append(el)
-        if el.name == "a" and _SOCIAL.match(attr(el, "href")):
-            self.social.append(el)
+        if el.name == "a":
+            if _SOCIAL.match(attr(el, "href")):
+                self.social.append(el)
+            elif _ACTION.fullmatch(" ".join(el.get_text().split())):
+                self.actions.append(el)
 
     def fold(self, soup, root: Tag, text: str) -> None:
         """Ads into <vg-sponsored>, footer and social blocks at the edges dropped, in place (tables flattened)."""
@@ -105,6 +114,11 @@ class Boilerplate:
         for a in self.social[:50]:
             if (block := block_of(a)) is not None and all(_SOCIAL.match(attr(x, "href")) for x in block("a")):
                 drop_block(block, 40)
+        actions = set(map(id, self.actions))
+        for a in self.actions[:50]:  # a block of buttons and nothing else
+            if (block := block_of(a)) is not None and all(id(x) in actions for x in block("a")) \
+                    and _ACTION_ROW.fullmatch(" ".join(block.get_text(" ").split())):
+                drop_block(block, 60)
 
     def _wrap_marked(self, soup, root: Tag) -> None:
         # Text-marked ads ("A MESSAGE FROM …"): from their label to the next <hr> or heading.

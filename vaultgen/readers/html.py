@@ -475,6 +475,9 @@ class HtmlReader:
         h1_text = clean_inline(_plain(h1)) if h1 is not None else ""
         title = meta["title"] or h1_text or None
         if h1_text and _same(h1_text, title):
+            # A title that links somewhere links to the issue itself (an e-mail's "read online" headline).
+            link = h1.find("a", href=re.compile(r"^https?://"))
+            meta["url"] = meta["url"] or (attr(link, "href").strip() if link is not None else None)
             h1.extract()  # the page's h1 is the note's title, not a body heading
         _clean(soup, root, text)
         body = labels.with_lists(_tidy(_Converter().process_tag(root, parent_tags=set())))
