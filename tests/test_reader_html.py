@@ -428,12 +428,14 @@ _POST = ("<html><body><table><tr><td>"
          + "<p>You can <a href='https://n.example/p/7?share'>share</a> this story with a friend, or reply.</p>"
          "<p>Thanks for reading! Subscribe for free to receive new posts.</p>"
          "<p><a href='https://n.example/like'>Like</a> · <a href='https://n.example/c'>12 Comments</a> · "
-         "<a href='https://n.example/r'>Restack</a></p></td></tr></table></body></html>")
+         "<a href='https://n.example/r'>Restack</a></p><p>Our mailing address is: 1 Main St, Springfield</p>"
+         "<p>Why did I get this? <a href='https://n.example/about'>Learn more</a></p></td></tr></table></body></html>")
 
 
 def test_e_mail_platform_buttons_and_calls_to_subscribe_go_and_prose_stays(write):
     body = body_of(write, _POST)
-    for gone in ("Forwarded this email", "[Comment]", "[Share]", "Subscribe for free", "[Like]", "Restack", "12 Comments"):
+    for gone in ("Forwarded this email", "[Comment]", "[Share]", "Subscribe for free", "[Like]", "Restack", "12 Comments",
+                 "mailing address", "Why did I get this"):
         assert gone not in body, gone
     assert "Story 0: researchers found that we like to share results" in body and "Story 19" in body
     assert "You can [share](https://n.example/p/7?share) this story" in body

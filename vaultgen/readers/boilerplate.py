@@ -19,7 +19,8 @@ _JUNK = re.compile(
     r"(?:preferences|subscription)|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this|no\s+longer\s+wish\s+to\s+receive|©|"
     r"copyright\s*(?:©\s*)?\d{4}|all\s+rights\s+reserved|forward\s+(?:this\s+)?to\s+a\s+friend|having\s+trouble\s+"
     r"(?:viewing|reading)|forwarded\s+this\s+(?:e-?mail|newsletter)|subscribe\s+for\s+free|(?:upgrade|switch)\s+to\s+"
-    r"(?:a\s+)?paid|(?:read|open|view)\s+in\s+(?:the\s+)?app\b", re.I)
+    r"(?:a\s+)?paid|(?:read|open|view)\s+in\s+(?:the\s+)?app\b|our\s+mailing\s+address\s+is|why\s+did\s+i\s+get\s+this|"
+    r"add\s+(?:us|our\s+(?:e-?mail\s+)?address)\s+to\s+your\s+address\s+book", re.I)
 # Buttons an e-mail platform puts under a post's title and at its end: "Like · Comment · Restack", "Share".
 _ACTION = re.compile(r"(?:like|comment|comments|share|restack|reply|forward|tweet|listen|subscribe|upgrade|donate|"
                      r"\d+\s+(?:likes?|comments?|restacks?|shares?))", re.I)
