@@ -153,3 +153,25 @@ def test_candidates_extracted_in_workers_are_those_extracted_here(tmp_path):
                              workers)
     assert there == here and sorted(here) == list(range(len(work)))
     assert all(any(c.name == f"Model{n}Net" for group in here[n][0] for c in group) for n in range(len(work)))
+
+
+def test_work_a_broken_pool_did_not_give_back_is_done_here(tmp_path):
+    from concurrent.futures.process import BrokenProcessPool
+
+    class Broken:
+        """A pool whose worker died (the OOM killer, a sandbox): what it was given comes back as an error."""
+        def submit(self, *args, **kwargs):
+            raise BrokenProcessPool("a worker died")
+
+        def shutdown(self, **kwargs):
+            pass
+
+    count = reading.PARALLEL_MIN + 4
+    for n in range(count):
+        (tmp_path / f"{n:03}.md").write_text(f"---\ntitle: Issue {n}\n---\nHello number {n}.\n")
+    workers = reading.Workers()
+    workers.count, workers._pool = 2, Broken()
+    results = reading._parse_many(tmp_path, 1 << 20, [(tmp_path / f"{n:03}.md", {}) for n in range(count)],
+                                  workers=workers)
+    assert [r.issue.title for r in results] == [f"Issue {n}" for n in range(count)]
+    assert workers.pool(count) is None  # broken once: not forked again for the extraction
