@@ -116,8 +116,9 @@ class Workers:
         return self._pool if jobs >= PARALLEL_MIN else None
 
     def chunks(self, items: list) -> list[tuple[int, list]]:
-        """(start, items) in chunks of a size that keeps every worker busy to the end."""
-        size = max(8, len(items) // (self.count * 4))
+        """(start, items) in chunks of a size that keeps every worker busy to the end, and that the build takes back
+        a few MiB at a time (a chunk's results are unpickled at once)."""
+        size = min(256, max(8, len(items) // (self.count * 4)))
         return [(start, items[start:start + size]) for start in range(0, len(items), size)]
 
     def run(self, function, items: list, take: Callable[[int, object], None],
