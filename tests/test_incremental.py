@@ -586,3 +586,22 @@ def test_a_note_moved_by_the_user_after_a_look_ahead_is_not_lost_and_the_next_bu
     # The build that looked before the move says it could not update the note where it was; nothing more.
     assert result.report.problems == [f"{note.relative_to(vault).as_posix()}: moved or deleted while vaultgen was "
                                       "writing; not updated (the next build looks for it again)"]
+
+
+def test_the_cyclic_collector_is_paused_while_notes_are_planned_and_written_and_back_after(source, tmp_path,
+                                                                                         monkeypatch):
+    import gc
+    from vaultgen import notes
+    seen = []
+    real = notes.plan_notes
+    monkeypatch.setattr(notes, "plan_notes", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    build(Options(source, tmp_path / "vault"))
+    assert seen == [False] and gc.isenabled()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+    monkeypatch.setattr(notes, "plan_notes", broken)
+    reword(source)
+    with pytest.raises(RuntimeError):
+        build(Options(source, tmp_path / "vault"))
+    assert gc.isenabled()
