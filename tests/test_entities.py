@@ -375,3 +375,10 @@ def test_names_spelled_with_and_without_accents_are_one_thing_and_keep_their_not
     assert found["Jürgen Schmidhuber"].key == "jürgenschmidhuber"
     from vaultgen.mentions import merge_key
     assert merge_key("Nguyễn") == merge_key("Nguyen") and merge_key("Йошкар") != merge_key("Иошкар")  # Latin only
+
+
+def test_the_worlds_countries_states_and_big_cities_are_places_not_people():
+    found = names_of(issue("Startups in Addis Ababa and Buenos Aires grew. North Carolina passed a law. "
+                           "Farmers in Andhra Pradesh use drones, and Guinea banned them."))
+    for place in ("Addis Ababa", "Buenos Aires", "North Carolina", "Andhra Pradesh", "Guinea"):
+        assert found[place].kind == "place", place
