@@ -382,3 +382,10 @@ def test_the_worlds_countries_states_and_big_cities_are_places_not_people():
                            "Farmers in Andhra Pradesh use drones, and Guinea banned them."))
     for place in ("Addis Ababa", "Buenos Aires", "North Carolina", "Andhra Pradesh", "Guinea"):
         assert found[place].kind == "place", place
+
+
+def test_a_company_named_like_a_person_is_an_organization_and_no_first_name_is_its_alias():
+    found = names_of(issue("John Deere unveiled a robot tractor, said Goldman Sachs. John Smith agreed.", source="a.md"),
+                     issue("Farmers bought John Deere machines.", source="b.md"))
+    assert found["John Deere"].kind == "organization" and found["Goldman Sachs"].kind == "organization"
+    assert "John" not in found["John Deere"].aliases
