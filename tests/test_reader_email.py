@@ -402,3 +402,41 @@ def test_registers_through_the_plugin_hook():
     email_reader.register_readers(register=found.append)
     assert len(found) == 1 and found[0].name == "email"
     assert callable(found[0].score) and callable(found[0].read)
+
+
+_REFERENCED = """From: TLDR <dan@tldr.example>
+Subject: TLDR 2024-05-07: OpenAI search, Apple M4
+
+Hi all,
+
+OpenAI is building a search engine (3 minute read) [1]
+
+OpenAI plans to launch a search product that competes with Google, a report says [2]. Nobody knows when [9].
+
+Apple unveils the M4 chip (4 minute read) [3]
+
+Apple announced the M4 chip at its iPad event in Cupertino.
+
+Thanks for reading,
+Dan
+
+Links:
+------
+[1] https://www.theverge.com/2024/5/7/openai-search?utm_source=tldr
+[2] https://www.reuters.com/openai
+[3] https://www.apple.com/newsroom/2024/05/m4
+"""
+
+
+def test_numbered_references_become_links_where_they_stand_and_their_list_goes(tmp_path):
+    body = _read(tmp_path, _REFERENCED).body
+    assert "## OpenAI is building a search engine (3 minute read)\n\n[link](https://www.theverge.com/2024/5/7/openai-search" \
+        in body
+    assert "a report says [link](https://www.reuters.com/openai). Nobody knows when [9]." in body.replace("\\[9\\]", "[9]")
+    assert "## Apple unveils the M4 chip (4 minute read)\n\n[link](https://www.apple.com/newsroom/2024/05/m4)" in body
+    assert "Links:" not in body and "[1] https" not in body and "------" not in body
+
+
+def test_a_numbered_url_no_text_cites_is_the_texts_own(tmp_path):
+    text = "Hi all,\n\nOur favourite list of tools, in order:\n\n[1] https://a.example/tool\n\nThanks for reading,\nDan\n"
+    assert "https://a.example/tool" in _read(tmp_path, text).body

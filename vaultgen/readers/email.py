@@ -13,6 +13,7 @@ from ..model import Issue, SourceDoc
 from ..metadata import heading_text, parse_human_date
 from ..textfix import clean_inline
 from . import labels
+from .references import link_references, take_references
 
 # --- line shapes -------------------------------------------------------------------------------
 _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
@@ -270,9 +271,9 @@ def _roles(units: list[dict]) -> list[str]:
         return k < len(units) and roles[k] == "text" and (
             not units[k].get("short") or bool(_BYLINE.match(units[k]["text"])))
 
-    def headline(k: int) -> bool:
+    def headline(k: int) -> bool:  # a line holding a URL is a link, not a headline (a heading cannot keep a URL)
         return k < len(units) and roles[k] == "text" and units[k].get("short", False) \
-            and not _BYLINE.match(units[k]["text"])
+            and not _BYLINE.match(units[k]["text"]) and "://" not in units[k]["text"]
 
     for i, unit in enumerate(units):
         if not headline(i):
@@ -407,6 +408,7 @@ class EmailReader:
         if not doc.text.strip():
             raise SourceError(doc.rel, "empty file")
         headers, lines = _split_headers(_norm_lines(doc.text))
+        lines, references = take_references(lines)
         blocks = _blocks(lines)
         units = _units(blocks, _wrap_width(blocks))
         greeting = _greeting(units)
@@ -429,7 +431,8 @@ class EmailReader:
         newsletter = newsletter or _newsletter_in(footer_text, _SUBSCRIBE_TO) or _newsletter_in(
             doc.text, _THIS_ISSUE_OF)
         title = clean_inline(headers.get("subject", "")) or None
-        return Issue(source=doc.rel, body=_render(units, _roles(units)), title=title, newsletter=newsletter,
+        body = link_references(_render(units, _roles(units)), references)
+        return Issue(source=doc.rel, body=body, title=title, newsletter=newsletter,
                      number=number, date=date, reader=self.name, warnings=tuple(warnings))
 
 
