@@ -605,3 +605,18 @@ def test_the_cyclic_collector_is_paused_while_notes_are_planned_and_written_and_
     with pytest.raises(RuntimeError):
         build(Options(source, tmp_path / "vault"))
     assert gc.isenabled()
+
+
+def test_the_vetoes_of_an_issue_are_kept_with_its_candidates_not_worked_out_by_every_merge(source, tmp_path,
+                                                                                          monkeypatch):
+    from vaultgen import resolve
+    seen: list[int] = []
+    real = resolve.vetoes_of
+    monkeypatch.setattr(resolve, "vetoes_of", lambda candidates: seen.append(1) or real(candidates))
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    assert len(seen) == len(list(source.iterdir()))   # once per issue, when it is extracted
+    seen.clear()
+    reword(source)
+    result = build(Options(source, vault))
+    assert len(seen) == 1 and result.report.updated  # the edited issue only: the rest come from the build state

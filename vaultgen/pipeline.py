@@ -99,13 +99,16 @@ def _collect(scan: Scan, parsed: dict[str, Parsed], renamed: dict | None = None)
 def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict[str, Parsed],
                  cache: dict[str, SourceRecord] | None, tick: Tick | None = None,
                  spill: Spill | None = None, pack: bool = True,
-                 workers: Workers | None = None) -> tuple[dict, list[SourceError]]:
-    """Candidates per issue source (one sequence per extractor: the cached object itself), and extractor failures.
+                 workers: Workers | None = None) -> tuple[dict, dict, list[SourceError]]:
+    """Candidates per issue source (one sequence per extractor: the cached object itself), the keys each vetoes (kept
+    with them: see resolve.vetoes_of), and extractor failures.
 
     Issues are extracted under their archive-wide newsletter names (extractors veto the newsletter's own name), in
     `workers` when there are many. Each issue's are cached with its source; they are extracted again when harmonising
     gives the issue another name than the one they were extracted under.
     """
+    from .resolve import vetoes_of  # the global phase's: not imported by a build that changes nothing
+
     extractors = plugins.extractors()
     rel_of = {p.issue.source: rel for rel, p in parsed.items() if p.issue is not None}
     todo = [(rel_of[issue.source], issue) for issue in issues
@@ -116,7 +119,7 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
     def take(n: int, result: tuple) -> None:
         (rel, issue), (found, failures) = todo[n], result
         done = replace(parsed[rel], candidates=found, extracted=True, extracted_for=issue.newsletter,
-                       extract_warnings=failures)
+                       extract_warnings=failures, vetoes=vetoes_of(found))
         if cache is not None and pack:  # kept packed like the rest of the build's issues (see read_sources)
             done = pack_parsed(done, spill)
         parsed[rel] = done
@@ -132,14 +135,14 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
     extract_many([(issue, links[issue.source]) for _, issue in todo], take, workers)
     if spill is not None and len(todo) >= PARALLEL_MIN:
         give_back_freed_memory()  # the candidates as they came, now packed and spilled (see read_sources)
-    groups, failed = {}, []
+    groups, vetoes, failed = {}, {}, []
     for issue in issues:
         done = parsed[rel_of[issue.source]]
-        groups[issue.source] = done.candidates
+        groups[issue.source], vetoes[issue.source] = done.candidates, done.vetoes
         failed += [SourceError(issue.source, w) for w in done.extract_warnings]
     if tick is not None:
         tick(len(issues), len(issues))
-    return groups, failed
+    return groups, vetoes, failed
 
 
 def read_issues(source: Path, max_bytes: int = sources.DEFAULT_MAX_BYTES):
@@ -260,8 +263,8 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
             issues, links, result.errors, result.partial, result.warnings = _collect(scan, parsed, session.renamed)
             renamed = _renamed(removed, result.changes.get("added", ()), scan, parsed)
         with _timed(t, "extraction"):  # once the archive's newsletter names are known (metadata.harmonize_newsletters)
-            candidates, failed = _extract_all(issues, links, parsed, state.sources, report.tick("extraction"),
-                                              session.spill, pack=not session.remember, workers=workers)
+            candidates, vetoes, failed = _extract_all(issues, links, parsed, state.sources, report.tick("extraction"),
+                                                      session.spill, pack=not session.remember, workers=workers)
             result.partial += failed
     # From here on, the global phase: always over every issue, cached or not (an incremental build that
     # skipped it would leave stale cross-issue links, entity pages and indexes behind).
@@ -273,7 +276,7 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
         gazetteer = load_gazetteer(options.gazetteer or options.vault / "entities.yaml")
         if session.remember and session.merge_memo is None:
             session.merge_memo = MergeMemo()
-        entities = merge_sources(candidates, gazetteer, session.merge_memo)  # None: a memo for this merge only
+        entities = merge_sources(candidates, gazetteer, session.merge_memo, vetoes)  # memo None: for this merge only
     report("rendering", 0, 0)  # the vault is looked through and every note named before the count is known
     if not options.dry_run:
         state.mark(clean="0")  # from here files may be written; an interrupted build is noticed by the next

@@ -54,16 +54,17 @@ def merge_entities(candidates: Iterable[Candidate], gazetteer: Gazetteer | None 
 
 
 def merge_sources(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Gazetteer | None = None,
-                  memo: "MergeMemo | None" = None) -> list[Entity]:
+                  memo: "MergeMemo | None" = None, vetoes: Mapping[str, frozenset[str]] | None = None) -> list[Entity]:
     """merge_entities for candidates given per issue source (one sequence per extractor); with the memo of the
     previous merge in a watcher session, an issue whose candidates are the same object as then, and a group of
-    mentions that is the same as then, are not worked out again."""
+    mentions that is the same as then, are not worked out again. `vetoes`: vetoes_of each source's candidates, where
+    the caller keeps them (the build state does)."""
     # A merge makes a few hundred thousand small objects and no reference cycles; the cyclic collector,
     # woken by them, would walk the whole heap of parsed issues again and again (a third of the time).
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _merge(by_source, gazetteer or Gazetteer.empty(), memo or MergeMemo(keep=False))
+        return _merge(by_source, gazetteer or Gazetteer.empty(), memo or MergeMemo(keep=False), vetoes)
     finally:
         if paused:
             gc.enable()
@@ -81,6 +82,11 @@ class _Group:
     # The members that are no fragment of a longer kept name, by the longer names that cover `weak`.
     rest: dict[tuple, list[IssueMention]] = field(default_factory=dict)
     sig: tuple[int, ...] | None = ()    # the ids of the members: its key in MergeMemo.groups (None: not kept)
+
+
+def vetoes_of(candidates) -> frozenset[str]:
+    """The merge keys an issue's candidates (one sequence per extractor) veto archive-wide: confidence 0."""
+    return frozenset(merge_key(base_name(c.name)[0]) for group in candidates for c in group if c.confidence <= 0)
 
 
 class MergeMemo:
@@ -114,10 +120,12 @@ class MergeMemo:
             self.gazetteer, self.lookups = gazetteer, Lookups(gazetteer)
         return self.lookups
 
-    def source(self, source: str, candidates) -> IssueShare:
+    def source(self, source: str, candidates, vetoes: frozenset[str] | None = None) -> IssueShare:
+        """`vetoes`: vetoes_of(candidates), when the caller has them (else worked out here: the candidates are read
+        twice then, once for these and once by work_out)."""
         known = self.sources.get(source)
         if known is None or known.candidates is not candidates:
-            vetoes = frozenset(merge_key(base_name(c.name)[0]) for group in candidates for c in group if c.confidence <= 0)
+            vetoes = vetoes_of(candidates) if vetoes is None else vetoes
             earlier = (known and (known.items or known.earlier)) if self.keep else None
             known = self.sources[source] = IssueShare(candidates, vetoes, earlier=earlier)
         return known
@@ -150,10 +158,11 @@ class MergeMemo:
 
 
 def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Gazetteer,
-           memo: MergeMemo) -> list[Entity]:
+           memo: MergeMemo, vetoes: Mapping[str, frozenset[str]] | None = None) -> list[Entity]:
     gaz = memo.basis(gazetteer)
     sources = sorted(by_source)
-    shares = [memo.source(s, by_source[s]) for s in sources]
+    vetoes = vetoes or {}
+    shares = [memo.source(s, by_source[s], vetoes.get(s)) for s in sources]
     memo.sources = {s: memo.sources[s] for s in by_source}
     vetoed = frozenset().union(*(share.vetoes for share in shares))
     if vetoed != memo.vetoed:

@@ -15,7 +15,8 @@ from . import sources
 from .errors import SourceError
 from .model import Candidate, Issue, Link, pickled_by_fields
 
-SCHEMA = "7"  # 6: parsed results stored packed (packed.py); 7: values worked out by the global phase (Lasting)
+SCHEMA = "8"  # 6: parsed results stored packed (packed.py); 7: values worked out by the global phase (Lasting);
+#                8: the keys each issue vetoes (Parsed.vetoes)
 STATE_FILE = "state.sqlite"
 # A file changed shortly before we looked at it may change again within the same timestamp tick and keep its
 # stat: its stat alone is not trusted, it is hashed again (git's "racily clean" entries). The tick is the
@@ -62,6 +63,7 @@ class Parsed:
     extracted_for: str | None = None                    # …from the issue under this newsletter name
     extract_warnings: tuple[str, ...] = ()              # extractors that failed on it
     url_edits: tuple = ()                               # links.url_edits of the issue's body
+    vetoes: frozenset[str] = frozenset()                # merge keys its candidates veto (resolve.vetoes_of)
 
 
 class SourceRecord:
