@@ -389,3 +389,10 @@ def test_a_company_named_like_a_person_is_an_organization_and_no_first_name_is_i
                      issue("Farmers bought John Deere machines.", source="b.md"))
     assert found["John Deere"].kind == "organization" and found["Goldman Sachs"].kind == "organization"
     assert "John" not in found["John Deere"].aliases
+
+
+def test_a_line_in_capitals_names_only_its_words_that_are_no_english_word():
+    found = names_of(issue("BIG TECH & STARTUPS\n\nOPENAI RELEASES GPT-4\n\nOpenAI said the model is better. "
+                           "The GLUE benchmark agrees."))
+    assert "STARTUPS" not in found and "BIG TECH" not in found and not any("RELEASES" in n for n in found)
+    assert {"OpenAI", "GPT-4", "GLUE"} <= set(found)

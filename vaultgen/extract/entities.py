@@ -10,7 +10,8 @@ from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
 from .context import context
-from .names import Phrase, abbreviates, clip, is_generic, phrases, self_names, shape_kind, tokens, trim_punct
+from .names import (Phrase, abbreviates, clip, is_generic, phrases, self_names, shape_kind, tokens, trim_punct,
+                    without_words)
 from .prose import Sentence, parse, title_spans
 
 # Confidence of one mention, by evidence; resolve.py adds mentions up and keeps what reaches KEEP (0.5).
@@ -42,6 +43,12 @@ _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
 _PARENTHESIS = re.compile(r"\([^()]*\)")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or)?|(?:and|or|\+|&|/))\s*")
 
+def _shouted(text: str) -> bool:
+    """Every letter a capital, and enough of them to be words, not an acronym."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and all(c.isupper() for c in letters)
+
+
 class TextEntityExtractor:
     """Proper-noun phrases, CamelCase and acronym tokens, definitions, citations and titles in prose."""
 
@@ -72,6 +79,8 @@ class TextEntityExtractor:
         for s in prose.sentences:
             toks = tokens(s.text, lex)
             found = phrases(s.text, toks, lex)
+            if _shouted(s.text):  # "BIG TECH & STARTUPS", "OPENAI RELEASES GPT-4": labels and headlines in capitals
+                found = without_words(s.text, found, lex)
             neighbours = _enumerated(s.text, found)
             of_pairs = _of_pairs(s.text, found)
             headline = title_spans(s)

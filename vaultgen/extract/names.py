@@ -205,6 +205,24 @@ def opens_sentence(text: str, pos: int) -> bool:
     return pos in positions
 
 
+def without_words(text: str, found: list[Phrase], lex: Lexicon) -> list[Phrase]:
+    """The phrases of a text in capitals ("OPENAI RELEASES GPT-4", "BIG TECH & STARTUPS"), each cut at its English
+    words: capitals set no name apart there, so only the words that are no English word can be names."""
+    out: list[Phrase] = []
+    for p in found:
+        run: list[Tok] = []
+        for t in p.toks:
+            if lex.is_word(t.core):
+                if run:
+                    _close(text, run, lex, out)
+                run = []
+            else:
+                run.append(t)
+        if run:
+            _close(text, run, lex, out)
+    return out
+
+
 def phrases(text: str, toks: list[Tok], lex: Lexicon) -> list[Phrase]:
     """Maximal runs of name tokens, joined only by single spaces, name particles or "X of Y" heads."""
     out: list[Phrase] = []
