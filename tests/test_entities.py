@@ -396,3 +396,10 @@ def test_a_line_in_capitals_names_only_its_words_that_are_no_english_word():
                            "The GLUE benchmark agrees."))
     assert "STARTUPS" not in found and "BIG TECH" not in found and not any("RELEASES" in n for n in found)
     assert {"OpenAI", "GPT-4", "GLUE"} <= set(found)
+
+
+def test_a_lower_case_prefix_is_not_part_of_the_name_after_it():
+    found = names_of(issue("Imagine robo-Elton John singing. Fans of a pro-Donald Trump page met. "
+                           "An anti-Google search engine launched, and t-SNE plots showed it."))
+    assert {"Elton John", "Donald Trump", "Google"} <= set(found) and "John" not in found
+    assert not any(n.startswith(("robo-", "pro-", "anti-")) for n in found)

@@ -56,7 +56,9 @@ def tokens(text: str, lex: Lexicon) -> list[Tok]:
         # token as a space would; blanked one for one, so that positions stay those of text.
         text = CJK.sub(" ", text)
     for m in _CANDIDATE_TOKEN.finditer(text):
-        raw = m.group()
+        raw, start = m.group(), m.start()
+        if raw[0].islower() and (prefix := _LOWER_PREFIX.match(raw)):
+            raw, start = raw[prefix.end():], start + prefix.end()   # "robo-Elton", "anti-Google": the name's part
         feats = cached(raw)
         if feats is None:
             if len(_CACHE) > 200_000:
@@ -64,12 +66,14 @@ def tokens(text: str, lex: Lexicon) -> list[Tok]:
             tok = _features(raw, 0, lex)
             feats = _CACHE[raw] = (tok.end, (tok.core, tok.strength, tok.cap, tok.stop, tok.generic, tok.version,
                                              tok.ends, tok.acronym))
-        start = m.start()
         append(_new_tuple(Tok, (raw, start, start + feats[0], *feats[1])))   # Tok(...) without its __new__ frame
     return out
 
 
 _new_tuple = tuple.__new__
+# A lower-case prefix of three letters or more before a capital: "robo-Elton John", "anti-Google", "pre-GPT"; not
+# "t-SNE" or "k-NN", whose first letter is part of the name.
+_LOWER_PREFIX = re.compile(r"[a-z]{3,}-(?=[A-Z])")
 CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
