@@ -1,7 +1,6 @@
 """The whole build, stage by stage: scan → read (cached) → links → entities → names → render → write."""
 from __future__ import annotations
 
-import gc
 import json
 import os
 import tempfile
@@ -63,21 +62,6 @@ def _timed(timings: dict[str, float], stage: str):
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-@contextmanager
-def _collector_paused():
-    """Planning and writing the notes make a few hundred thousand objects and next to no reference cycles (33 at 1,000
-    issues, none from reading every note of a vault): Python's cyclic collector, woken by them, would walk the build's
-    whole heap again and again (a sixth of a one-issue edit). The merge pauses it likewise (resolve.merge_sources).
-    Not while reading: HTML parse trees are cycles."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def _collect(scan: Scan, parsed: dict[str, Parsed], renamed: dict | None = None):
     """(issues, links by source, errors, partial, warnings); issues with the archive's newsletter names
     (`renamed`: see metadata.harmonize_newsletters)."""
@@ -117,6 +101,7 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
     ready = len(issues) - len(todo)
 
     def take(n: int, result: tuple) -> None:
+        nonlocal ready
         (rel, issue), (found, failures) = todo[n], result
         done = replace(parsed[rel], candidates=found, extracted=True, extracted_for=issue.newsletter,
                        extract_warnings=failures, vetoes=vetoes_of(found))
@@ -125,11 +110,10 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
         parsed[rel] = done
         if cache is not None and rel in cache:
             cache[rel].update(done)
+        ready += 1
         if tick is not None:
-            tick(ready + len(taken) + 1, len(issues))
-        taken.append(n)
+            tick(ready, len(issues))
 
-    taken: list[int] = []
     if tick is not None:
         tick(ready, len(issues))
     extract_many([(issue, links[issue.source]) for _, issue in todo], take, workers)
@@ -270,7 +254,7 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
     # skipped it would leave stale cross-issue links, entity pages and indexes behind).
     from .gazetteer import load_gazetteer
     from .notes import plan_notes  # imported here: a build that changes nothing needs none of the global phase
-    from .resolve import MergeMemo, merge_sources
+    from .resolve import MergeMemo, collector_paused, merge_sources
     from .starter import install_template
     with _timed(t, "extraction"):
         gazetteer = load_gazetteer(options.gazetteer or options.vault / "entities.yaml")
@@ -286,7 +270,7 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
             ahead = None  # files of the vault changed since the look
     located = ahead if ahead is not None else vault.locate()
     vault.pass_on(renamed, located)
-    with _collector_paused():  # through writing: the collector would walk all that planning made, once more
+    with collector_paused():  # through writing: the collector would walk all that planning made, once more
         t["linking"] = 0.0
         with _timed(t, "rendering"):
             edits = {p.issue.source: p.url_edits for p in parsed.values() if p.issue is not None}

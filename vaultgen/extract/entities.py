@@ -43,6 +43,7 @@ _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
 _PARENTHESIS = re.compile(r"\([^()]*\)")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or)?|(?:and|or|\+|&|/))\s*")
 
+
 def _shouted(text: str) -> bool:
     """Every letter a capital, and enough of them to be words, not an acronym."""
     letters = [c for c in text if c.isalpha()]

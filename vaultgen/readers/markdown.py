@@ -86,17 +86,22 @@ def _fields(meta: dict) -> dict[str, Any]:
     for field, names in _FIELD_NAMES.items():
         for name in names:
             value = folded.get(name)
-            if value is None or value == "" or isinstance(value, (dict, list)):
-                continue
-            if (field == "url" and name not in ("url", "canonical_url")) or field == "newsletter":
-                if (_URL_LIKE.match(str(value).strip()) is None) == (field == "url"):
-                    continue
-            out[field] = value
-            break
+            if value is not None and value != "" and not isinstance(value, (dict, list)) \
+                    and _fits(field, name, value):
+                out[field] = value
+                break
     for name in ("aliases", "tags", "categories"):
         if name not in out and folded.get(name) is not None:
             out[name] = folded[name]
     return out
+
+
+def _fits(field: str, name: str, value: Any) -> bool:
+    """A URL field's other names ("link", "source") give it only a URL; a newsletter's never one."""
+    url = _URL_LIKE.match(str(value).strip()) is not None
+    if field == "url":
+        return url or name in ("url", "canonical_url")
+    return not url if field == "newsletter" else True
 
 
 def _text(value: Any) -> str | None:
