@@ -2,8 +2,10 @@
 import codecs
 
 import pytest
+from hypothesis import example, given, strategies as st
 
-from vaultgen.textfix import UndecodableError, clean_inline, decode, neutralize_markdown, repair
+from vaultgen.render import inert
+from vaultgen.textfix import UndecodableError, clean_inline, decode, escape_bracket_runs, neutralize_markdown, repair
 
 
 def test_mac_roman_mojibake_including_emoji():
@@ -42,3 +44,13 @@ def test_obsidian_syntax_from_newsletters_is_inert():
     assert "```text" in out and "[[" not in out.replace("\\[\\[", "") and "%%" not in out.replace("\\%\\%", "")
     assert "<%" not in out and "`= " not in out
     assert neutralize_markdown(out) == out
+
+
+@given(st.text(alphabet="[]\\x `%#", max_size=40))
+@example("[[[x]]]")
+@example("\\[[x]]")
+def test_no_wikilink_survives_escaping_whatever_backslashes_and_brackets_surround_it(text):
+    # A pair escaped in '[[[x]]' or '\[[x]]' left '[[x]]' standing: a link for Obsidian's parser and linters alike.
+    for out in (escape_bracket_runs(text), neutralize_markdown(text), inert(text)):
+        assert "[[" not in out and out.count("[") == text.count("[")
+    assert escape_bracket_runs(escape_bracket_runs(text)) == escape_bracket_runs(text)

@@ -11,6 +11,7 @@ import jinja2
 from . import frontmatter_io, plugins
 from .errors import ConfigError
 from .model import Note
+from .textfix import escape_bracket_runs
 
 END_MARKER = "%% vaultgen:end · write below this line: your text here survives every rebuild %%"
 _BUILTIN = Path(__file__).parent / "templates"
@@ -80,7 +81,7 @@ def generated_part(body: str) -> str:
 @lru_cache(maxsize=65_536)  # the same sentences recur across entity and resource notes
 def inert(text: str) -> str:
     """Plain text quoted into a note (sentences, titles) that must not turn into links, tags or comments."""
-    text = text.replace("[[", "\\[\\[").replace("]]", "\\]\\]").replace("%%", "\\%\\%")
+    text = escape_bracket_runs(text).replace("]]", "\\]\\]").replace("%%", "\\%\\%")
     text = re.sub(r"(^|\s)#(?=\w)", r"\1\\#", text)
     return text.replace("<%", "&lt;%")
 

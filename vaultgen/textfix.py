@@ -97,10 +97,19 @@ _ACTIVE_FENCE = re.compile(r"^(\s*(?:`{3,}|~{3,})\s*)(dataviewjs|dataview|tasks|
                            re.M | re.I)
 
 
+# Two or more '[' in a row, escaped or not: each is escaped, so no two unescaped ones ever meet ('\[[x]]' and
+# '[[[x]]' still hold a wikilink when only a pair is escaped).
+_BRACKET_RUN = re.compile(r"\\?\[(?:\\?\[)+")
+
+
+def escape_bracket_runs(text: str) -> str:
+    """No wikilink can start in `text`: every '[' of a run of them escaped."""
+    return _BRACKET_RUN.sub(lambda m: "\\[" * m.group(0).count("["), text)
+
+
 def neutralize_markdown(markdown: str) -> str:
     """Newsletter text must stay text in Obsidian: no Dataview/Templater code, wikilinks or comments from it."""
-    text = _ACTIVE_FENCE.sub(r"\1text", markdown)
-    text = re.sub(r"(?<!\\)\[\[", r"\\[\\[", text)
+    text = escape_bracket_runs(_ACTIVE_FENCE.sub(r"\1text", markdown))
     text = re.sub(r"(?<!\\)%%", r"\\%\\%", text)
     text = text.replace("<%", "&lt;%")
     return re.sub(r"`(\$?=)", r"` \1", text)  # Dataview inline queries start right after the backtick
