@@ -232,6 +232,24 @@ def test_deleting_a_source_takes_its_notes_along(source, tmp_path, monkeypatch):
     assert any(p.startswith("Resources/") for p in result.report.removed)  # cited by that issue alone
 
 
+def test_a_folder_emptied_of_its_notes_goes_and_a_folder_holding_a_users_file_stays(tmp_path):
+    source, vault = tmp_path / "issues", tmp_path / "vault"
+    (source / "solo").mkdir(parents=True)
+    (source / "kept.md").write_text("---\ntitle: Kept\nnewsletter: Kept Weekly\n---\n\nPlain words.\n")
+    (source / "solo" / "a.md").write_text("---\ntitle: Solo\nnewsletter: Solo Weekly\n---\n\n"
+                                          "[DeepMind](https://deepmind.com/blog) released AlphaFold.\n")
+    (source / "solo" / "b.md").write_text("---\ntitle: Other\nnewsletter: Other Weekly\n---\n\nMore words.\n")
+    build(Options(source, vault))
+    assert (vault / "Issues/Solo Weekly").is_dir() and any((vault / "Entities").iterdir())
+    (vault / "Issues/Other Weekly/mine.txt").write_text("the user's")
+    shutil.rmtree(source / "solo")
+    result = build(Options(source, vault))
+    assert result.report.removed and not result.report.problems
+    assert not (vault / "Issues/Solo Weekly").exists() and not (vault / "Entities").exists()
+    assert (vault / "Issues/Other Weekly/mine.txt").read_text() == "the user's"
+    assert (vault / "Issues/Kept Weekly").is_dir()
+
+
 def test_renaming_a_source_updates_its_note_in_place(source, tmp_path, monkeypatch):
     """Same bytes at a new path: the note passes to the new source and keeps its file and name, so no note
     linking to it changes (a build without state would delete it and create it under another name)."""

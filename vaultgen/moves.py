@@ -38,7 +38,7 @@ def move_all(vault, due: dict[str, tuple[Path, Path]], located: Mapping[str, Pat
             former = naming.with_former(vault.renamed_from(nid), current.stem, target.stem)
             vault.manifest[nid] = moved_entry(vault.manifest[nid], _rel(vault, target), former)
             moved[nid] = target
-            _remove_if_empty(vault.root, current.parent)
+            remove_if_empty(vault.root, current.parent)
     for current, target in due.values():  # a swap, or a file of the user's that appeared meanwhile
         problems.append(f"{_rel(vault, current)}: not moved to {_rel(vault, target)}: another file is there")
     return moved
@@ -58,7 +58,7 @@ def occupied(target: Path, current: Path) -> bool:
         return True
 
 
-def _remove_if_empty(root: Path, folder: Path) -> None:
+def remove_if_empty(root: Path, folder: Path) -> None:
     while folder != root and root in folder.parents:
         try:
             folder.rmdir()  # fails, as it should, on a folder that holds anything

@@ -366,6 +366,7 @@ class Vault:
         if untouched and naming.key(current.stem) not in protected:
             if not dry_run:
                 current.unlink()
+                moves.remove_if_empty(self.root, current.parent)  # an empty folder left in Obsidian's file list
             else:
                 report.planned.append(PlannedWrite(rel, printable(old), None))
             report.removed.append(rel)
