@@ -52,6 +52,14 @@ def test_link_anchors_name_things_and_generic_anchors_do_not():
         assert junk not in found
 
 
+def test_a_name_in_prose_ends_where_a_links_text_ends_and_starts_where_it_starts():
+    body = ("The [Larq](https://larq.dev) TensorFlow models are small, says [Google AI Blog](https://ai.googleblog.com) "
+            "It explains. Learn [Barbara Oakley](https://barbaraoakley.com)'s method.\n")
+    found = names_of(issue(body))
+    assert {"Larq", "TensorFlow", "Google AI", "Barbara Oakley"} <= set(found)
+    assert not {"Larq TensorFlow", "Google AI Blog It", "Learn Barbara Oakley"} & set(found)
+
+
 def test_github_repos_arxiv_citations_and_profiles():
     body = (
         "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "

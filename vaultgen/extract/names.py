@@ -227,8 +227,10 @@ def without_words(text: str, found: list[Phrase], lex: Lexicon) -> list[Phrase]:
     return out
 
 
-def phrases(text: str, toks: list[Tok], lex: Lexicon) -> list[Phrase]:
-    """Maximal runs of name tokens, joined only by single spaces, name particles or "X of Y" heads."""
+def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = ()) -> list[Phrase]:
+    """Maximal runs of name tokens, joined only by single spaces, name particles or "X of Y" heads, and never across
+    one of `breaks` (where a link's text starts or ends: "[Larq] TensorFlow" names two things, not one) but by a
+    version ("[PyTorch] 1.3")."""
     out: list[Phrase] = []
     run: list[Tok] = []
     n = len(toks)
@@ -237,7 +239,8 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon) -> list[Phrase]:
         t = toks[i]
         last = run[-1] if run else None
         joined = last is not None and not last.ends and not last.version and (
-            text[last.end:t.start] == " " or _middle_initial(run, t, text))
+            text[last.end:t.start] == " " or _middle_initial(run, t, text)) and not (
+            breaks and not t.version and any(last.end <= b <= t.start for b in breaks))
         if t.version:
             if joined:
                 run.append(t)
