@@ -330,7 +330,7 @@ def test_a_new_vaultgen_version_reads_every_source_again(source, tmp_path, monke
     vault = tmp_path / "vault"
     build(Options(source, vault))
     before = files(vault)
-    monkeypatch.setattr("vaultgen.state.code_key", lambda: "another version")
+    monkeypatch.setattr("vaultgen.scanning.code_key", lambda: "another version")
     parsed = parse_counter(monkeypatch)
     build(Options(source, vault))
     assert sorted(parsed) == sorted(p.name for p in source.iterdir())
@@ -487,9 +487,9 @@ def test_a_note_whose_id_is_a_very_long_url_keeps_its_name(tmp_path):
 
 
 def test_a_note_file_locate_proved_unchanged_is_not_looked_at_again_by_the_writer(source, tmp_path, monkeypatch):
-    from vaultgen import state
-    monkeypatch.setattr(state, "RACY_NS", 0)       # the files just written are trusted by their stat at once
-    monkeypatch.setattr(state, "FINE_RACY_NS", 0)
+    from vaultgen import scanning
+    monkeypatch.setattr(scanning, "RACY_NS", 0)       # the files just written are trusted by their stat at once
+    monkeypatch.setattr(scanning, "FINE_RACY_NS", 0)
     vault = tmp_path / "vault"
     build(Options(source, vault))
     (source / EDITED).write_text((source / EDITED).read_text(encoding="utf-8") + "\nMore news.\n", encoding="utf-8")

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import metadata, plugins, sources
+from . import metadata, plugins, scanning, sources
 from . import state as statemod
 from .errors import SourceError
 from .layout import Layout
@@ -19,7 +19,8 @@ from .model import Issue, Link
 from .packed import Spill, pack_parsed
 from .progress import Callback, Reporter, Tick
 from .reading import PARALLEL_MIN, Workers, extract_many, give_back_freed_memory, read_sources
-from .state import Parsed, Scan, SourceRecord, State
+from .scanning import Scan
+from .state import Parsed, SourceRecord, State
 from .tracking import TrackedVault
 from .writer import WriteReport
 
@@ -132,7 +133,7 @@ def _extract_all(issues: list[Issue], links: dict[str, list[Link]], parsed: dict
 def read_issues(source: Path, max_bytes: int = sources.DEFAULT_MAX_BYTES):
     """Every issue under source: (issues, links by source, errors, partial, warnings)."""
     root = source.resolve()
-    scan = statemod.scan_sources(root, max_bytes, "", {})
+    scan = scanning.scan_sources(root, max_bytes, "", {})
     return _collect(scan, read_sources(scan, root, max_bytes, None))
 
 
@@ -153,7 +154,7 @@ class Session:
         spilled, and the merge's mentions go once the merge is done (a one-off build's memory is its peak)."""
         self.options = options
         self.remember = remember
-        self.code = statemod.code_key()
+        self.code = scanning.code_key()
         self.memo = Memo(keep=remember)  # what its builds planned, for the next to take again (memo.py)
         self.vault = TrackedVault(options.vault)
         self.merge_memo = None  # resolve.MergeMemo: what the last entity merge worked out, for the next one
@@ -232,9 +233,9 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
     report = Reporter(options.progress)
     with _timed(t, "scanning"):
         report("scanning", 0, 0)  # discovery first: how many files there are is not known yet
-        scan = statemod.scan_sources(root, options.max_source_bytes, session.code, state.sources, changed,
+        scan = scanning.scan_sources(root, options.max_source_bytes, session.code, state.sources, changed,
                                      report.tick("scanning"))
-        fingerprint = statemod.fingerprint(session.code, options)
+        fingerprint = scanning.fingerprint(session.code, options)
         result.changes = _changes(scan, state.sources)
         if not warm and statemod.nothing_changed(scan, fingerprint, vault, state):
             return _replay(state.meta["result"], vault.manifest, result)

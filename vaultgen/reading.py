@@ -11,12 +11,12 @@ from typing import Callable, Sequence
 
 from . import links as linkmod
 from . import metadata, plugins, sources, textfix
-from . import state as statemod
 from .errors import SourceError
 from .model import Candidate, Issue, Link, SourceDoc
 from .packed import Spill, pack_parsed, unpack_parsed
 from .progress import Tick
-from .state import Parsed, Scan, SourceRecord
+from .scanning import Scan, sig_of
+from .state import Parsed, SourceRecord
 
 # Below this many files to parse, worker processes cost more to start than they save.
 PARALLEL_MIN = 48
@@ -259,7 +259,7 @@ def read_sources(scan: Scan, root: Path, max_bytes: int, cache: dict[str, Source
             continue
         found = scan.files[rel]
         try:
-            stable = found.digest is not None and statemod.sig_of(os.stat(found.path)) == found.sig
+            stable = found.digest is not None and sig_of(os.stat(found.path)) == found.sig
         except OSError:
             stable = False
         if stable:  # not changed while being read: what was parsed is what was hashed

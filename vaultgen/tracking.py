@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from . import frontmatter_io
-from .state import STATE_FILE, NoteRecord, State, digest, file_unchanged, sig_of, trusted
+from .scanning import digest, sig_of, trusted
+from .state import STATE_FILE, NoteRecord, State, file_unchanged
 from .moves import moved_entry
 from .writer import MANIFEST, Vault, _read_id, owned_hash, split_user_tail
 
