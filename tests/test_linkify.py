@@ -117,9 +117,11 @@ def test_bracketed_text_is_not_linked_into_triple_brackets():
     assert "[[[" not in out and out.endswith("[[Google]].")
 
 
-def test_tables_escape_the_pipe():
-    out, _ = link("| lib | note |\n|---|---|\n| Tensorflow | fast |\n")
-    assert "[[TensorFlow\\|Tensorflow]]" in out
+def test_a_table_cell_links_a_name_as_written_and_never_puts_a_bar_in_a_row():
+    out, _ = link("| lib | note |\n|---|---|\n| Tensorflow | fast |\n| PyTorch | Tensorflow |\n\nTensorflow again.\n")
+    rows = out.split("\n\n")[0]
+    assert "[[PyTorch]]" in rows and "[[" not in rows.replace("[[PyTorch]]", "")
+    assert rows.count("|") == 12 and out.endswith("[[TensorFlow|Tensorflow]] again.\n")
 
 
 def test_multiword_case_insensitive_keeps_source_casing():

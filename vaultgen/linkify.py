@@ -320,9 +320,12 @@ class Linker:
             if note == self_name or note in seen:
                 pos = end                   # the name stays text, whole: no shorter name inside it gets a link
                 continue
-            line_start = markdown.rfind("\n", 0, start) + 1
-            bar = "\\|" if markdown[line_start:start].lstrip().startswith("|") else "|"
-            edits.append((start, end, f"[[{note}]]" if text == note else f"[[{note}{bar}{text}]]"))
+            if text != note and markdown[markdown.rfind("\n", 0, start) + 1:start].lstrip().startswith("|"):
+                # In a table row an alias needs its bar escaped ("[[a\|b]]"), which Obsidian reads but other
+                # Markdown tools and link checkers take for a link to "a\": the name stays text there, whole.
+                pos = end
+                continue
+            edits.append((start, end, f"[[{note}]]" if text == note else f"[[{note}|{text}]]"))
             pos = end
             seen.add(note)
             linked.add(note)
