@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from vaultgen import plugins
 from vaultgen.extract.entities import LinkEntityExtractor, TextEntityExtractor
+from vaultgen.extract.lexicon import lexicon
 from vaultgen.links import extract as extract_links
 from vaultgen.model import Candidate, Issue
 from vaultgen.resolve import KEEP, merge_entities
@@ -58,6 +59,20 @@ def test_a_name_in_prose_ends_where_a_links_text_ends_and_starts_where_it_starts
     found = names_of(issue(body))
     assert {"Larq", "TensorFlow", "Google AI", "Barbara Oakley"} <= set(found)
     assert not {"Larq TensorFlow", "Google AI Blog It", "Learn Barbara Oakley"} & set(found)
+
+
+def test_every_word_list_holds_the_words_written_in_it():
+    # YAML 1.1 reads on, off, yes and no as booleans: "on" was missing from the connectors, "yes" from the phrases.
+    lex = lexicon()
+    assert "on" in lex.connectors and {"on", "off", "yes", "no"} <= lex.stopwords and "true" not in lex.connectors
+    found = names_of(issue("The Partnership on AI published a report. He spoke at the Conference on Robot Learning."))
+    assert {"Partnership on AI", "Conference on Robot Learning"} <= set(found) and "Partnership" not in found
+
+
+def test_a_link_text_that_calls_to_action_names_what_follows_the_verb_or_nothing():
+    found = names_of(issue("Reach out or [DM on Twitter](https://twitter.com/someone). [Try DeOldify]"
+                           "(https://github.com/jantic/deoldify) today, and [Follow us](https://twitter.com/wb).\n"))
+    assert "DeOldify" in found and not {"DM on Twitter", "Try DeOldify", "Follow us", "Follow"} & set(found)
 
 
 def test_github_repos_arxiv_citations_and_profiles():

@@ -23,6 +23,13 @@ def test_missing_or_empty_file_is_an_empty_gazetteer(tmp_path):
     assert not load_gazetteer(write(tmp_path, ""))
 
 
+def test_names_are_read_as_written_never_as_yaml_booleans_or_numbers(tmp_path):
+    g = load_gazetteer(write(tmp_path, "ban: [No, yes]\nentities:\n  - name: PyTorch\n    aliases: [1.10, On]\n"
+                                       "    kind: ~\n"))
+    assert g.is_banned("No") and g.is_banned("yes") and not g.is_banned("True")
+    assert g.entry("PyTorch").aliases == ("1.10", "On") and g.entry("PyTorch").kind is None
+
+
 def test_entry_lookup_ignores_case_punctuation_and_the(tmp_path):
     g = load_gazetteer(write(tmp_path, "entities:\n  - name: Hugging Face\n    kind: organization\n"
                                        "    aliases: [huggingface]\n"))

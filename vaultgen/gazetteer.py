@@ -38,6 +38,16 @@ from .model import ENTITY_KINDS
 SECTIONS = ("entities", "merge", "rename", "kinds", "ban")
 
 
+class _NamesLoader(yaml.SafeLoader):
+    """Every value in entities.yaml is a name, a kind or a description: a plain scalar stays the text it is (YAML 1.1
+    would make `ban: [No, On]` booleans and `aliases: [1.10]` the number 1.1); only an empty value is null."""
+
+
+_NamesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 @lru_cache(maxsize=262_144)
 def entity_key(name: str) -> str:
     """The merge key of a name: NFKC, casefolded, punctuation, spaces and a leading "the" removed."""
@@ -195,7 +205,7 @@ def load_gazetteer(path: str | Path | None) -> Gazetteer:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, f"cannot be read: {exc}") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_NamesLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         raise ConfigError(path, f"is not valid YAML: {' '.join(str(exc).split())}") from exc
     return parse_gazetteer(data, path)

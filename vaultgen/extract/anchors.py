@@ -196,7 +196,11 @@ class LinkEntityExtractor:
 
     def _anchor(self, anchor, link, url, host, repo, owner, emit, in_text, lex):
         name = _strip_anchor(anchor, lex)
-        first = name.split(" ", 1)[0]
+        first, _, rest = name.partition(" ")
+        if first.casefold() in lex.calls_to_action:
+            if not rest or rest[:1].islower():
+                return                 # "DM on Twitter", "Follow us": a button, not a name
+            name, first = rest, rest.split(" ", 1)[0]   # "Try DeOldify": DeOldify
         if (" " in name and first.islower() and first.isalpha() and first != "the") or CJK.search(name):
             return                     # "according to IBPAP", "AraBERT模型" (the AraBERT model): a phrase, not a name
         toks = tokens(name, lex)

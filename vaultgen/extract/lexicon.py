@@ -10,11 +10,13 @@ from typing import Mapping
 import yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there: a tenth of the start-up time
+# Every value in the word lists is a word: no scalar is resolved to another type (YAML 1.1 reads on, off, yes and
+# no as booleans, and the connector "on" was lost). libyaml when there: a tenth of the start-up time.
+_WORDS_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 def _load_data(name: str):
-    return yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    return yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=_WORDS_LOADER)  # noqa: S506 - builds no objects
 
 
 def _lines(path: Path) -> list[str]:
@@ -34,6 +36,7 @@ class Lexicon:
     words: frozenset[str]               # common English words (SCOWL 35)
     proper_common: frozenset[str]       # names that are also words ("Bill", "Apple"), as written
     stopwords: frozenset[str]
+    calls_to_action: frozenset[str]    # also stopwords
     calendar: frozenset[str]
     demonyms: frozenset[str]
     generic_acronyms: frozenset[str]
@@ -105,7 +108,8 @@ def lexicon() -> Lexicon:
     return Lexicon(
         words=frozenset(_lines(DATA / "english_words.txt.gz")) | _folded(data.get("extra_words")),
         proper_common=frozenset(_lines(DATA / "proper_common.txt")),
-        stopwords=_folded(data.get("stopwords")),
+        stopwords=_folded(data.get("stopwords")) | _folded(data.get("calls_to_action")),
+        calls_to_action=_folded(data.get("calls_to_action")),
         calendar=_folded(data.get("calendar")),
         demonyms=_folded(data.get("demonyms")),
         generic_acronyms=_folded(data.get("generic_acronyms")),
