@@ -75,6 +75,12 @@ def test_a_link_text_that_calls_to_action_names_what_follows_the_verb_or_nothing
     assert "DeOldify" in found and not {"DM on Twitter", "Try DeOldify", "Follow us", "Follow"} & set(found)
 
 
+def test_what_a_generic_acronym_leaves_of_a_phrase_is_no_name_when_it_is_one_english_word():
+    found = names_of(*(issue(f"Thanks for reading the NLP Newsletter, issue {n}. AI Researchers at Hugging Face agree.",
+                             source=f"{n}.md") for n in range(5)))
+    assert "Hugging Face" in found and not {"Newsletter", "Researchers"} & set(found)
+
+
 def test_github_repos_arxiv_citations_and_profiles():
     body = (
         "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "

@@ -343,9 +343,13 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
                 or (low in lex.titles and (t.acronym or not t.cap))):
             break
         run = run[:-1]
-    # Leading generic acronyms ("AI researchers", "ML Research") describe; they do not name.
+    # Leading generic acronyms ("AI researchers", "ML Research") describe; they do not name, and what they leave of
+    # "NLP Newsletter" or "AI Researchers", one English word, names nothing either.
+    described = False
     while len(run) > 1 and run[0].generic and not _headed(run[1:], lex):
-        run = run[1:]
+        run, described = run[1:], True
+    if described and len(run) == 1 and lex.is_word(run[0].core):
+        return None
     words = [t for t in run if not t.version]
     if not words or all(t.generic for t in words):
         return None
