@@ -81,6 +81,19 @@ def test_what_a_generic_acronym_leaves_of_a_phrase_is_no_name_when_it_is_one_eng
     assert "Hugging Face" in found and not {"Newsletter", "Researchers"} & set(found)
 
 
+def test_a_body_named_by_its_fields_is_one_name_and_two_bodies_joined_by_and_are_two():
+    found = names_of(issue(
+        "Regulators at the Department of Health and Human Services are concerned. The U.S. National Institute of "
+        "Allergy and Infectious Diseases sponsored a trial. The Allen Institute for AI and University of Washington "
+        "built it, and the Partnership on AI and Center for Security and Emerging Technology agree. The Department "
+        "of Health and Human Services said so. We are close to Artificial General Intelligence (AGI). Read it (Web)."))
+    assert {"Department of Health and Human Services", "U.S. National Institute of Allergy and Infectious Diseases",
+            "Allen Institute for AI", "University of Washington", "Partnership on AI",
+            "Center for Security and Emerging Technology"} <= set(found)
+    assert found["Department of Health and Human Services"].kind == "organization"
+    assert not {"Human Services", "Department of Health", "Artificial", "Intelligence", "Web"} & set(found)
+
+
 def test_github_repos_arxiv_citations_and_profiles():
     body = (
         "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "

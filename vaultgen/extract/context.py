@@ -87,8 +87,10 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
     if nxt and kind is None and after.startswith(" "):
         w = nxt[0].casefold()
         if w in _SAYING and n_words >= 2:
-            # "Cisco Systems said": a company's name ends on a word that ends organisations' names.
-            organization = text[start:end].rsplit(None, 1)[-1].casefold() in lex.org_suffixes
+            # "Cisco Systems said", "the Department of Health and Human Services said": a company's name ends on a
+            # word that ends organisations' names, a body's holds a head ("Department of").
+            *heads, last = text[start:end].casefold().split()
+            organization = last in lex.org_suffixes or any(h in lex.of_heads for h in heads)
             kind, boost = "organization" if organization else "person", max(boost, 0.15)
         elif w in lex.titles and w not in ("he", "she") and not w.endswith("s"):
             kind, boost = "organization", max(boost, 0.1)  # "Descript CEO"; not the plurals ("Cryptography researchers")

@@ -130,7 +130,7 @@ class TextEntityExtractor:
     def _confidence(p: Phrase, s: Sentence, title: bool, lex: Lexicon) -> float | None:
         words = p.words
         named = [t for t in words if t.core != "The"]
-        if not named or len(named) > 7:
+        if not named or sum(not t.core.islower() for t in named) > 7:  # "of", "and" are not counted
             return None
         best = max(t.strength for t in named)
         if len(named) == 1:

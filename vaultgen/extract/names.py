@@ -252,8 +252,11 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = 
                 _close(text, run, lex, out)
                 run = []
             if t.stop and run and t.core.casefold() in lex.titles and i + 1 < n and toks[i + 1].cap \
-                    and text[t.end:toks[i + 1].start] == " ":
-                _close(text, run, lex, out)      # "Descript CEO Andrew Mason": a job title separates two names
+                    and text[t.end:toks[i + 1].start] == " " \
+                    and text[run[-1].start:toks[i + 1].end].casefold() not in lex.generic_phrases:
+                # "Descript CEO Andrew Mason": a job title separates two names ("Artificial General Intelligence" is
+                # one phrase).
+                _close(text, run, lex, out)
                 run = []
                 i += 1
                 continue
@@ -295,16 +298,24 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
         return True                                   # "University of Arizona", "Institute for ..."
     if word == "on" and heads[-1] in _ON_HEADS:
         return True                                   # "International Conference on Learning Representations"
-    if word in ("and", "&") and all(t.strength <= 1 for t in run) and heads[-1] not in lex.org_suffixes:
-        # "Food and Drug Administration": ordinary words joined, then an organisation's last word.
+    # A body named by its field: "Institute of Science and Technology", "Center on Privacy & Technology".
+    headed = any(h in lex.of_heads or h in _ON_HEADS for h in heads[:-1])
+    if word in ("and", "&") and (headed or all(t.strength <= 1 for t in run) and heads[-1] not in lex.org_suffixes):
+        # "Food and Drug Administration": ordinary words joined, then an organisation's last word; after a head, the
+        # ordinary words ending the name ("... Cooperation and Development", but not "... and Facebook").
         prev = connector
         for t in ahead:
             if not t.cap or t.strength > 1 or text[prev.end:t.start] != " ":
-                return False
-            if t.core.casefold() in lex.org_suffixes:
+                # The name ends here, not another one going on ("... and Facebook researchers", "... of").
+                goes_on = text[prev.end:t.start] == " " and (t.cap or t.core.casefold() in lex.connectors)
+                return headed and prev is not connector and not goes_on
+            low = t.core.casefold()
+            if headed and (low in lex.of_heads or low in _ON_HEADS):
+                return False                          # "Allen Institute for AI and University ...": two bodies
+            if low in lex.org_suffixes:
                 return True
             prev = t
-        return False
+        return headed and prev is not connector
     return word in ("of", "the") and heads[0] == "the"  # "The Art of Research"
 
 
