@@ -94,6 +94,14 @@ def test_a_body_named_by_its_fields_is_one_name_and_two_bodies_joined_by_and_are
     assert not {"Human Services", "Department of Health", "Artificial", "Intelligence", "Web"} & set(found)
 
 
+def test_the_first_word_in_a_parenthesis_after_a_name_is_no_kind_cue_a_dash_is_an_apposition():
+    found = names_of(issue("* **Marta Gonzalez** (city & regional planning, UC Berkeley): develops models.\n"
+                           "* **Matt Horne** (City of Vancouver climate policy): targets buildings.\n\n"
+                           "The publishers of the E-Rater — software used by many states — found a bias.\n"))
+    assert found["Marta Gonzalez"].kind == found["Matt Horne"].kind == "person"
+    assert found["E-Rater"].kind == "product"
+
+
 def test_github_repos_arxiv_citations_and_profiles():
     body = (
         "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "

@@ -18,6 +18,7 @@ _SAYING = frozenset(("said says wrote writes argues argued describes described t
 _APPOSITION = re.compile(r"^\s*(?:\([^)]*\)\s*)?,\s+(?:(a|an|the)\s+)([^,.;:()]{2,140})")
 _IS_A = re.compile(r"^\s+(?:is|was|are|has become|remains)\s+(?:(a|an|the|one of the)\s+)([^.;:]{2,200})")
 _WORD = re.compile(r"[\w'’-]+")
+_NEXT_WORD = re.compile(r" (?:[—–-] )?[\w'’]")
 
 
 def _last_words(text: str, end: int, n: int, window: int = 200) -> list[str]:
@@ -84,7 +85,8 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
         boost = max(boost, 0.15)                      # "the security company Symantec"
     if prev_low[-2:] == ["led", "by"] or (nxt[:2] and [w.casefold() for w in nxt[:2]] == ["and", "colleagues"]):
         kind, boost = kind or "person", max(boost, 0.15)
-    if nxt and kind is None and after.startswith(" "):
+    # "X dataset", "X — software used by…", not "X (city planning…)": a parenthesis says something else.
+    if nxt and kind is None and _NEXT_WORD.match(after) and after.lstrip(" —–-").startswith(nxt[0]):
         w = nxt[0].casefold()
         if w in _SAYING and n_words >= 2:
             # "Cisco Systems said", "the Department of Health and Human Services said": a company's name ends on a
