@@ -102,6 +102,17 @@ def test_the_first_word_in_a_parenthesis_after_a_name_is_no_kind_cue_a_dash_is_a
     assert found["E-Rater"].kind == "product"
 
 
+def test_an_ampersand_goes_on_with_a_name_unless_another_name_follows_it():
+    found = names_of(issue(
+        "Shares of Procter & Gamble fell. The U.S. Occupational Health & Safety Administration agreed, and so did "
+        "the Grid Resilience & Intelligence Platform team. The Descript Podcast Studio & Overdub shipped. See "
+        "Nivin & Kao for more. A book for Cloud, Mobile & Edge devices.\n"))
+    assert {"Procter & Gamble", "U.S. Occupational Health & Safety Administration",
+            "Grid Resilience & Intelligence Platform", "Descript Podcast Studio", "Overdub"} <= set(found)
+    assert not {"Gamble", "Safety Administration", "Descript Podcast Studio & Overdub", "Nivin & Kao",
+                "Mobile & Edge"} & set(found)
+
+
 def test_github_repos_arxiv_citations_and_profiles():
     body = (
         "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "

@@ -79,7 +79,7 @@ class TextEntityExtractor:
                 out.append(Candidate(name, issue.source, self.name, None, "", None, 0.0))
         for s in prose.sentences:
             toks = tokens(s.text, lex)
-            found = phrases(s.text, toks, lex, tuple(x for span in s.anchors for x in span))
+            found = phrases(s.text, toks, lex, tuple(x for span in s.anchors for x in span), ampersand=not s.title)
             if _shouted(s.text):  # "BIG TECH & STARTUPS", "OPENAI RELEASES GPT-4": labels and headlines in capitals
                 found = without_words(s.text, found, lex)
             neighbours = _enumerated(s.text, found)

@@ -227,10 +227,11 @@ def without_words(text: str, found: list[Phrase], lex: Lexicon) -> list[Phrase]:
     return out
 
 
-def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = ()) -> list[Phrase]:
-    """Maximal runs of name tokens, joined only by single spaces, name particles or "X of Y" heads, and never across
-    one of `breaks` (where a link's text starts or ends: "[Larq] TensorFlow" names two things, not one) but by a
-    version ("[PyTorch] 1.3")."""
+def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = (), ampersand: bool = True
+            ) -> list[Phrase]:
+    """Maximal runs of name tokens, joined only by single spaces, name particles, "X of Y" heads or, with `ampersand`
+    (not in a headline, where it stands for "and"), an ampersand (see _ampersand_joins); never across one of `breaks` (where a link's text starts or
+    ends: "[Larq] TensorFlow" names two things, not one) but by a version ("[PyTorch] 1.3")."""
     out: list[Phrase] = []
     run: list[Tok] = []
     n = len(toks)
@@ -239,7 +240,9 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = 
         t = toks[i]
         last = run[-1] if run else None
         joined = last is not None and not last.ends and not last.version and (
-            text[last.end:t.start] == " " or _middle_initial(run, t, text)) and not (
+            text[last.end:t.start] == " " or _middle_initial(run, t, text)
+            or ampersand and text[last.end:t.start] == " & " and last.cap and t.cap
+            and _ampersand_joins(run, toks[i:i + 4], text, lex)) and not (
             breaks and not t.version and any(last.end <= b <= t.start for b in breaks))
         if t.version:
             if joined:
@@ -274,6 +277,28 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = 
     if run:
         _close(text, run, lex, out)
     return out
+
+
+def _ampersand_joins(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon) -> bool:
+    """After a name, an ordinary word goes on with it ("Procter & Gamble", "Health & Safety Administration"); a name of
+    its own is another name ("Podcast Studio & Overdub", "Nivin & Kao", "Apple & Google") unless known ("Johnson &
+    Johnson"); ordinary words on both sides are a name only when a head ends it ("Grid Resilience & Intelligence
+    Platform", not "Cloud, Mobile & Edge")."""
+    last, t = run[-1], ahead[0]
+    if f"{last.core} & {t.core}".casefold() in lex.known:
+        return True
+    if t.strength > 0 or last.core.casefold() in lex.known and t.core.casefold() in lex.known:
+        return False
+    if any(x.strength > 1 for x in run):       # a word no dictionary holds: "Procter", "Georgetown", "U.S."
+        return True
+    prev = last
+    for x in ahead:
+        if not x.cap or text[prev.end:x.start] not in (" ", " & "):
+            return False
+        if x.core.casefold() in lex.org_suffixes or x.core.casefold() in NAME_HEADS:
+            return True
+        prev = x
+    return False
 
 
 def _middle_initial(run: list[Tok], t: Tok, text: str) -> bool:
