@@ -113,6 +113,11 @@ def test_an_ampersand_goes_on_with_a_name_unless_another_name_follows_it():
                 "Mobile & Edge"} & set(found)
 
 
+def test_former_is_no_part_of_a_name():
+    found = names_of(issue("Former Google CEO Eric Schmidt chairs the commission. The former OpenAI researcher left."))
+    assert {"Google", "Eric Schmidt"} <= set(found) and not {"Former Google", "Former"} & set(found)
+
+
 def test_github_repos_arxiv_citations_and_profiles():
     body = (
         "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "
