@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from itertools import takewhile
-from email.utils import parsedate_to_datetime
 
 from .. import frontmatter_io
 from ..errors import SourceError
 from ..hookspecs import hookimpl
 from ..model import Issue, SourceDoc
-from ..metadata import heading_text, parse_human_date
+from ..metadata import heading_text, parse_human_date, to_date
 from ..textfix import clean_inline
 from . import labels
 from .references import link_references, take_references
@@ -421,10 +420,7 @@ class EmailReader:
             raise SourceError(doc.rel, "no content besides masthead and footer")
         warnings = []
         if "date" in headers and date is None:
-            try:
-                date = parsedate_to_datetime(headers["date"]).date()
-            except (TypeError, ValueError, IndexError, OverflowError):
-                date = _date_in(headers["date"])
+            date = to_date(headers["date"]) or _date_in(headers["date"])
             if date is None:
                 warnings.append(f"Date header not understood: {headers['date'][:60]!r}")
         # "subscribe to X" only counts in the footer: in a story X is whatever people subscribe to
