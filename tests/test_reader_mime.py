@@ -140,3 +140,17 @@ def test_broken_messages_are_reported_by_name_and_the_rest_is_built(tmp_path):
     assert result.exit_code == 2 and len(list((tmp_path / "vault/Issues").rglob("*.md"))) == 2
     assert sorted((e.path, e.reason) for e in result.errors) == [
         ("deep.eml", "e-mail parts nested too deeply to read"), ("empty.eml", "e-mail message whose text is empty")]
+
+
+def test_the_message_is_read_from_the_bytes_the_build_read_not_from_the_file_again(tmp_path):
+    from vaultgen import sources
+    from vaultgen.readers.mime import MimeReader
+    m = message(text="Grüße aus Zürich: OpenAI shipped a model.\n")
+    m.replace_header("Content-Type", 'text/plain; charset="iso-8859-1"')
+    m.set_content("Grüße aus Zürich: OpenAI shipped a model.\n", charset="iso-8859-1", cte="quoted-printable")
+    path = tmp_path / "mail.eml"
+    path.write_bytes(bytes(m))
+    doc, _ = sources.load(path, tmp_path)
+    path.write_bytes(b"changed since")  # a file that changes between the read and the parse is parsed as read
+    issue = MimeReader().read(doc)
+    assert "Grüße aus Zürich" in issue.body and issue.title == "Weekly Bytes 3: models"

@@ -34,6 +34,9 @@ class SourceDoc:
     rel: str                        # POSIX path relative to SOURCE: the identity
     text: str                       # decoded text, mojibake and control characters repaired
     hints: Mapping[str, Any] = field(default_factory=dict)  # from _index.jsonl; wins over guesses
+    # The file's bytes as read, for a reader that decodes parts by their own charsets (a MIME message's); b"" when
+    # the text did not come from a file.
+    data: bytes = field(default=b"", repr=False, compare=False)
 
 
 @pickled_by_fields

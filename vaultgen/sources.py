@@ -181,4 +181,4 @@ def load(path: Path, root: Path, hints: dict[str, Any] | None = None,
     text = textfix.repair(text)
     if not text.strip():
         raise SourceError(rel, "no text after decoding")
-    return SourceDoc(path=path, rel=rel, text=text, hints=dict(hints or {})), warnings
+    return SourceDoc(path=path, rel=rel, text=text, hints=dict(hints or {}), data=data), warnings

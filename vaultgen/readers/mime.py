@@ -40,10 +40,7 @@ def is_mime_message(text: str) -> bool:
 
 def _message(doc: SourceDoc) -> EmailMessage:
     """The message from the file's bytes (each part decodes by its own charset), else from the decoded text."""
-    try:
-        data = doc.path.read_bytes()
-    except OSError:
-        data = doc.text.encode("utf-8", "surrogateescape")
+    data = doc.data or doc.text.encode("utf-8", "surrogateescape")
     return email.message_from_bytes(data, policy=policy.default)
 
 
