@@ -154,3 +154,14 @@ def test_the_message_is_read_from_the_bytes_the_build_read_not_from_the_file_aga
     path.write_bytes(b"changed since")  # a file that changes between the read and the parse is parsed as read
     issue = MimeReader().read(doc)
     assert "Grüße aus Zürich" in issue.body and issue.title == "Weekly Bytes 3: models"
+
+
+def test_a_sender_the_standard_parser_chokes_on_is_read_by_the_lenient_one(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    # "From: .NET <…>" makes the e-mail package's header parser raise AttributeError.
+    (source / "a.eml").write_text("From: .NET Weekly <news@dotnet.example>\nSubject: Issue 9\nMIME-Version: 1.0\n"
+                                  "Content-Type: text/plain\n\nHello friends, OpenAI shipped a model.\n")
+    result = build(Options(source, tmp_path / "vault"))
+    meta, _ = issue_note(tmp_path / "vault")
+    assert result.exit_code == 0 and meta["title"] == "Issue 9" and meta["newsletter"] == ".NET Weekly"

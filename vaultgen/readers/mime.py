@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from email import policy
 from email.message import EmailMessage
+from email.utils import parseaddr
 
 from ..errors import SourceError
 from ..hookspecs import hookimpl
@@ -55,14 +56,17 @@ def _content(part) -> str:
 def _header(message: EmailMessage, name: str):
     try:
         return message[name]
-    except (ValueError, IndexError, TypeError):  # a header the parser cannot make sense of
-        return None
+    except Exception:  # noqa: BLE001 - a header the parser cannot make sense of ("From: .NET <a@b.c>" raises an
+        return None    # AttributeError in the standard library's parser): the message is read without it
 
 
 def _sender(message: EmailMessage) -> str | None:
     sender = _header(message, "from")
     addresses = getattr(sender, "addresses", ())
-    name = addresses[0].display_name if addresses else ""
+    if addresses:
+        name = addresses[0].display_name
+    else:  # not parsed (see _header): the older, lenient parser of the raw field
+        name = next((parseaddr(str(value))[0] for key, value in message.raw_items() if key.lower() == "from"), "")
     return clean_inline(name) or None
 
 
