@@ -1,4 +1,5 @@
-"""Whole archives made of hostile pieces, in every source shape: the vault is valid, a second build writes nothing, and
+"""Whole archives made of hostile pieces, in every source shape (Markdown with and without frontmatter, HTML, plain-text
+and saved MIME e-mails): the vault is valid, a second build writes nothing, and
 the watcher's session and new processes build the same vault from the same edits."""
 import json
 import re
@@ -23,7 +24,7 @@ URLS = ["https://openai.com/blog/x?utm_source=a", "https://example.com/a_(b)", "
         "https://例え.jp/パス", "https://example.com/[x]", "https://example.com/a|b", "https://arxiv.org/abs/2001.00001",
         "https://arxiv.org/pdf/2001.00001.pdf", "javascript:alert(1)", "https://example.com/" + "p" * 300]
 WORDS = ["the", "new", "model", "from", "released", "said", "and", "launch", "of", "with"]
-FILES = ["a.md", "b/c.md", "2021-3-15-107.md", "d.txt", "e.html", "Home.md", "CON.md"]
+FILES = ["a.md", "b/c.md", "2021-3-15-107.md", "d.txt", "e.html", "f.eml", "Home.md", "CON.md"]
 
 name = st.sampled_from(NAMES)
 
@@ -73,7 +74,20 @@ def email_issue(draw) -> str:
     return "\n".join(lines)
 
 
-issue = st.one_of(markdown_issue(), html_issue(), email_issue())
+@st.composite
+def mime_issue(draw) -> str:
+    """A saved e-mail: headers any name may be in, a text part, an HTML part or both."""
+    parts = draw(st.sampled_from([("plain",), ("html",), ("plain", "html")]))
+    body = {"plain": draw(email_issue()).split("\n\n", 1)[-1], "html": draw(html_issue())}
+    lines = [f"From: {draw(name)} <news@example.com>", f"Subject: {draw(st.sampled_from(['', 'Fwd: ']))}{draw(name)}",
+             f"Date: {draw(st.sampled_from(['Mon, 6 Jan 2020 10:00:00 +0000', 'not a date']))}", "MIME-Version: 1.0",
+             'Content-Type: multipart/alternative; boundary="b0"', ""]
+    for kind in parts:
+        lines += ["--b0", f"Content-Type: text/{kind}; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", body[kind]]
+    return "\n".join(lines + ["--b0--", ""])
+
+
+issue = st.one_of(markdown_issue(), html_issue(), email_issue(), mime_issue())
 archive = st.lists(st.tuples(st.sampled_from(FILES), issue), min_size=1, max_size=5, unique_by=lambda f: f[0])
 
 _ANY_WIKILINK = re.compile(r"\[\[([^\]\n]+?)\]\]")  # in a body, as a linter sees them: no escapes, no code spans

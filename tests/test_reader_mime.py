@@ -165,3 +165,21 @@ def test_a_sender_the_standard_parser_chokes_on_is_read_by_the_lenient_one(tmp_p
     result = build(Options(source, tmp_path / "vault"))
     meta, _ = issue_note(tmp_path / "vault")
     assert result.exit_code == 0 and meta["title"] == "Issue 9" and meta["newsletter"] == ".NET Weekly"
+
+
+def test_raw_utf8_in_the_headers_is_decoded_and_never_ends_the_build(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    # RFC 6532 lets headers hold UTF-8 as it is; the e-mail package hands such bytes on undecoded.
+    (source / "a.eml").write_bytes("From: Café Weekly <news@example.com>\nSubject: Grüße aus Zürich\n"
+                                   "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+                                   "Content-Transfer-Encoding: 8bit\n\nHello friends, OpenAI shipped a model.\n"
+                                   .encode("utf-8"))
+    (source / "b.eml").write_bytes(b"From: Caf\xe9 Latin <news@example.com>\nSubject: Ol\xe9\nMIME-Version: 1.0\n"
+                                   b"Content-Type: text/plain\n\nHello friends, Google shipped a model.\n")
+    result = build(Options(source, tmp_path / "vault"))
+    assert result.exit_code == 0
+    metas = sorted((parse_note(p.read_text(encoding="utf-8"))[0] for p in (tmp_path / "vault/Issues").rglob("*.md")),
+                   key=lambda m: m["source"])
+    assert [(m["title"], m["newsletter"]) for m in metas] == [("Grüße aus Zürich", "Café Weekly"),
+                                                              ("Olé", "Café Latin")]

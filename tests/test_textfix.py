@@ -5,7 +5,8 @@ import pytest
 from hypothesis import example, given, strategies as st
 
 from vaultgen.render import inert
-from vaultgen.textfix import UndecodableError, clean_inline, decode, escape_bracket_runs, neutralize_markdown, repair
+from vaultgen.textfix import (UndecodableError, clean_inline, decode, encodable, escape_bracket_runs,
+                              neutralize_markdown, repair)
 
 
 def test_mac_roman_mojibake_including_emoji():
@@ -54,3 +55,11 @@ def test_no_wikilink_survives_escaping_whatever_backslashes_and_brackets_surroun
     for out in (escape_bracket_runs(text), neutralize_markdown(text), inert(text)):
         assert "[[" not in out and out.count("[") == text.count("[")
     assert escape_bracket_runs(escape_bracket_runs(text)) == escape_bracket_runs(text)
+
+
+def test_bytes_a_reader_kept_undecoded_become_replacement_characters_never_an_encoding_error():
+    kept = b"Caf\xc3\xa9 \xff".decode("ascii", "surrogateescape")
+    for out in (repair(kept), clean_inline(kept), encodable(kept)):
+        out.encode("utf-8")
+        assert out.startswith("Caf") and "\ufffd" in out
+    assert encodable("Café") == "Café"

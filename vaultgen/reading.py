@@ -41,9 +41,10 @@ def read_one(path: Path, root: Path, hints: dict, readers: list, max_bytes: int)
         raise
     except Exception as exc:  # noqa: BLE001 - a reader bug must not end the build
         raise SourceError(doc.rel, f"the {reader.name} reader failed: {type(exc).__name__}: {exc}") from exc
-    issue = metadata.complete(issue, doc.hints)
+    issue = metadata.complete(issue, doc.hints)  # its title and newsletter repaired (textfix.clean_inline)
     # The reader that read it, whatever a plugin reader put there: issue notes say so (`reader`).
-    return replace(issue, body=textfix.neutralize_markdown(issue.body), reader=reader.name), warnings
+    return replace(issue, body=textfix.neutralize_markdown(textfix.encodable(issue.body)), reader=reader.name,
+                   url=issue.url and textfix.encodable(issue.url)), warnings
 
 
 def parse_one(path: Path, root: Path, hints: dict, readers: list, max_bytes: int) -> Parsed:

@@ -33,6 +33,8 @@ _MAC_RUN = re.compile("[" + re.escape(_MAC_ROMAN_HIGH) + "]{2,}")
 # Invisible characters that only get in the way of names and links. ZWJ (U+200D) stays: emoji need it.
 _INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Lone surrogates: bytes a decoder kept undecoded (surrogateescape), which no file can hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class UndecodableError(ValueError):
@@ -84,7 +86,14 @@ def repair(text: str) -> str:
     text = _MAC_RUN.sub(_redecode_mac_roman, text)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
+    if not text.isascii():
+        text = _SURROGATE.sub("\ufffd", text)
     return unicodedata.normalize("NFC", text)
+
+
+def encodable(text: str) -> str:
+    """text with nothing UTF-8 cannot hold (a reader may hand on bytes it kept undecoded)."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def clean_inline(value: str) -> str:

@@ -24,6 +24,7 @@ _FIELD = re.compile(r"[!-9;-~]+:")
 _MIME_FIELD = re.compile(r"(?:mime-version|content-type):", re.I)
 _REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|tr)\s*:\s*)+", re.I)
 _HEADER_LINES = 200
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def is_mime_message(text: str) -> bool:
@@ -53,7 +54,23 @@ def _content(part) -> str:
         return payload.decode("utf-8", errors="replace")
 
 
+def _text(value) -> str:
+    """A header's text. Raw 8-bit bytes in a header (UTF-8 as RFC 6532 allows, or a legacy charset) reach it
+    undecoded (surrogate escapes): decoded here."""
+    text = str(value)
+    if text.isascii() or not _UNDECODED.search(text):
+        return text
+    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
 def _header(message: EmailMessage, name: str):
+    raw = next((value for key, value in message.raw_items() if key.lower() == name), None)
+    if isinstance(raw, str) and _UNDECODED.search(raw):
+        return _text(raw).strip()  # 8-bit bytes as they are: the parsed header has lost them (U+FFFD)
     try:
         return message[name]
     except Exception:  # noqa: BLE001 - a header the parser cannot make sense of ("From: .NET <a@b.c>" raises an
@@ -67,14 +84,14 @@ def _sender(message: EmailMessage) -> str | None:
         name = addresses[0].display_name
     else:  # not parsed (see _header): the older, lenient parser of the raw field
         name = next((parseaddr(str(value))[0] for key, value in message.raw_items() if key.lower() == "from"), "")
-    return clean_inline(name) or None
+    return clean_inline(_text(name)) or None
 
 
 def _location(message: EmailMessage, part) -> str | None:
     """Where a saved page came from: a browser's single-file save (MHTML) names it."""
     for where in (_header(message, "snapshot-content-location"), _header(part, "content-location")):
-        if where is not None and str(where).strip().startswith(("http://", "https://")):
-            return str(where).strip()
+        if where is not None and _text(where).strip().startswith(("http://", "https://")):
+            return _text(where).strip()
     return None
 
 
@@ -111,7 +128,7 @@ class MimeReader:
             raise SourceError(doc.rel, "e-mail message whose text is empty")
         inner = SourceDoc(doc.path, doc.rel, text, doc.hints)
         issue = choose_reader(inner, [r for r in readers() if r.name != self.name]).read(inner)
-        subject = clean_inline(_REPLY_PREFIX.sub("", str(_header(message, "subject") or "")))
+        subject = clean_inline(_REPLY_PREFIX.sub("", _text(_header(message, "subject") or "")))
         # The subject is the title the reader saw in their inbox; the page's own date and name, when it says them,
         # are the issue's, the sending date and the sender's name otherwise.
         return replace(issue, title=subject or issue.title, date=issue.date or _sent(message),
