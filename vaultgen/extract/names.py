@@ -230,20 +230,16 @@ def without_words(text: str, found: list[Phrase], lex: Lexicon) -> list[Phrase]:
 def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = (), ampersand: bool = True
             ) -> list[Phrase]:
     """Maximal runs of name tokens, joined only by single spaces, name particles, "X of Y" heads or, with `ampersand`
-    (not in a headline, where it stands for "and"), an ampersand (see _ampersand_joins); never across one of `breaks` (where a link's text starts or
-    ends: "[Larq] TensorFlow" names two things, not one) but by a version ("[PyTorch] 1.3")."""
+    (not in a headline, where it stands for "and"), an ampersand (see _ampersand_joins); never across one of `breaks`
+    (where a link's text starts or ends: "[Larq] TensorFlow" names two things, not one) but by a version ("[PyTorch]
+    1.3")."""
     out: list[Phrase] = []
     run: list[Tok] = []
     n = len(toks)
     i = 0
     while i < n:
         t = toks[i]
-        last = run[-1] if run else None
-        joined = last is not None and not last.ends and not last.version and (
-            text[last.end:t.start] == " " or _middle_initial(run, t, text)
-            or ampersand and text[last.end:t.start] == " & " and last.cap and t.cap
-            and _ampersand_joins(run, toks[i:i + 4], text, lex)) and not (
-            breaks and not t.version and any(last.end <= b <= t.start for b in breaks))
+        joined = bool(run) and _joined(run, toks[i:i + 4], text, lex, breaks, ampersand)
         if t.version:
             if joined:
                 run.append(t)
@@ -277,6 +273,17 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = 
     if run:
         _close(text, run, lex, out)
     return out
+
+
+def _joined(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon, breaks: tuple[int, ...],
+            ampersand: bool) -> bool:
+    """The next token (ahead[0]) goes on with the run's name (see phrases)."""
+    last, t = run[-1], ahead[0]
+    if last.ends or last.version or breaks and not t.version and any(last.end <= b <= t.start for b in breaks):
+        return False
+    gap = text[last.end:t.start]
+    return gap == " " or _middle_initial(run, t, text) or (
+        ampersand and gap == " & " and last.cap and t.cap and _ampersand_joins(run, ahead, text, lex))
 
 
 def _ampersand_joins(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon) -> bool:
@@ -323,7 +330,7 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
         return True                                   # "University of Arizona", "Institute for ..."
     if word == "on" and heads[-1] in _ON_HEADS:
         return True                                   # "International Conference on Learning Representations"
-    # A body named by its field: "Institute of Science and Technology", "Center on Privacy & Technology".
+    # A body named by its fields: "Institute of Science and Technology", "Department of Health and Human Services".
     headed = any(h in lex.of_heads or h in _ON_HEADS for h in heads[:-1])
     if word in ("and", "&") and (headed or all(t.strength <= 1 for t in run) and heads[-1] not in lex.org_suffixes):
         # "Food and Drug Administration": ordinary words joined, then an organisation's last word; after a head, the
