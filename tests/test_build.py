@@ -82,6 +82,19 @@ def test_obsidiantools_finds_no_nonexistent_note(vault):
     assert graph.nonexistent_notes == []
 
 
+def test_a_resource_name_holds_no_underscores_markdown_would_read_as_emphasis(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "a.md").write_text("Follow [MLT](https://twitter.com/__MLT__), read [the notes]"
+                                 "(https://dair.ai/NLP_Research_Highlights_-_Issue_-1/) and [the report]"
+                                 "(https://example.com/written_report.pdf).\n")
+    build(Options(source, tmp_path / "vault"))
+    names = {p.stem for p in (tmp_path / "vault/Resources").glob("*.md")}
+    assert names == {"twitter.com MLT", "dair.ai NLP_Research_Highlights - Issue -1", "example.com written_report.pdf"}
+    otools = pytest.importorskip("obsidiantools.api")
+    assert otools.Vault(tmp_path / "vault").connect().nonexistent_notes == []
+
+
 def test_two_builds_into_empty_folders_are_byte_identical(vault, tmp_path):
     build(Options(SAMPLES, tmp_path / "again"))
 

@@ -19,6 +19,9 @@ def test_each_corpus_folder_builds_cleanly(corpus, folder, tmp_path):
     issues = notes_by_type(tmp_path)["issue"]
     assert len(issues) == len(files)
     assert check_vault(tmp_path) == {}
+    otools = pytest.importorskip("obsidiantools.api")
+    # Another reader of the links: Markdown emphasis in a note name ("twitter.com __MLT__") broke links for it.
+    assert otools.Vault(tmp_path).connect().nonexistent_notes == []
 
 
 def test_batch_html_takes_titles_and_dates_from_the_index(corpus, tmp_path):

@@ -74,7 +74,9 @@ def metadata_title(issue: Issue) -> str:
 def _resource_name(url: str) -> str:
     parts = urlsplit(url)
     host = linkmod.domain(url)
-    path = " ".join(s for s in re.split(r"[/]+", parts.path) if s)
+    # An underscore that does not join two letters or digits would read as emphasis to Markdown tools
+    # ("twitter.com __MLT__", "Highlights_-_Issue"): a space; "written_report" keeps its own.
+    path = " ".join(s for s in re.split(r"/+|(?<![^\W_])_+|_+(?![^\W_])", parts.path) if s)
     path = re.sub(r"\.(html?|php|aspx?)$", "", path, flags=re.I)
     query = parts.query.replace("&", " ")
     name = " ".join(x for x in (host, path, query) if x)
