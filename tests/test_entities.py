@@ -118,6 +118,12 @@ def test_former_is_no_part_of_a_name():
     assert {"Google", "Eric Schmidt"} <= set(found) and not {"Former Google", "Former"} & set(found)
 
 
+def test_the_alt_text_of_a_linked_picture_names_nothing():
+    found = names_of(issue("[![YOLOv2 object detection example with cars on a street](https://cdn.example.com/a.jpg)]"
+                           "(https://www.coursera.org/specializations/deep-learning)\n\nWe use YOLOv2 daily.\n"))
+    assert not any("street" in name for name in found)
+
+
 def test_github_repos_arxiv_citations_and_profiles():
     body = (
         "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "

@@ -229,8 +229,10 @@ def resource_kind(url: str) -> str:
 
 
 def plain(markdown: str) -> str:
-    """Markdown inline text → readable text (links → their text, emphasis and code marks dropped)."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    """Markdown inline text → readable text (links → their text, images, whose alt text describes a picture and names
+    nothing, and emphasis and code marks dropped)."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]", r"\1", text)
     text = re.sub(r"[*_`]{1,3}", "", text)
     return " ".join(text.replace("\\", "").split())
