@@ -440,3 +440,46 @@ def test_numbered_references_become_links_where_they_stand_and_their_list_goes(t
 def test_a_numbered_url_no_text_cites_is_the_texts_own(tmp_path):
     text = "Hi all,\n\nOur favourite list of tools, in order:\n\n[1] https://a.example/tool\n\nThanks for reading,\nDan\n"
     assert "https://a.example/tool" in _read(tmp_path, text).body
+
+
+_DIGEST = """Bytes Daily 2024-05-07
+
+A search engine, a protein model and a language model (5 minute read)
+
+Headlines & Launches
+
+A search engine could launch next week (2 minute read) [1]
+
+Acme AI is reportedly preparing to launch a search engine built on its chat
+assistant. The product, which may be announced on Monday, would compete with
+Google and Perplexity.
+
+Research & Innovation
+
+A protein model predicts the structure of molecules (4 minute read) [2]
+
+Zeta Labs released FoldNet 3, which predicts the structure and interactions
+of proteins, DNA, RNA and ligands.
+
+Love Bytes Daily? Tell your friends and get rewards!
+Share your referral link below to get free swag!
+
+Want to advertise in Bytes Daily? Apply here [3].
+
+Links:
+[1] https://news.example.com/2024/5/2/search?utm_source=bytes
+[2] https://blog.example.org/foldnet-3/?utm_source=bytes
+[3] https://advertise.example.com/
+"""
+
+
+def test_a_plain_text_digest_without_headers_is_an_email_with_its_masthead_references_and_footer(tmp_path):
+    from vaultgen.plugins import readers
+    from vaultgen.reading import choose_reader
+    doc = _doc(tmp_path, _DIGEST, "bytes-2024-05-07.txt")
+    assert choose_reader(doc, readers()).name == "email"
+    issue = READER.read(doc)
+    assert (issue.newsletter, issue.date) == ("Bytes Daily", dt.date(2024, 5, 7))
+    assert "[link](https://news.example.com/2024/5/2/search?utm_source=bytes)" in issue.body
+    assert "compete with Google and Perplexity." in issue.body  # unwrapped
+    assert "referral" not in issue.body and "advertise" not in issue.body and "[1]" not in issue.body

@@ -31,6 +31,7 @@ _RULE = re.compile(r"^(?:[-_=*~#·•] ?){2,}$")  # "-----", "* * *", "--": sepa
 _BYLINE = re.compile(r"^[Bb]y [A-Z]")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s")
 _YEAR = re.compile(r"\d{4}")
+_ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{1,2}-\d{1,2}(?![\d-])")  # "TLDR AI 2024-05-07"
 _SEPARATORS = re.compile(r"\s+[|·•—–-]\s+")  # "Issue 12 · August 7, 2019"
 _ISSUE_NO = re.compile(r"(?:\bissue|\bno\.|#)\s*#?\s*(\d{1,5})\b", re.I)
 
@@ -40,7 +41,8 @@ _FOOTER = re.compile(
     r"(?:subscription|preferences)|copyright\s*(?:©|\(c\)|\d{4})|©\s*\d{4}|all rights reserved|"
     r"thoughts, suggestions|view (?:this email |it )?in (?:your |a )?browser|forward(?:ed)? this|"
     r"forward to a friend|you (?:are receiving|received) this|privacy policy|follow us on|"
-    r"add (?:our|us to your) (?:e-?mail )?address|stay updated with", re.I)
+    r"add (?:our|us to your) (?:e-?mail )?address|stay updated with|refer(?:ral)? link|tell your friends|"
+    r"want to advertise|advertise (?:with|in) ", re.I)
 _SPONSOR_LINE = re.compile(
     r"^(a message from|sponsored|sponsor|advertisement|brought to you by|presented by|in partnership"
     r" with|together with|partner content|promoted)\b|\((sponsored|sponsor|ad|advertisement|promoted)\)$", re.I)
@@ -102,10 +104,12 @@ def _blocks(lines: list[str]) -> list[list[str]]:
 
 
 def _date_in(line: str) -> _dt.date | None:
-    """The date a short masthead line states, alone or between separators."""
+    """The date a short masthead line states, alone, between separators or as an ISO date after a name."""
     if len(line) > 60 or not _YEAR.search(line):  # strptime is slow: only try lines with a year
         return None
-    return next(filter(None, map(parse_human_date, [line, *_SEPARATORS.split(line)])), None)
+    iso = _ISO_DATE.search(line)
+    return (to_date(iso.group(0)) if iso else None) or next(
+        filter(None, map(parse_human_date, [line, *_SEPARATORS.split(line)])), None)
 
 
 def _is_short(line: str) -> bool:
@@ -194,8 +198,10 @@ def _meta(lines: list[str]) -> tuple[str | None, _dt.date | None, int | None]:
         found, issue_no = _date_in(line), _ISSUE_NO.search(line)
         date = date or found
         number = number or (int(issue_no.group(1)) if issue_no else None)
-        if name is None and not (found or issue_no or _FOOTER.search(line)) and len(line) <= 60:
-            name = clean_inline(line)
+        if name is None and not (issue_no or _FOOTER.search(line)) and len(line) <= 60:
+            # "TLDR AI 2024-05-07": the name beside the date; a line that is only a date names nothing.
+            rest = _ISO_DATE.sub("", line) if found else line
+            name = clean_inline(rest.strip(" |·•—–-,")) if not found or rest != line else None
     return name or None, date, number
 
 
@@ -394,6 +400,7 @@ class EmailReader:
             any(_SIGNOFF.match(s) and len(s) <= 40 for s in stripped),
             bool(_FOOTER.search("\n".join(stripped[-30:]))),
             bool(_split_headers(lines)[0]),
+            bool(take_references(lines)[1]),  # "… next week [1]", with "[1] https://…" listed at the end
         ]
         if not any(signals):
             return 0.05  # plain text without e-mail traits: let the generic reader have it
