@@ -444,6 +444,8 @@ def test_a_numbered_url_no_text_cites_is_the_texts_own(tmp_path):
 
 _DIGEST = """Bytes Daily 2024-05-07
 
+Subscribe now
+
 A search engine, a protein model and a language model (5 minute read)
 
 Headlines & Launches
@@ -483,3 +485,4 @@ def test_a_plain_text_digest_without_headers_is_an_email_with_its_masthead_refer
     assert "[link](https://news.example.com/2024/5/2/search?utm_source=bytes)" in issue.body
     assert "compete with Google and Perplexity." in issue.body  # unwrapped
     assert "referral" not in issue.body and "advertise" not in issue.body and "[1]" not in issue.body
+    assert "Subscribe now" not in issue.body  # a button of the HTML part, alone on its line

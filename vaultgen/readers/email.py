@@ -46,6 +46,9 @@ _FOOTER = re.compile(
 _SPONSOR_LINE = re.compile(
     r"^(a message from|sponsored|sponsor|advertisement|brought to you by|presented by|in partnership"
     r" with|together with|partner content|promoted)\b|\((sponsored|sponsor|ad|advertisement|promoted)\)$", re.I)
+# A button of the HTML mail, left alone on its line by the text part: "Subscribe now", "Share", "Leave a comment".
+_BUTTON = re.compile(r"(?:subscribe(?: now| for free)?|share(?: this post)?|leave a comment|upgrade to paid|"
+                     r"read in app|listen now|give a gift subscription|like|comment|restack)[.!]?", re.I)
 # An ad ends with an imperative call to action and talks about courses, sign-ups, offers.
 _CTA = re.compile(r"^(enroll|start|sign up|register|join|apply|get started|buy|order|reserve|claim|"
                   r"download|subscribe|learn more|book|grab|try)\b", re.I)
@@ -415,7 +418,7 @@ class EmailReader:
             raise SourceError(doc.rel, "empty file")
         headers, lines = _split_headers(_norm_lines(doc.text))
         lines, references = take_references(lines)
-        blocks = _blocks(lines)
+        blocks = [b for b in _blocks(lines) if not (len(b) == 1 and _BUTTON.fullmatch(b[0].strip()))]
         units = _units(blocks, _wrap_width(blocks))
         greeting = _greeting(units)
         head = _masthead(blocks, None if greeting is None else units[greeting]["block"])
