@@ -124,6 +124,17 @@ def test_the_alt_text_of_a_linked_picture_names_nothing():
     assert not any("street" in name for name in found)
 
 
+def test_a_link_text_that_is_a_clause_of_its_sentence_is_no_name_and_a_title_after_a_colon_is():
+    found = names_of(issue(
+        "This week [Anthropic released Claude 3](https://www.anthropic.com/news/claude-3), and [The Verge tested "
+        "exactly that](https://www.theverge.com/x). Read it here: [PyTorch 1.3 adds mobile, privacy, and named tensors]"
+        "(https://ai.facebook.com/blog/pytorch-13). We used [remove.bg](https://www.remove.bg/) and "
+        "[Papers with Code](https://paperswithcode.com/).\n"))
+    assert {"Anthropic", "PyTorch 1.3 adds mobile, privacy, and named tensors", "remove.bg",
+            "Papers with Code"} <= set(found)
+    assert not {"Anthropic released Claude 3", "Anthropic released Claude", "The Verge tested exactly that"} & set(found)
+
+
 def test_github_repos_arxiv_citations_and_profiles():
     body = (
         "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "

@@ -25,6 +25,7 @@ _INTRO = re.compile(r"(?::|\b(?:called|titled|entitled|named|paper|essay|post|ar
                     r"preprint|video|talk)\W{0,3})\s*[\"“]?$", re.I)
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _WORDS = re.compile(r"\w+")
+_LOWER_WORD = re.compile(r"[a-z][a-z'’-]+")  # "released", not "remove.bg", "wav2letter@anywhere" or "NVIDIA’s"
 _DASHES = re.compile(r"[-_]")
 _DOT_GIT = re.compile(r"\.git$")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -210,6 +211,9 @@ class LinkEntityExtractor:
         at = sentence.find(anchor)
         before = sentence[:at] if at >= 0 else ""
         intro = bool(_INTRO.search(before)) if at > 0 else False
+        if before.strip() and not intro and not before.rstrip().endswith((":", "\"", "“", "—", "–", "(")) and any(
+                _LOWER_WORD.fullmatch(w) and w not in lex.connectors and w not in lex.stopwords for w in name.split()):
+            return                     # "This week [Anthropic released Claude 3], and …": a clause of the text
         url_kind = _url_kind(url, lex)
         profile = _profile(url)
         words = [t for t in toks if not t.version]

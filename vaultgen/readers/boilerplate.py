@@ -8,6 +8,12 @@ from bs4 import NavigableString, Tag
 from .htmltree import BLOCKS, HEADINGS, attr, block_of, sibling, within
 
 _AD_ATTR = re.compile(r"sponsor|advert|promo", re.I)
+# A web page's chrome around a post, named by its class: a sign-up box in the middle of the text ("Thanks for reading!
+# Subscribe for free…"), the buttons, the like and comment counts, the comments. Short blocks only: a class never
+# takes the text of a post with it.
+_CHROME_ATTR = re.compile(r"subscri(?:be|ption)[-_]?(?:widget|form|box|cta|embed)|button[-_]wrapper|"
+                          r"share[-_]?(?:button|bar|widget|dialog)|post[-_](?:meta|ufi|footer)|comments?[-_]section",
+                          re.I)
 _AD_MARK = re.compile(
     r"\A\s*(?:a\s+message\s+from\b|sponsor(?:ed|s)?(?:\s+(?:content|message|post|section))?\s*[:\-–—]?\s*\Z"
     r"|(?:this\s+(?:issue|newsletter|edition|email|episode)\s+is\s+)?(?:sponsored|presented|brought\s+to\s+you)\s+by\b"
@@ -63,6 +69,7 @@ class Boilerplate:
         self.marks: list[NavigableString] = []   # "A MESSAGE FROM …", "Sponsored by …"
         self.social: list[Tag] = []              # links to social profiles
         self.actions: list[Tag] = []             # links that are buttons: "Like", "Comment", "Share"
+        self.chrome: list[Tag] = []              # a page's sign-up boxes, buttons and comments, by their class
 
     def text(self, s: NavigableString) -> None:
         if _JUNK.search(s):
@@ -71,8 +78,11 @@ class Boilerplate:
             self.marks.append(s)
 
     def tag(self, el: Tag) -> None:
-        if _AD_ATTR.search(attr(el, "class") + " " + attr(el, "id")):
+        names = attr(el, "class") + " " + attr(el, "id")
+        if _AD_ATTR.search(names):
             self.ads.append(el)
+        if _CHROME_ATTR.search(names):
+            self.chrome.append(el)
         if el.name == "a":
             if _SOCIAL.match(attr(el, "href")):
                 self.social.append(el)
@@ -84,6 +94,9 @@ class Boilerplate:
         for el in self.ads:  # blocks only: a "promo" class on a link must not split its paragraph
             if el.name in BLOCKS and within(el, ("vg-sponsored",)) is None:
                 el.wrap(soup.new_tag("vg-sponsored"))
+        for el in self.chrome[:50]:
+            if el is not root and el.parent is not None and _short_text(el, 400) is not None:
+                el.extract()
         self._drop_edges(root, text)
         self._wrap_marked(soup, root)
 
