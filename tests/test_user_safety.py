@@ -94,6 +94,34 @@ def test_a_users_month(tmp_path, monkeypatch):
     assert check_vault(vault) == {}, "no link breaks: notes linked from kept ones stay too"
 
 
+def test_a_note_an_interrupted_build_created_then_the_user_edited_is_theirs(tmp_path, monkeypatch):
+    source, vault = tmp_path / "src", tmp_path / "vault"
+    source.mkdir()
+    (source / "1.md").write_text(issue_text(1))
+    build(Options(source, vault))
+    (source / "2.md").write_text(issue_text(2))
+    real, replaced = os.replace, []
+
+    def dying(a, b):  # the build is killed once the first file is in place
+        if replaced:
+            raise KeyboardInterrupt
+        replaced.append(Path(b))
+        return real(a, b)
+    monkeypatch.setattr(os, "replace", dying)
+    with pytest.raises(KeyboardInterrupt):
+        build(Options(source, vault))
+    monkeypatch.setattr(os, "replace", real)
+    [new] = replaced
+    meta, body = frontmatter_io.parse_note(new.read_text())
+    assert meta["vaultgen_id"] not in ("issue:1.md",)  # a note the saved manifest did not know
+    text = new.read_text()
+    head, sep, rest = text.partition("\n---\n")
+    new.write_text(head + sep + "My words, written in the generated part.\n" + rest)
+    result = build(Options(source, vault))
+    assert "My words, written in the generated part." in new.read_text()
+    assert new.relative_to(vault).as_posix() in result.report.preserved
+
+
 class UserAndSources(RuleBasedStateMachine):
     """Random source edits, user edits, renames, deletions and crashes: every user word survives."""
 
@@ -131,6 +159,18 @@ class UserAndSources(RuleBasedStateMachine):
         path = ids[note_id]
         path.write_text(path.read_text() + f"\n{sentence}\n")
         self.words[note_id] = sentence
+
+    @rule(data=st.data())
+    def user_writes_in_the_generated_part(self, data):
+        ids = notes_by_id(self.vault)
+        if not ids:
+            return
+        note_id = data.draw(st.sampled_from(sorted(ids)))
+        head, sep, rest = ids[note_id].read_text().partition("\n---\n")
+        if sep:
+            sentence = f"user words {len(self.words)} inside {note_id}"
+            ids[note_id].write_text(head + sep + sentence + "\n" + rest)
+            self.words[f"{note_id} inside"] = sentence
 
     @rule(data=st.data())
     def user_renames(self, data):
@@ -199,4 +239,5 @@ def test_frontmatter_round_trips(data):
     loaded, body = frontmatter_io.parse_note(text)
     assert loaded == data and body == "body\n"
     assert re.match(r"\A---\n", text)
-    assert yaml.safe_load(text.split("---\n", 2)[1]) == data or data == {}
+    # The block ends at a line that is "---" alone (an indented "  ---" inside a value does not end it).
+    assert yaml.safe_load(re.split(r"^---\n", text, maxsplit=2, flags=re.M)[1]) == data or data == {}

@@ -51,6 +51,7 @@ class TrackedVault(Vault):
         self._paths: dict[str, Path] = {}   # vault-relative path → its Path, as last listed
         self._links: set[Path] = set()      # listed files that are symbolic links
         self._pending: list = []
+        self._fresh: list[list[str]] = []   # [id, path] of the notes this build writes that the saved manifest lacks
         self._outcomes: list = []
         self._proven: dict[str, tuple[NoteRecord, Path]] = {}   # note id → its record and file, proven by locate
         self._ahead: dict[str, Path] | None = None  # what look_ahead located, for the next build
@@ -169,8 +170,8 @@ class TrackedVault(Vault):
             # Journal the notes the saved manifest does not know (new, or passed on to a new id): if this build is
             # killed before the manifest is saved, the next one adopts them (see adopt) instead of taking them
             # for files a user put in the way.
-            fresh = [[n.id, n.path] for n in notes if n.id not in self._saved_ids]
-            self.tracked.mark(clean="0", pending=json.dumps(fresh))
+            self._fresh = [[n.id, n.path] for n in notes if n.id not in self._saved_ids]
+            self.tracked.mark(clean="0", pending=json.dumps(self._fresh))
         self._outcomes = []
         report = super().write(notes, located, dry_run, tick)
         self._listing, self._proven = None, {}  # proven for this build's writing only
@@ -259,11 +260,23 @@ class TrackedVault(Vault):
         self.tracked.notes.pop(note_id, None)
         super()._retire(note_id, found, protected, report, dry_run)
 
-    def adopt(self, pending: Iterable[tuple[str, str]]) -> None:
-        """Take back notes an interrupted build created: at the journaled path, with the journaled id."""
-        for note_id, rel in pending:
+    def _before_batch(self) -> None:
+        # Each new note's hash joins the journal before its file is put in place: a user who edits the file before
+        # the next build (a note of an interrupted build) is then told from vaultgen by adopt.
+        if self._fresh:
+            journal = [[nid, entry["path"], entry["hash"]] if (entry := self.manifest.get(nid)) and entry.get("hash")
+                       else [nid, path] for nid, path in self._fresh]
+            self.tracked.mark(pending=json.dumps(journal))
+
+    def adopt(self, pending: Iterable[list]) -> None:
+        """Take back notes an interrupted build created: at the journaled path, with the journaled id, as vaultgen
+        wrote them (the journaled hash: a file the user edited since is theirs to keep)."""
+        for note_id, rel, *written in pending:
             path = self.root / rel
             if note_id in self.manifest or path.is_symlink() or not path.is_file() or _read_id(path) != note_id:
+                continue
+            if written:
+                self.manifest[note_id] = {"path": rel, "hash": written[0]}
                 continue
             try:
                 meta, body = frontmatter_io.parse_note(path.read_text(encoding="utf-8"))

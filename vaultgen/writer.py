@@ -229,6 +229,7 @@ class Vault:
             except (OSError, VaultError) as exc:
                 report.problems.append(f"{note.path}: {exc}")
             if len(self._pending) >= WRITE_BATCH:  # bounded memory: the bytes of a batch, not of the vault
+                self._before_batch()
                 report.problems += write_batch(self._pending)
                 self._pending = []
         queued = len(self._pending)
@@ -241,11 +242,16 @@ class Vault:
         protected = self._linked_from_kept(retiring, report.preserved, located)
         for note_id, found in retiring.items():
             self._retire(note_id, found, protected, report, dry_run)
+        if not dry_run:
+            self._before_batch()
         report.problems += write_batch(self._pending, _staged_notes(tick, len(notes), queued))
         self._pending = []
         if tick is not None:
             tick(len(notes), len(notes))
         return report
+
+    def _before_batch(self) -> None:
+        """Called before a batch of files is put in place (their manifest entries are made): nothing here."""
 
     def _move(self, notes: list[Note], located: Mapping[str, Path], report: WriteReport) -> dict[str, Path]:
         """Move every note that vaultgen put where it is, as it wrote it, and that is due elsewhere (a changed
