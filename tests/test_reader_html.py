@@ -581,3 +581,23 @@ def test_a_list_under_a_label_over_nothing_is_its_callout(write):
                     "> [!important] Why it matters\n> Two.\n\n**Aside:**\n\nNot a list.\n")
     plain = body_of(write, "<p><strong>Tools:</strong></p><ul><li>A.</li></ul>")  # not an issue in this style
     assert plain == "**Tools:**\n\n- A.\n"
+
+
+def test_a_saved_posts_chrome_goes_wherever_it_stands_and_its_text_stays(write):
+    body = body_of(write, """<html><body><article>
+<h1 class="post-title">Issue 42: Agents</h1>
+<div class="post-meta">Jane Doe · Mar 14, 2024 · 12 likes · 3 comments · Share</div>
+<div class="body markup">
+<p>Hi friends! This week Anthropic released a model, and Mistral AI shipped another.</p>
+<div class="subscription-widget-wrap"><p>Thanks for reading! Subscribe for free to receive new posts.</p></div>
+<h2>1. Claude</h2>
+<p>The model family comes in three sizes, according to the company's announcement of the release.</p>
+<p class="button-wrapper"><a class="button primary" href="https://x.substack.com/subscribe">Subscribe now</a></p>
+<h2>2. Mistral</h2>
+<p>Mistral AI, the Paris startup, released a large model and partnered with Microsoft on its cloud.</p>
+</div></article>
+<div class="comments-section"><h3>3 Comments</h3><p>Great post!</p></div>
+</body></html>""")
+    assert "Anthropic released a model" in body and "partnered with Microsoft" in body and "## 1. Claude" in body
+    for chrome in ("12 likes", "Subscribe for free", "Subscribe now", "Comments", "Great post"):
+        assert chrome not in body
