@@ -11,7 +11,8 @@ RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)$", re.I)
 def is_legal(name: str) -> bool:
     return (bool(name) and not any(c in ILLEGAL for c in name) and name == name.strip()
             and not name.endswith(".") and not RESERVED.match(name.split(".")[0])
-            and len(name.encode("utf-8")) <= 200 and not any(ord(c) < 32 for c in name))
+            and len(name.encode("utf-8")) <= 200 and not any(ord(c) < 32 for c in name)
+            and not name.casefold().endswith(".md"))  # [[x.md]] links to x
 
 
 @given(st.text(max_size=400))
@@ -26,6 +27,7 @@ def test_hostile_titles():
     assert legal_name("nul.txt") == "nul_.txt"
     assert legal_name("What's [new]: GPT-4 | #1 ^ * ? \" < >") == "What's new - GPT-4 1"
     assert legal_name("   ...   ") == "Untitled"
+    assert legal_name("[", fallback="issue:a.md") == "issue a md" and legal_name("README.MD") == "README md"
     long_cjk = "深度学习" * 100
     assert len(legal_name(long_cjk).encode("utf-8")) <= 150
 

@@ -32,6 +32,7 @@ def _truncate(name: str, limit: int) -> str:
 
 
 _COLON = re.compile(r"\s*:\s*")
+_MD_END = re.compile(r"\.md$", re.I)
 
 
 def _sanitized(text: str, limit: int) -> str:
@@ -55,7 +56,8 @@ def legal_name(text: str, fallback: str = "Untitled", limit: int = MAX_NAME_BYTE
     first, dot, rest = name.partition(".")
     if first.strip().casefold() in _RESERVED:
         name = f"{first}_{dot}{rest}"  # Windows reserves "NUL" whatever the extension
-    return name
+    # "[[issue a.md]]" is a link to "issue a", Obsidian's and every link checker's way: no name ends in ".md".
+    return _MD_END.sub(" md", name)
 
 
 def with_former(former: Iterable[str], old: str | None, new: str) -> list[str]:

@@ -79,9 +79,7 @@ def _resource_name(url: str) -> str:
     path = " ".join(s for s in re.split(r"/+|(?<![^\W_])_+|_+(?![^\W_])", parts.path) if s)
     path = re.sub(r"\.(html?|php|aspx?)$", "", path, flags=re.I)
     query = parts.query.replace("&", " ")
-    name = " ".join(x for x in (host, path, query) if x)
-    # "README.md" as a note name would make [[… README.md]] point at a file called "… README".
-    return re.sub(r"\.md$", " md", name, flags=re.I)
+    return " ".join(x for x in (host, path, query) if x)  # "… README.md" is made legal by naming.legal_name
 
 
 @lru_cache(maxsize=65_536)
