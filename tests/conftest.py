@@ -1,8 +1,16 @@
 """Shared fixtures; the repo root goes on sys.path so tests run from a checkout too."""
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run ("ci", the default: a red CI is a regression, never the luck
+# of a draw); HYPOTHESIS_PROFILE=explore draws fresh ones, ten times as many, to look for new failures.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
