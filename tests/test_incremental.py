@@ -242,12 +242,17 @@ def test_a_folder_emptied_of_its_notes_goes_and_a_folder_holding_a_users_file_st
     build(Options(source, vault))
     assert (vault / "Issues/Solo Weekly").is_dir() and any((vault / "Entities").iterdir())
     (vault / "Issues/Other Weekly/mine.txt").write_text("the user's")
+    (vault / "Archive").mkdir()  # the user files a note away in a folder of their own
+    [other] = (vault / "Issues/Other Weekly").glob("*.md")
+    os.replace(other, vault / "Archive" / other.name)
+    build(Options(source, vault))
     shutil.rmtree(source / "solo")
     result = build(Options(source, vault))
     assert result.report.removed and not result.report.problems
     assert not (vault / "Issues/Solo Weekly").exists() and not (vault / "Entities").exists()
     assert (vault / "Issues/Other Weekly/mine.txt").read_text() == "the user's"
     assert (vault / "Issues/Kept Weekly").is_dir()
+    assert (vault / "Archive").is_dir() and not any((vault / "Archive").iterdir())  # theirs, though empty now
 
 
 def test_renaming_a_source_updates_its_note_in_place(source, tmp_path, monkeypatch):

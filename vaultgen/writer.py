@@ -372,7 +372,8 @@ class Vault:
         if untouched and naming.key(current.stem) not in protected:
             if not dry_run:
                 current.unlink()
-                moves.remove_if_empty(self.root, current.parent)  # an empty folder left in Obsidian's file list
+                if not record.get("moved_by_user"):  # a folder the user put it in is theirs, empty or not
+                    moves.remove_if_empty(self.root, current.parent)  # else an empty folder in Obsidian's list
             else:
                 report.planned.append(PlannedWrite(rel, printable(old), None))
             report.removed.append(rel)
