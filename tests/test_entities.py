@@ -135,6 +135,14 @@ def test_a_link_text_that_is_a_clause_of_its_sentence_is_no_name_and_a_title_aft
     assert not {"Anthropic released Claude 3", "Anthropic released Claude", "The Verge tested exactly that"} & set(found)
 
 
+def test_a_dotted_abbreviation_ends_a_sentence_before_a_function_word_and_an_ing_compound_is_its_head():
+    found = names_of(issue("We play a role in A.I. Without us, they fail. Prices rose in the U.S. The rest fell. "
+                           "The U.S. Army said so. Uber released a zoo of Atari-playing RL agents. "
+                           "Denoising Pre-training helps BART."))
+    assert {"U.S. Army", "Atari", "Denoising Pre-training"} <= set(found) and found["U.S. Army"].kind == "organization"
+    assert not {"A.I. Without", "U.S. The", "Atari-playing", "Denoising Pre"} & set(found)
+
+
 def test_github_repos_arxiv_citations_and_profiles():
     body = (
         "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "

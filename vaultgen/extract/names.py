@@ -89,6 +89,7 @@ _CANDIDATE_TOKEN = re.compile(
     r"|(?<![\w.'’\-+&])(?=[a-z]*+(?:[-.'’+&][a-z]++)*+[-.'’+&]?[^\W_a-z])(?:" + TOKEN.pattern + "))")
 
 
+_PREFIXES = frozenset("multi semi anti inter super ultra hyper cross post over under auto".split())
 _ADJ_TAILS = frozenset(("like based style type ready specific related enabled sized scale level class grade free "
                         "friendly compatible native centric focused first only powered trained driven inspired "
                         "generated backed funded made built owned led designed sponsored optimized aware wide "
@@ -120,9 +121,10 @@ def _features(raw: str, start: int, lex: Lexicon) -> Tok:
         core, ends = raw[:-2], True
     elif "-" in core:
         head, _, tail = core.rpartition("-")
-        # "ImageNet-trained", "GPT-like", "AI-powered": the name is the head of an adjective compound.
+        # "ImageNet-trained", "GPT-like", "AI-powered", "Atari-playing": the name is the head of an adjective compound.
         if tail.islower() and head and not head.islower():
-            if tail in _ADJ_TAILS or tail.endswith("ed"):
+            if tail in _ADJ_TAILS or tail.endswith("ed") or len(tail) > 4 and tail.endswith("ing") and len(head) > 3 \
+                    and not lex.is_word(head) and head.casefold() not in _PREFIXES:  # not "Pre-training"
                 core, ends = head, True
             elif tail in lex.words:
                 ends = True       # "F1-score" stays whole, but no name runs on past it
@@ -132,8 +134,9 @@ def _features(raw: str, start: int, lex: Lexicon) -> Tok:
     upper = sum(1 for c in letters if c.isupper())
     acronym = upper >= 2 and (letters.isupper() or bool(PLURAL_ACRONYM.fullmatch(core)))
     cap = core[:1].isupper()
-    generic = len(letters) > 1 and (fold in lex.generic_acronyms or (acronym and fold.rstrip("s") in
-                                                                     lex.generic_acronyms))
+    # "A.I." is "AI": a dotted acronym is generic when its letters are.
+    generic = len(letters) > 1 and (fold in lex.generic_acronyms or (acronym and (fold.rstrip("s") in
+                                    lex.generic_acronyms or fold.replace(".", "") in lex.generic_acronyms)))
     if acronym:
         stop = fold in lex.titles     # "US" is a country, "us" a pronoun; "CEO" is a title either way
     else:
@@ -281,6 +284,8 @@ def _joined(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon, breaks: t
     last, t = run[-1], ahead[0]
     if last.ends or last.version or breaks and not t.version and any(last.end <= b <= t.start for b in breaks):
         return False
+    if t.stop and last.core.endswith("."):
+        return False  # "… a role in A.I. Without us, …": a sentence the abbreviation's full stop ended
     gap = text[last.end:t.start]
     return gap == " " or _middle_initial(run, t, text) or (
         ampersand and gap == " & " and last.cap and t.cap and _ampersand_joins(run, ahead, text, lex))
