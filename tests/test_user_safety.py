@@ -149,28 +149,30 @@ class UserAndSources(RuleBasedStateMachine):
         if len(files) > 1:
             files[0].unlink()
 
-    @rule(data=st.data())
-    def user_writes(self, data):
+    def _a_note(self, data) -> tuple[str, Path] | None:
         ids = notes_by_id(self.vault)
         if not ids:
-            return
+            return None
         note_id = data.draw(st.sampled_from(sorted(ids)))
-        sentence = f"user words {len(self.words)} for {note_id}"
-        path = ids[note_id]
-        path.write_text(path.read_text() + f"\n{sentence}\n")
-        self.words[note_id] = sentence
+        return note_id, ids[note_id]
+
+    @rule(data=st.data())
+    def user_writes(self, data):
+        if (picked := self._a_note(data)) is not None:
+            note_id, path = picked
+            sentence = f"user words {len(self.words)} for {note_id}"
+            path.write_text(path.read_text() + f"\n{sentence}\n")
+            self.words[note_id] = sentence
 
     @rule(data=st.data())
     def user_writes_in_the_generated_part(self, data):
-        ids = notes_by_id(self.vault)
-        if not ids:
-            return
-        note_id = data.draw(st.sampled_from(sorted(ids)))
-        head, sep, rest = ids[note_id].read_text().partition("\n---\n")
-        if sep:
-            sentence = f"user words {len(self.words)} inside {note_id}"
-            ids[note_id].write_text(head + sep + sentence + "\n" + rest)
-            self.words[f"{note_id} inside"] = sentence
+        if (picked := self._a_note(data)) is not None:
+            note_id, path = picked
+            head, sep, rest = path.read_text().partition("\n---\n")
+            if sep:
+                sentence = f"user words {len(self.words)} inside {note_id}"
+                path.write_text(head + sep + sentence + "\n" + rest)
+                self.words[f"{note_id} inside"] = sentence
 
     @rule(data=st.data())
     def user_renames(self, data):
