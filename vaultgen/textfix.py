@@ -85,9 +85,7 @@ def repair(text: str) -> str:
         text = ftfy.fix_text(text, _FTFY)
     text = _MAC_RUN.sub(_redecode_mac_roman, text)
     text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub("", text)
-    if not text.isascii():
-        text = _SURROGATE.sub("\ufffd", text)
+    text = encodable(_CONTROL.sub("", text))
     return unicodedata.normalize("NFC", text)
 
 
