@@ -90,8 +90,9 @@ def _sender(message: EmailMessage) -> str | None:
 def _location(message: EmailMessage, part) -> str | None:
     """Where a saved page came from: a browser's single-file save (MHTML) names it."""
     for where in (_header(message, "snapshot-content-location"), _header(part, "content-location")):
-        if where is not None and _text(where).strip().startswith(("http://", "https://")):
-            return _text(where).strip()
+        url = _text(where).strip() if where is not None else ""
+        if url.startswith(("http://", "https://")):
+            return url
     return None
 
 
