@@ -218,6 +218,19 @@ def test_labels_stay_bold_in_an_issue_without_well_known_ones(write):
     assert body == "**OpenAI:** A model.\n\n**Google:** A chip.\n\n**What’s new:** Once is not a style.\n"
 
 
+def test_bold_lines_over_stories_are_headings_and_a_well_known_label_stays_one(write):
+    # Import AI on Substack: a bold headline, a line break, an italic dek, the story; "####…" between stories
+    body = body_of(write, "<p>Welcome to Import AI.</p>"
+                          "<p><strong>DeepMind builds a forecaster:</strong><br><em>...it beats ECMWF...</em><br>Text.</p>"
+                          "<p>####################</p>"
+                          "<p><strong>Tech Tales:</strong></p><p>She kept the barometer.</p>")
+    assert body == ("Welcome to Import AI.\n\n## DeepMind builds a forecaster\n\n*...it beats ECMWF...*\nText.\n\n"
+                    "---\n\n## Tech Tales\n\nShe kept the barometer.\n")
+    body = body_of(write, "<h2>News</h2><p><strong>We’re thinking:</strong></p><p>Knock knock.</p>"
+                          "<p><strong>Quick links</strong></p><p>x</p>")
+    assert body == "## News\n\n**We’re thinking:**\n\nKnock knock.\n\n### Quick links\n\nx\n"
+
+
 def test_headings_carry_no_colon(write):
     body = body_of(write, "<h2>Quick links:</h2><h3>Meet at 10:30</h3><p>text</p>")
     assert body.startswith("## Quick links\n\n### Meet at 10-30\n\n")

@@ -55,3 +55,35 @@ def test_a_url_field_takes_only_a_url_and_a_newsletter_never_one(frontmatter, ur
 ])
 def test_dates_in_the_forms_exports_write_them(value, expected):
     assert to_date(value) == expected
+
+
+def test_bold_lines_title_the_sections_and_stories_of_an_issue_without_headings():
+    body = ("Welcome to Import AI.\n\n"
+            "**DeepMind makes a better forecaster:**\n*...GraphCast beats the European model...*\nResearchers built it.\n\n"
+            "####################################################\n\n"
+            "**Tech Tales:**\n\nShe kept the old barometer.\n\n"
+            "**Thanks for reading!**\n")
+    assert read("title: Import AI 351", body).body == (
+        "Welcome to Import AI.\n\n"
+        "## DeepMind makes a better forecaster\n\n*...GraphCast beats the European model...*\nResearchers built it.\n\n"
+        "---\n\n"
+        "## Tech Tales\n\nShe kept the old barometer.\n\n"
+        "**Thanks for reading!**\n")
+
+
+def test_one_bold_line_alone_is_emphasis_and_under_sections_bold_lines_are_stories():
+    assert read("title: T", "Intro.\n\n**Big news**\n\nText.\n").body == "Intro.\n\n**Big news**\n\nText.\n"
+    body = "## News\n\n**Quick links 🔌**\n\n* a\n\n**Microsoft invests in OpenAI.**\n\nText.\n\n**Forward it?**\n"
+    assert read("title: T", body).body == (
+        "## News\n\n### Quick links 🔌\n\n* a\n\n### Microsoft invests in OpenAI\n\nText.\n\n**Forward it?**\n")
+
+
+@pytest.mark.parametrize("title,newsletter,number", [
+    ("Import AI 351: GraphCast; Yi-34B", "Import AI", 351),
+    ("TLDR AI 2024-05-07", "TLDR AI", None),
+    ("Import AI 3.5 is out", "Import AI", None),
+])
+def test_the_number_after_the_newsletters_name_in_a_title_is_the_issues(title, newsletter, number):
+    from vaultgen.metadata import complete
+    issue = complete(read(f"title: '{title}'\nnewsletter: {newsletter}"), {})
+    assert issue.number == number

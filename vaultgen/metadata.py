@@ -119,6 +119,10 @@ def _guess_number(issue: Issue) -> int | None:
                  or _SERIES_NUMBER.search(issue.title))
         if match:
             return int(match.groups()[-1])
+        if issue.newsletter:  # "Import AI 351: GraphCast…", not "TLDR AI 2024-05-07"
+            match = re.match(re.escape(issue.newsletter) + r"\s*#?\s*(\d{1,5})\b(?![.,/-]\d)", issue.title, re.I)
+            if match:
+                return int(match.group(1))
     match = re.search(r"\bwelcome to [^.\n]{0,60}?#(\d{1,5})\b", issue.body[:3000], re.I)
     return int(match.group(1)) if match else None
 

@@ -17,6 +17,7 @@ from ..textfix import clean_inline
 from . import labels
 from .boilerplate import Boilerplate, sponsored_callout, tracking_pixel
 from .htmltree import BLOCKS, HEADINGS, attr, sibling, within
+from .headings import story_headings
 
 # Scoring. Raw MIME (header lines first) belongs to the e-mail reader, which decodes the parts.
 _FRONTMATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\n")
@@ -480,7 +481,7 @@ class HtmlReader:
             meta["url"] = meta["url"] or (attr(link, "href").strip() if link is not None else None)
             h1.extract()  # the page's h1 is the note's title, not a body heading
         _clean(soup, root, text)
-        body = labels.with_lists(_tidy(_Converter().process_tag(root, parent_tags=set())))
+        body = story_headings(labels.with_lists(_tidy(_Converter().process_tag(root, parent_tags=set()))))
         if not body.strip():
             raise SourceError(doc.rel, "no text content")
         return Issue(source=doc.rel, body=body, title=title, newsletter=meta["newsletter"], date=meta["date"],

@@ -39,9 +39,14 @@ def is_label(text: str) -> bool:
     return bool(_LABEL.fullmatch(text)) and len(text.split()) <= 8 and any(c.isalpha() for c in text)
 
 
+def well_known(label: str) -> bool:
+    """A label of the labelled-paragraph style ("Why it matters:"): it labels a paragraph, it does not title one."""
+    return _key(label) in _TYPE_OF
+
+
 def uses_labels(labels: Iterable[str]) -> bool:
     """Does an issue whose paragraphs carry these labels write in the labelled-paragraph style?"""
-    return sum(1 for label in labels if _key(label) in _TYPE_OF) >= MIN_WELL_KNOWN
+    return sum(1 for label in labels if well_known(label)) >= MIN_WELL_KNOWN
 
 
 def callout_type(label: str) -> str:

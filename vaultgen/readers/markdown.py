@@ -9,12 +9,11 @@ from ..errors import SourceError
 from ..hookspecs import hookimpl
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline
+from .headings import story_headings
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 _MD_SIGNS = re.compile(r"^#{1,6} \S|\]\([^)\s]+\)|^\s*[*-] \S|\*\*\S|^> ", re.M)
 _TAG_LIKE = re.compile(r"<(p|div|table|h[1-6]|br|span|a)\b", re.I)
-# A paragraph that opens with a bold sentence is a story headline in most newsletters.
-_BOLD_LEAD = re.compile(r"(?<=\n\n)\*\*([^*\n\[\]]{3,160}?)\*\*[ \t]*\n(?=\S)")
 _JEKYLL_BREAK = re.compile(r"^\s*\\\\\s*$\n?", re.M)
 
 
@@ -45,7 +44,7 @@ class MarkdownReader:
         title = _text(meta.get("title"))
         if title is None:
             title, body = _take_title_heading(body)
-        body = _story_headings(body)
+        body = story_headings(body)
         if not body.strip() and not title:
             raise SourceError(doc.rel, "no text content")
         return Issue(
@@ -124,19 +123,6 @@ def _take_title_heading(body: str) -> tuple[str | None, str]:
     if not match or body[: match.start()].strip():
         return None, body
     return clean_inline(match.group(2)), body[match.end():]
-
-
-def _story_headings(body: str) -> str:
-    """Turn bold lead sentences of paragraphs inside sections into `###` story headings."""
-    if not re.search(r"^## ", body, re.M):
-        return body
-    first_section = re.search(r"^## ", body, re.M).start()
-
-    def heading(match: re.Match) -> str:
-        text = metadata.heading_text(match.group(1).strip().rstrip("."))
-        return f"### {text}\n\n" if text else match.group(0)
-
-    return body[:first_section] + _BOLD_LEAD.sub(heading, body[first_section:])
 
 
 @hookimpl
