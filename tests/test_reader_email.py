@@ -153,6 +153,18 @@ def test_headline_without_alt_text(tmp_path):
     assert "_(image:" not in body
 
 
+def test_a_headline_over_a_dek_is_a_heading_colon_and_all(tmp_path):
+    # Import AI's plain text: headline, "...dek...", story; a label line with a colon is not a headline
+    text = ("Welcome to Import AI, a newsletter about AI research.\n\n"
+            "DeepMind makes a better weather forecaster:\n...GraphCast beats the European model...\n"
+            "Researchers built GraphCast.\nWhy this matters: Forecasts matter.\n\n"
+            "####################################################\n\n"
+            "Here is what happened:\nResearchers built a model.\n")
+    body = _read(tmp_path, text).body
+    assert "## DeepMind makes a better weather forecaster\n\n...GraphCast beats the European model..." in body
+    assert body.count("\n## ") == 1
+
+
 def test_heading_text_is_anchor_safe(tmp_path):
     body = _read(tmp_path, "Q&A: What's [Next] for #1 | ^AI\n\nThe answer follows in this paragraph.\n").body
     heading = re.search(r"^## (.*)$", body, re.M).group(1)

@@ -29,6 +29,8 @@ _LABEL = re.compile(r"^([A-Z][\w'’-]*(?:,? [\w'’-]+){0,3}):(?=\s+[\"“‘'(
 _BULLET = re.compile(r"^(\s*)(?:[•◦▪‣●○■□·*+-]|(\d{1,3})[.)])\s+(\S.*)$")
 _RULE = re.compile(r"^(?:[-_=*~#·•] ?){2,}$")  # "-----", "* * *", "--": separators, not content
 _BYLINE = re.compile(r"^[Bb]y [A-Z]")
+# A dek under a headline, Import AI's "...GraphCast beats the European model..."
+_DEK = re.compile(r"^(?:\.{3}|…)\s*\S.{0,200}(?:\.{3}|…)$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s")
 _YEAR = re.compile(r"\d{4}")
 _ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{1,2}-\d{1,2}(?![\d-])")  # "TLDR AI 2024-05-07"
@@ -283,7 +285,15 @@ def _roles(units: list[dict]) -> list[str]:
         return k < len(units) and roles[k] == "text" and units[k].get("short", False) \
             and not _BYLINE.match(units[k]["text"]) and "://" not in units[k]["text"]
 
+    def over_dek(k: int) -> bool:  # "DeepMind builds a forecaster:" over "...it beats ECMWF...": a headline, colon and all
+        text = units[k]["text"]
+        return (k + 1 < len(units) and roles[k] == "text" and units[k]["kind"] == "para" and text[:1].isupper()
+                and len(text) <= 120 and "://" not in text and bool(_DEK.match(units[k + 1]["text"])))
+
     for i, unit in enumerate(units):
+        if over_dek(i):
+            roles[i] = "heading"
+            continue
         if not headline(i):
             continue
         # alt text, then the headline; an all-caps line is a section label, not an image
