@@ -143,6 +143,22 @@ def test_a_dotted_abbreviation_ends_a_sentence_before_a_function_word_and_an_ing
     assert not {"A.I. Without", "U.S. The", "Atari-playing", "Denoising Pre"} & set(found)
 
 
+def test_where_a_link_goes_said_after_its_title_is_not_part_of_the_name():
+    # Import AI's "Read more:" lines
+    found = names_of(issue(
+        "Read more: [GraphCast: Learning skillful weather forecasting (arXiv)](https://arxiv.org/abs/2212.12794). "
+        "Read more: [Yi (GitHub)](https://github.com/01-ai/Yi). See [Claude (Anthropic blog)]"
+        "(https://www.anthropic.com/news/claude)."))
+    assert {"GraphCast: Learning skillful weather forecasting", "Yi", "Claude"} <= set(found)
+    assert not {n for n in found if n.endswith(")")}
+
+
+def test_who_founded_or_led_something_is_a_person_unless_a_title_follows():
+    found = names_of(issue("01.AI, a startup founded by Kai-Fu Lee, released Yi. It was co-founded by UC Berkeley "
+                           "AI professor Pieter Abbeel."))
+    assert found["Kai-Fu Lee"].kind == "person" and found["UC Berkeley AI"].kind != "person"
+
+
 def test_github_repos_arxiv_citations_and_profiles():
     body = (
         "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "

@@ -39,6 +39,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _MARKUP = re.compile(r"[*_`]+")
 _LEADING_PUNCT = re.compile(r"^[^\w#@$(]+")
 _MODEL = re.compile(r"\bmodel\b", re.I)
+_SOURCE_NOTE = re.compile(r"\s+\(([^()]{1,40})\)$")
 
 
 # URLs, hosts and names recur across links and issues: the pure helpers below remember their answers.
@@ -109,6 +110,19 @@ def _kind_of_url(url: str, url_kinds: tuple[tuple[str, str], ...]) -> str | None
     return None
 
 
+def _without_source_note(anchor: str, host: str, lex: Lexicon) -> str:
+    """Import AI's "GraphCast: … (arXiv)", "Yi (GitHub)", "Claude 3 (Anthropic blog)": where the link goes, said
+    after what it is, is not part of its name. "Transformer (machine learning model)" keeps its parenthesis."""
+    note = _SOURCE_NOTE.search(anchor)
+    if note is None or note.start() == 0:
+        return anchor
+    said = note.group(1).strip()
+    low = said.casefold()
+    if low in lex.anchor_heads or low.rsplit(" ", 1)[-1] in lex.anchor_heads or _host_matches(said, host):
+        return anchor[:note.start()]
+    return anchor
+
+
 def _strip_anchor(anchor: str, lex: Lexicon) -> str:
     """ "Runway ML’s website" → "Runway ML", "PyTorch library" → PyTorch; a title stays as it is."""
     name = anchor
@@ -172,7 +186,7 @@ class LinkEntityExtractor:
             if not host or host in own_hosts:
                 continue
             anchor = trim_punct(" ".join(_MARKUP.sub("", link.text).split()).strip("[]"))
-            anchor = _LEADING_PUNCT.sub("", anchor)
+            anchor = _without_source_note(_LEADING_PUNCT.sub("", anchor), host, lex)
             repo = _github(url)
             if repo and repo[0].casefold() == repo[1].casefold():
                 owner = None

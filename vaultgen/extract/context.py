@@ -14,6 +14,8 @@ _SAYING = frozenset(("said says wrote writes argues argued describes described t
                      "thinks tweeted noted notes added adds suggests suggested recommends claims claimed "
                      "warns warned asks asked admits").split())
 
+# "a startup founded by Kai-Fu Lee", "a team led by …": what people do.
+_BY_PEOPLE = frozenset("led founded co-founded cofounded authored co-authored coauthored written directed".split())
 
 _APPOSITION = re.compile(r"^\s*(?:\([^)]*\)\s*)?,\s+(?:(a|an|the)\s+)([^,.;:()]{2,140})")
 _IS_A = re.compile(r"^\s+(?:is|was|are|has become|remains)\s+(?:(a|an|the|one of the)\s+)([^.;:]{2,200})")
@@ -83,8 +85,6 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
         if kind is None:
             kind = cue
         boost = max(boost, 0.15)                      # "the security company Symantec"
-    if prev_low[-2:] == ["led", "by"] or (nxt[:2] and [w.casefold() for w in nxt[:2]] == ["and", "colleagues"]):
-        kind, boost = kind or "person", max(boost, 0.15)
     # "X dataset", "X — software used by…", not "X (city planning…)": a parenthesis says something else.
     if nxt and kind is None and _NEXT_WORD.match(after) and after.lstrip(" —–-").startswith(nxt[0]):
         w = nxt[0].casefold()
@@ -100,6 +100,10 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
             kind, boost = lex.cues[w], max(boost, 0.1)    # "YouTube-8M dataset", "ACES sensors"
         elif len(nxt) > 1 and f"{w} {nxt[1].casefold()}" in lex.cues:
             kind, boost = lex.cues[f"{w} {nxt[1].casefold()}"], max(boost, 0.1)
+    # After what comes next: "founded by UC Berkeley AI professor …" names the university.
+    by_people = len(prev_low) >= 2 and prev_low[-1] == "by" and prev_low[-2] in _BY_PEOPLE
+    if by_people or (nxt[:2] and [w.casefold() for w in nxt[:2]] == ["and", "colleagues"]):
+        kind, boost = kind or "person", max(boost, 0.15)
     return Context(kind, desc, boost)
 
 
