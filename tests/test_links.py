@@ -71,3 +71,14 @@ def test_a_linked_image_is_written_once_with_its_link_canonical():
     from vaultgen.notes import _rewrite_links
     md = "See [![A slide](https://cdn.x.com/s.png)](https://www.coursera.org/learn/ml?utm_source=news) now."
     assert _rewrite_links(md, {}, {}) == "See [![A slide](https://cdn.x.com/s.png)](https://www.coursera.org/learn/ml) now."
+
+
+def test_urls_in_angle_brackets_or_parentheses_are_links_and_a_line_ending_in_one_is_its_text():
+    # plain-text e-mails: Gmail's "<URL>", Mailchimp's "text (URL)"
+    text = ("View in browser <https://x.com/a?utm_source=y&id=3>\n"
+            "Read more: Gemma: Open Models (arXiv) (https://arxiv.org/abs/2403.08295?utm_source=x).\n"
+            "See (https://b.com/y) and more.\n")
+    found = extract(text)
+    assert [(link.canonical, link.text) for link in found] == [
+        ("https://x.com/a?id=3", ""), ("https://arxiv.org/abs/2403.08295", "Gemma: Open Models (arXiv)"),
+        ("https://b.com/y", "")]

@@ -23,10 +23,12 @@ TRACKING_PARAMS = frozenset({
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hs_", "vgo_")
 
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
-_BARE_URL = re.compile(r"(?<![(<\[\w/=\"'])https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?*_]")
+_BARE_URL = re.compile(r"(?<![\[\w/=\"'])https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?*_]")
 _SENTENCE_BREAK = re.compile(r"\n|(?<=[.!?])\s+(?=[A-Z\"“(])")
 # "> [!note] What’s new" over "> The lab …": a labelled paragraph (readers/labels.py); folded callouts are not.
 _LABEL_TITLE = re.compile(r">[ \t]*\[!\w+\][ \t]+(\S.*)")
+_PAREN_LABEL = re.compile(r"^\W*(?:[A-Z][\w'’]*(?: [\w'’]+){0,2}):\s+")  # "Read more: "
+_PAREN_END = re.compile(r"\)[.,;:!?]?[ \t]*(?:\n|$)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])")
 
 
@@ -265,8 +267,22 @@ def extract(markdown: str) -> list[Link]:
             continue
         links.append(Link(span.url, canonical_url(span.url), plain(span.text), sentence_at(markdown, span.start, span.end)))
     for m in _bare_urls(markdown, spans):
-        links.append(Link(m.group(0), canonical_url(m.group(0)), "", sentence_at(markdown, m.start(), m.end())))
+        links.append(Link(m.group(0), canonical_url(m.group(0)), _text_before(markdown, m),
+                          sentence_at(markdown, m.start(), m.end())))
     return links
+
+
+def _text_before(markdown: str, url: re.Match) -> str:
+    """The text a URL in parentheses stands for, as plain-text e-mails write links ("Read more: Gemma: Open Models
+    (arXiv) (https://arxiv.org/abs/2403.08295)."): the line before it, its label aside, when the URL ends the line;
+    "" for any other bare URL."""
+    start, end = url.span()
+    if markdown[start - 1:start] != "(" or not _PAREN_END.match(markdown, end):
+        return ""
+    line = markdown[markdown.rfind("\n", 0, start) + 1:start - 1]
+    line = line[line.rfind("[") + 1:] if line.rfind("[") > line.rfind("]") else line  # "[AraBERT paper(https://…)"
+    text = plain(_PAREN_LABEL.sub("", _SENTENCE_BREAK.split(line)[-1], count=1)).strip(" *-•>")
+    return text if 0 < len(text) <= 200 else ""
 
 
 def markdown_link(span: Span, url: str) -> str:
