@@ -148,8 +148,10 @@ def test_where_a_link_goes_said_after_its_title_is_not_part_of_the_name():
     found = names_of(issue(
         "Read more: [GraphCast: Learning skillful weather forecasting (arXiv)](https://arxiv.org/abs/2212.12794). "
         "Read more: [Yi (GitHub)](https://github.com/01-ai/Yi). See [Claude (Anthropic blog)]"
-        "(https://www.anthropic.com/news/claude)."))
+        "(https://www.anthropic.com/news/claude). [Get the code here (FlashAttention, GitHub)]"
+        "(https://github.com/Dao-AILab/flash-attention)."))
     assert {"GraphCast: Learning skillful weather forecasting", "Yi", "Claude"} <= set(found)
+    assert not {n for n in found if n.casefold().endswith("here")}
     assert not {n for n in found if n.endswith(")")}
 
 

@@ -159,10 +159,11 @@ def test_a_headline_over_a_dek_is_a_heading_colon_and_all(tmp_path):
             "DeepMind makes a better weather forecaster:\n...GraphCast beats the European model...\n"
             "Researchers built GraphCast.\nWhy this matters: Forecasts matter.\n\n"
             "####################################################\n\n"
-            "Here is what happened:\nResearchers built a model.\n")
+            "Here is what happened:\nResearchers built a model.\n\n"
+            "500X GPU efficiency via better kernels:\n...FlashAttention-3 is out...\nTri Dao released it.\n")
     body = _read(tmp_path, text).body
     assert "## DeepMind makes a better weather forecaster\n\n...GraphCast beats the European model..." in body
-    assert body.count("\n## ") == 1
+    assert "## 500X GPU efficiency via better kernels\n\n" in body and body.count("\n## ") == 2
 
 
 def test_heading_text_is_anchor_safe(tmp_path):
@@ -498,3 +499,19 @@ def test_a_plain_text_digest_without_headers_is_an_email_with_its_masthead_refer
     assert "compete with Google and Perplexity." in issue.body  # unwrapped
     assert "referral" not in issue.body and "advertise" not in issue.body and "[1]" not in issue.body
     assert "Subscribe now" not in issue.body  # a button of the HTML part, alone on its line
+
+
+@pytest.mark.parametrize("sender,body_start,footer,newsletter", [
+    ("Jack Clark <jack@jack-clark.net>", "Welcome to Import AI, a newsletter about AI.", "", "Import AI"),
+    ("Jack Clark from Import AI <importai@substack.com>", "Hello.", "", "Import AI"),
+    ("The Neuron <hello@theneurondaily.com>", "Welcome, humans.", "", "The Neuron"),
+    ("Lea <lea@x.com>", "Hello.", "Copyright © 2024 Data Elixir, All rights reserved.\nUnsubscribe", "Data Elixir"),
+    ("MIT Technology Review <n@technologyreview.com>", "Welcome to The Algorithm, our AI newsletter.", "",
+     "The Algorithm"),
+])
+def test_the_newsletter_from_the_words_then_the_footers_copyright_then_the_sender(
+        tmp_path, sender, body_start, footer, newsletter):
+    from vaultgen.metadata import complete
+    text = (f"From: {sender}\nSubject: Issue\n\n{body_start}\n\nA story about models that is long enough to be "
+            f"story text and not a headline at all.\n\n{footer}\n")
+    assert complete(_read(tmp_path, text), {}).newsletter == newsletter

@@ -231,6 +231,16 @@ def test_bold_lines_over_stories_are_headings_and_a_well_known_label_stays_one(w
     assert body == "## News\n\n**We’re thinking:**\n\nKnock knock.\n\n### Quick links\n\nx\n"
 
 
+def test_a_footers_copyright_holder_is_the_newsletter_when_nothing_else_names_it(write):
+    from vaultgen.metadata import complete
+    page = ("<p>Hello, Bites readers.</p><p>Story text.</p>"
+            "<p>© 2024 Ben&#39;s Bites<br>228 Park Ave S, New York</p><p><a href='https://x.co/u'>Unsubscribe</a></p>")
+    issue = complete(READER.read(write(page)), {})
+    assert issue.newsletter == "Ben's Bites"
+    named = "<html><head><meta property='og:site_name' content='The Sequence'></head><body><p>Text.</p><p>© 2024 Acme</p>"
+    assert READER.read(write(named)).newsletter == "The Sequence"
+
+
 def test_headings_carry_no_colon(write):
     body = body_of(write, "<h2>Quick links:</h2><h3>Meet at 10:30</h3><p>text</p>")
     assert body.startswith("## Quick links\n\n### Meet at 10-30\n\n")

@@ -87,3 +87,31 @@ def test_the_number_after_the_newsletters_name_in_a_title_is_the_issues(title, n
     from vaultgen.metadata import complete
     issue = complete(read(f"title: '{title}'\nnewsletter: {newsletter}"), {})
     assert issue.number == number
+
+
+def test_frontmatter_that_is_not_yaml_still_gives_its_plain_fields_and_the_line_at_fault():
+    text = "---\ntitle: Deep Learning Weekly: Issue #227\ndate: 2021-12-08\ntags: [a, b\n---\n\nHello.\n"
+    issue = MarkdownReader().read(SourceDoc(Path("/x/a.md"), "a.md", text))
+    assert (issue.title, issue.date) == ("Deep Learning Weekly: Issue #227", dt.date(2021, 12, 8))
+    assert "(line 2)" in issue.warnings[0] and issue.body.startswith("```yaml\ntitle: Deep Learning Weekly")
+    from vaultgen.metadata import complete
+    assert (complete(issue, {}).newsletter, complete(issue, {}).number) == ("Deep Learning Weekly", 227)
+
+
+def test_substack_and_revue_chrome_goes_and_text_about_it_and_code_stay():
+    story = "Story text that is long enough to be the bulk of the issue, about models and data. " * 6
+    body = ("Last Week in AI is a reader-supported publication. To receive new posts and support our work, consider "
+            "becoming a free or paid subscriber.\n\n[Subscribe now](https://lastweekin.ai/subscribe?)\n\n"
+            f"{story}\n\n"
+            "[Share](https://lastweekin.ai/p/262?action=share) · [Leave a comment](https://lastweekin.ai/p/262/comments)"
+            "\n\n```\nunsubscribe()\n\n[Share](https://x.org/)\n```\n\n"
+            "Google lets you unsubscribe from ads.\n\n"
+            f"{story}\n\n{story}\n\n"
+            "Did you enjoy this issue? [Yes](https://www.getrevue.co/x?rating=yes) [No](https://www.getrevue.co/x?rating=no)"
+            "\n\nPowered by Revue · Deep Learning Weekly, 1 Market St, San Francisco, CA 94105\n")
+    out = read("title: T", body).body
+    for gone in ("reader-supported", "Subscribe now", "[Share](https://lastweekin", "Leave a comment", "rating=yes",
+                 "Powered by Revue"):
+        assert gone not in out
+    assert "unsubscribe()\n\n[Share](https://x.org/)\n```" in out and "Google lets you unsubscribe from ads." in out
+    assert out.count(story.strip()) == 3

@@ -63,7 +63,9 @@ def load(fm: str) -> dict[str, Any]:
         raise FrontmatterError("frontmatter nests too deeply") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f" (line {mark.line + 2})" if mark else ""
+        # Line 1 of the file is the opening '---'; the frontmatter text starts at its line end.
+        first = 1 if fm.startswith(("\n", "\r")) else 2
+        where = f" (line {mark.line + first})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FrontmatterError(f"frontmatter is not valid YAML{where}: {problem}") from exc
     if data is None:
@@ -100,6 +102,22 @@ _Dumper.add_representer(dt.date, lambda d, v: d.represent_scalar("tag:yaml.org,2
 
 # Folding a long scalar over lines is valid YAML, but line-based readers (and diffs) suffer: a URL stays one line.
 _NEVER_FOLD = 1 << 30
+
+
+_SIMPLE_FIELD = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]+(\S[^\n]*?)[ \t]*$", re.M)
+
+
+def salvage(fm: str) -> dict[str, str]:
+    """What frontmatter that is not valid YAML still says plainly, one `key: value` line at a time ("title: Deep
+    Learning Weekly: Issue #227", an unquoted colon): the first value of each key, quotes taken off."""
+    fields: dict[str, str] = {}
+    for key, value in _SIMPLE_FIELD.findall(fm):
+        if value[:1] in "[{|>&*!" or key in fields:
+            continue
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        fields[key] = value
+    return fields
 
 
 def load_scalar(text: str) -> str:

@@ -18,14 +18,18 @@ _LEADING_NUMBER = re.compile(r"^\s*#\s?(\d{1,5})\s*[:.\-–—]\s*")
 _NAMED_NUMBER = re.compile(
     r"\b(?:welcome to (?:the |this week's |issue #?\d+ of )?)?"
     r"((?:[A-Z][\w.&'’-]*|of|the|and|AI|NLP|ML)(?:\s+(?:[A-Z][\w.&'’-]*|of|the|and|AI|NLP|ML)){0,4})"
-    r"\s*[(（]?(?:issue\s*#?\s*|no\.?\s*|#)(\d{1,5})\b", re.I)
+    r"\s*(?:[:—–-]\s*(?=issue))?[(（]?(?:issue\s*#?\s*|no\.?\s*|#)(\d{1,5})\b", re.I)  # "Weekly: Issue #227"
 # "NLP Newsletter 13": a bare number after a word that names a newsletter.
 _SERIES_NUMBER = re.compile(r"\b((?:[A-Z][\w.&'’-]*\s+){0,3}(?:Newsletter|Digest|Weekly|Bulletin|Roundup))\s+(\d{1,5})\b")
-_WELCOME = re.compile(r"\b(?i:welcome to (?:the \d+\w* issue of |this week's |the )?)"
+_WELCOME = re.compile(r"\b(?i:welcome to )(?:the \d+\w* issue of |this week's |the )?"
                       r"((?:[Tt]he )?[A-Z][\w’'&-]*(?:\s+[A-Z][\w’'&-]*){0,4})")
 _SUBSCRIBE = re.compile(r"^\s*(?:subscribe to|you are receiving|this issue of|forward) (?:this issue of )?"
                         r"((?:The )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})", re.M)
 _TITLE_PREFIX = re.compile(r"^((?:The )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})\s*[:|—–-]\s+\S")
+_NAME_WORD = r"[A-Z][\w’'&-]*(?:\.[\w’'&-]+)*"  # "DeepLearning.AI", not the full stop after "Import AI."
+_COPYRIGHT = re.compile(r"(?:©|\([cC]\)|\b[Cc]opyright\b|COPYRIGHT)\s*(?:©\s*)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?"
+                        rf",?[ \t]+((?:[Tt]he[ \t]+)?{_NAME_WORD}(?:[ \t]+(?:{_NAME_WORD}|\d+\w*)){{0,4}})")
+_COMPANY_SUFFIX = re.compile(r"(?:,?\s+(?:Inc|LLC|Ltd|GmbH|Corp|PBC)\.?)+$|\.$")
 _ANCHOR_UNSAFE = re.compile(r"[#|^\[\]\\]")
 DEFAULT_NEWSLETTER = "Newsletter"
 
@@ -109,8 +113,24 @@ def _guess_newsletter(issue: Issue) -> str | None:
             name = name.removeprefix("the ")  # "welcome to the NLP Newsletter", but "The Batch" keeps its "The"
             if name and name.lower() not in {"the", "my", "our", "this"}:
                 return name
+    holder = copyright_holder(issue.body[-3000:])
+    if holder:
+        return holder
     match = _TITLE_PREFIX.match(issue.title or "")
     return match.group(1).strip() if match else None
+
+
+def copyright_holder(text: str) -> str | None:
+    """Who a footer's copyright line names: "© 2024 Ben's Bites", "Copyright © 2024 Data Elixir, All rights
+    reserved.", "© 2024 The Rundown AI, Inc." (the company's suffix goes)."""
+    match = _COPYRIGHT.search(text)
+    return _COMPANY_SUFFIX.sub("", match.group(1)).strip() or None if match else None
+
+
+def sender_newsletter(name: str | None) -> str | None:
+    """The newsletter an e-mail's sender names: "Jack Clark from Import AI" is Import AI's (Substack's form)."""
+    name = clean_inline(name or "").strip(" \"'")
+    return (name.rsplit(" from ", 1)[-1] if " from " in name else name) or None
 
 
 def _guess_number(issue: Issue) -> int | None:
@@ -127,16 +147,18 @@ def _guess_number(issue: Issue) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def complete(issue: Issue, hints: Mapping[str, Any], default_newsletter: str | None = None) -> Issue:
-    """Fill what the reader left unknown; index hints win over everything the file says."""
+def complete(issue: Issue, hints: Mapping[str, Any]) -> Issue:
+    """Fill what the reader left unknown; index hints win over everything the file says. A newsletter the reader
+    only guessed (an e-mail's sender: see sender_newsletter) yields to what the issue's words say."""
     title = clean_inline(str(hints["title"])) if hints.get("title") else issue.title
     newsletter = hints.get("newsletter") or issue.newsletter
     number = to_int(hints.get("number")) or issue.number
     date = to_date(hints.get("published_at") or hints.get("date")) or issue.date
     url = hints.get("url") or issue.url
-    issue = replace(issue, title=title, newsletter=newsletter, number=number, date=date, url=url)
-    if issue.newsletter is None:
-        guess = _guess_newsletter(issue) or default_newsletter or DEFAULT_NEWSLETTER
+    issue = replace(issue, title=title, newsletter=newsletter, number=number, date=date, url=url,
+                    newsletter_guessed=issue.newsletter_guessed and not hints.get("newsletter"))
+    if issue.newsletter is None or issue.newsletter_guessed:
+        guess = _guess_newsletter(issue) or issue.newsletter or DEFAULT_NEWSLETTER
         issue = replace(issue, newsletter=guess, newsletter_guessed=True)
     if issue.number is None:
         issue = replace(issue, number=_guess_number(issue))

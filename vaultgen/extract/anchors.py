@@ -193,8 +193,8 @@ class LinkEntityExtractor:
             else:
                 owner = repo[0] if repo else None
             low = anchor.casefold()
-            generic = not anchor or low in lex.generic_anchors or _SELF_ANCHOR.match(anchor) \
-                or low in own_names or any(low.startswith(n + " ") for n in own_names if len(n) > 3)
+            generic = not anchor or low in lex.generic_anchors or low.endswith(" here") \
+                or _SELF_ANCHOR.match(anchor) or low in own_names or any(low.startswith(n + " ") for n in own_names if len(n) > 3)
             shown = _OWNER_REPO.match(anchor)
             if repo and (generic or (shown and shown.group(2).casefold() == repo[1].casefold())):
                 surface = repo[1] if shown else in_text(repo[1])

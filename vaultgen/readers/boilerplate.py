@@ -26,15 +26,18 @@ _JUNK = re.compile(
     r"copyright\s*(?:©\s*)?\d{4}|all\s+rights\s+reserved|forward\s+(?:this\s+)?to\s+a\s+friend|having\s+trouble\s+"
     r"(?:viewing|reading)|forwarded\s+this\s+(?:e-?mail|newsletter)|subscribe\s+for\s+free|(?:upgrade|switch)\s+to\s+"
     r"(?:a\s+)?paid|(?:read|open|view)\s+in\s+(?:the\s+)?app\b|our\s+mailing\s+address\s+is|why\s+did\s+i\s+get\s+this|"
-    r"add\s+(?:us|our\s+(?:e-?mail\s+)?address)\s+to\s+your\s+address\s+book", re.I)
-# Buttons an e-mail platform puts under a post's title and at its end: "Like · Comment · Restack", "Share".
-_ACTION = re.compile(r"(?:like|comment|comments|share|restack|reply|forward|tweet|listen|subscribe|upgrade|donate|"
-                     r"\d+\s+(?:likes?|comments?|restacks?|shares?))", re.I)
+    r"add\s+(?:us|our\s+(?:e-?mail\s+)?address)\s+to\s+your\s+address\s+book|is\s+a\s+reader-supported\s+"
+    r"publication|did\s+you\s+enjoy\s+this\s+issue|powered\s+by\s+revue|don'?t\s+want\s+these\s+updates", re.I)
+# Buttons an e-mail platform puts under a post's title and at its end ("Like · Comment · Restack", "Share",
+# "Subscribe now", "Leave a comment"): as links in HTML and Markdown, alone on their line in a text part.
+BUTTON = re.compile(r"(?:like|comments?|share(?: this post)?|restack|reply|forward|tweet|listen(?: now)?|"
+                    r"subscribe(?: now| for free)?|upgrade(?: to paid)?|donate|leave a comment|read in app|"
+                    r"give a gift subscription|\d+\s+(?:likes?|comments?|restacks?|shares?))[.!]?", re.I)
 # Profile links only (a tweet or a video cited in the news is content, not a social icon row).
 _SOCIAL = re.compile(r"^https?://(?:www\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|linkedin\.com|instagram\.com|"
                      r"youtube\.com|tiktok\.com|threads\.net|pinterest\.com|reddit\.com|bsky\.app|mastodon\.social)"
                      r"(?:/(?:company|in|channel|c|user|u|r|groups))?(?:/(?!watch\b)[@\w.-]*)?/?(?:[?#]\S*)?$", re.I)
-_ACTION_ROW = re.compile(rf"(?:{_ACTION.pattern})(?:[\s·|•]+(?:{_ACTION.pattern}))*", re.I)
+_ACTION_ROW = re.compile(rf"(?:{BUTTON.pattern})(?:[\s·|•]+(?:{BUTTON.pattern}))*", re.I)
 _PIXEL = re.compile(r"spacer|pixel\.(?:gif|png)|blank\.gif|transparent\.(?:gif|png)|/open\.(?:gif|aspx)", re.I)
 
 
@@ -86,7 +89,7 @@ class Boilerplate:
         if el.name == "a":
             if _SOCIAL.match(attr(el, "href")):
                 self.social.append(el)
-            elif _ACTION.fullmatch(" ".join(el.get_text().split())):
+            elif BUTTON.fullmatch(" ".join(el.get_text().split())):
                 self.actions.append(el)
 
     def fold(self, soup, root: Tag, text: str) -> None:
@@ -155,3 +158,33 @@ class Boilerplate:
             unit.insert_before(wrapper)
             for node in group:
                 wrapper.append(node.extract())
+
+
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:<[^>\n]*>|[^)\s]*)\)")
+_FENCE = re.compile(r"^ {0,3}(?:```|~~~)", re.M)
+
+
+def drop_markdown_chrome(markdown: str) -> str:
+    """A Markdown issue's boilerplate, gone as the HTML reader drops it: paragraphs that are nothing but buttons
+    ("[Share](…)", "[Leave a comment](…)"), and short paragraphs of footer text ("unsubscribe", "Thanks for reading
+    X! Subscribe for free", "X is a reader-supported publication") in the issue's first fifth or its last half.
+    Code blocks are left as they are."""
+    paragraphs = markdown.split("\n\n")
+    total, at, fenced, kept = max(1, len(markdown)), 0, False, []
+    for paragraph in paragraphs:
+        where, at = at / total, at + len(paragraph) + 2
+        fences = len(_FENCE.findall(paragraph))
+        if not fenced and not fences and _chrome(paragraph, where):
+            continue
+        fenced ^= fences % 2 == 1
+        kept.append(paragraph)
+    return "\n\n".join(kept) if len(kept) < len(paragraphs) else markdown
+
+
+def _chrome(paragraph: str, where: float) -> bool:
+    links = _MD_LINK.findall(paragraph)
+    if links and all(BUTTON.fullmatch(" ".join(text.split()).strip("*_ ")) for text in links) \
+            and not _MD_LINK.sub("", paragraph).strip(" \t\n·|•*_"):
+        return True
+    text = " ".join(_MD_LINK.sub(lambda m: m.group(1), paragraph).split())
+    return len(text) <= 300 and not 0.2 < where < 0.5 and bool(_JUNK.search(text))

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from email.utils import parseaddr
 from itertools import takewhile
 
 from .. import frontmatter_io
 from ..errors import SourceError
 from ..hookspecs import hookimpl
 from ..model import Issue, SourceDoc
-from ..metadata import heading_text, parse_human_date, to_date
+from ..metadata import copyright_holder, heading_text, parse_human_date, sender_newsletter, to_date
 from ..textfix import clean_inline
 from . import labels
+from .boilerplate import BUTTON
 from .references import link_references, take_references
 
 # --- line shapes -------------------------------------------------------------------------------
@@ -48,9 +50,6 @@ _FOOTER = re.compile(
 _SPONSOR_LINE = re.compile(
     r"^(a message from|sponsored|sponsor|advertisement|brought to you by|presented by|in partnership"
     r" with|together with|partner content|promoted)\b|\((sponsored|sponsor|ad|advertisement|promoted)\)$", re.I)
-# A button of the HTML mail, left alone on its line by the text part: "Subscribe now", "Share", "Leave a comment".
-_BUTTON = re.compile(r"(?:subscribe(?: now| for free)?|share(?: this post)?|leave a comment|upgrade to paid|"
-                     r"read in app|listen now|give a gift subscription|like|comment|restack)[.!]?", re.I)
 # An ad ends with an imperative call to action and talks about courses, sign-ups, offers.
 _CTA = re.compile(r"^(enroll|start|sign up|register|join|apply|get started|buy|order|reserve|claim|"
                   r"download|subscribe|learn more|book|grab|try)\b", re.I)
@@ -287,8 +286,9 @@ def _roles(units: list[dict]) -> list[str]:
 
     def over_dek(k: int) -> bool:  # "DeepMind builds a forecaster:" over "...it beats ECMWF...": a headline, colon and all
         text = units[k]["text"]
-        return (k + 1 < len(units) and roles[k] == "text" and units[k]["kind"] == "para" and text[:1].isupper()
-                and len(text) <= 120 and "://" not in text and bool(_DEK.match(units[k + 1]["text"])))
+        return (k + 1 < len(units) and roles[k] == "text" and units[k]["kind"] == "para"
+                and (text[:1].isupper() or text[:1].isdigit()) and len(text) <= 120 and "://" not in text
+                and bool(_DEK.match(units[k + 1]["text"])))
 
     for i, unit in enumerate(units):
         if over_dek(i):
@@ -428,7 +428,7 @@ class EmailReader:
             raise SourceError(doc.rel, "empty file")
         headers, lines = _split_headers(_norm_lines(doc.text))
         lines, references = take_references(lines)
-        blocks = [b for b in _blocks(lines) if not (len(b) == 1 and _BUTTON.fullmatch(b[0].strip()))]
+        blocks = [b for b in _blocks(lines) if not (len(b) == 1 and BUTTON.fullmatch(b[0].strip()))]
         units = _units(blocks, _wrap_width(blocks))
         greeting = _greeting(units)
         head = _masthead(blocks, None if greeting is None else units[greeting]["block"])
@@ -446,10 +446,15 @@ class EmailReader:
         # "subscribe to X" only counts in the footer: in a story X is whatever people subscribe to
         newsletter = newsletter or _newsletter_in(footer_text, _SUBSCRIBE_TO) or _newsletter_in(
             doc.text, _THIS_ISSUE_OF)
+        # The footer's copyright holder, or the sender, only when the text names no newsletter, and only as a
+        # guess (metadata.complete)
+        sender = None if newsletter else (copyright_holder(footer_text)
+                                          or sender_newsletter(parseaddr(headers.get("from", ""))[0]))
         title = clean_inline(headers.get("subject", "")) or None
         body = link_references(_render(units, _roles(units)), references)
-        return Issue(source=doc.rel, body=body, title=title, newsletter=newsletter,
-                     number=number, date=date, reader=self.name, warnings=tuple(warnings))
+        return Issue(source=doc.rel, body=body, title=title, newsletter=newsletter or sender,
+                     newsletter_guessed=sender is not None, number=number, date=date, reader=self.name,
+                     warnings=tuple(warnings))
 
 
 @hookimpl

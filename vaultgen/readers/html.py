@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import email.utils
+import html
 import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -11,7 +12,7 @@ from markdownify import MarkdownConverter, chomp, should_remove_whitespace_insid
 
 from ..errors import SourceError
 from ..hookspecs import hookimpl
-from ..metadata import heading_text
+from ..metadata import copyright_holder, heading_text
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline
 from . import labels
@@ -24,6 +25,7 @@ _FRONTMATTER = re.compile(r"\A\ufeff?\s*---[ \t]*\n")
 _MAIL_HEADERS = re.compile(r"\A(?:[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*){2}")
 _DOC_START = re.compile(r"\A\ufeff?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
                         re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
 _SCORE_TAG = re.compile(r"</?(?:p|div|h[1-6]|table|tr|td|th|tbody|ul|ol|li|br|hr|figure|img|a|span|strong|em|b|i|"
                         r"blockquote|section|article|body|center|font|pre)\b[^<>]{0,500}>", re.I)
 _MD_SIGNS = re.compile(r"^(?:#{1,6} |[ \t]*[-*+] |[ \t]*\d{1,3}\. |> |```)|\]\(", re.M)
@@ -484,8 +486,12 @@ class HtmlReader:
         body = story_headings(labels.with_lists(_tidy(_Converter().process_tag(root, parent_tags=set()))))
         if not body.strip():
             raise SourceError(doc.rel, "no text content")
-        return Issue(source=doc.rel, body=body, title=title, newsletter=meta["newsletter"], date=meta["date"],
-                     url=meta["url"], reader=self.name, warnings=tuple(warnings))
+        # The footer's copyright holder ("© 2024 Ben's Bites"), before the footer went, as a guess (metadata.complete)
+        holder = None if meta["newsletter"] or doc.hints.get("newsletter") else copyright_holder(
+            _TAG.sub("\n", html.unescape(doc.text[-20_000:])))
+        return Issue(source=doc.rel, body=body, title=title, newsletter=meta["newsletter"] or holder,
+                     newsletter_guessed=holder is not None, date=meta["date"], url=meta["url"], reader=self.name,
+                     warnings=tuple(warnings))
 
 
 @hookimpl

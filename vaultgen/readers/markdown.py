@@ -9,6 +9,7 @@ from ..errors import SourceError
 from ..hookspecs import hookimpl
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline
+from .boilerplate import drop_markdown_chrome
 from .headings import story_headings
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
@@ -39,12 +40,13 @@ class MarkdownReader:
             except frontmatter_io.FrontmatterError as exc:
                 warnings.append(f"{exc}; the frontmatter is kept as text in the note")
                 body = f"```yaml\n{fm_text.strip()}\n```\n\n{body}"
+                meta = frontmatter_io.salvage(fm_text)  # its plain `key: value` lines still give title and date
         body = _JEKYLL_BREAK.sub("", body)
         meta = _fields(meta)
         title = _text(meta.get("title"))
         if title is None:
             title, body = _take_title_heading(body)
-        body = story_headings(body)
+        body = story_headings(drop_markdown_chrome(body))
         if not body.strip() and not title:
             raise SourceError(doc.rel, "no text content")
         return Issue(

@@ -15,6 +15,7 @@ from email.utils import parseaddr
 
 from ..errors import SourceError
 from ..hookspecs import hookimpl
+from ..metadata import sender_newsletter
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline, repair
 
@@ -132,8 +133,10 @@ class MimeReader:
         subject = clean_inline(_REPLY_PREFIX.sub("", _text(_header(message, "subject") or "")))
         # The subject is the title the reader saw in their inbox; the page's own date and name, when it says them,
         # are the issue's, the sending date and the sender's name otherwise.
+        sender = None if issue.newsletter else sender_newsletter(_sender(message))
         return replace(issue, title=subject or issue.title, date=issue.date or _sent(message),
-                       newsletter=issue.newsletter or _sender(message), url=issue.url or _location(message, part))
+                       newsletter=issue.newsletter or sender, newsletter_guessed=sender is not None,
+                       url=issue.url or _location(message, part))
 
 
 @hookimpl
