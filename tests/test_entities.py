@@ -161,6 +161,27 @@ def test_who_founded_or_led_something_is_a_person_unless_a_title_follows():
     assert found["Kai-Fu Lee"].kind == "person" and found["UC Berkeley AI"].kind != "person"
 
 
+def test_a_models_tier_goes_with_its_version_and_the_note_is_the_models():
+    found = names_of(issue("Claude 3.5 Sonnet beats GPT-4o. Anthropic also has Claude 3 Opus and Claude 3.5 Haiku. "
+                           "Google shipped Gemini 1.5 Pro. PyTorch 1.3 Released today."))
+    assert {"Claude", "Gemini"} <= set(found) and not {"Sonnet", "Opus", "Haiku", "Pro"} & set(found)
+    assert {"Claude 3.5 Sonnet", "Claude 3 Opus"} <= set(found["Claude"].aliases)
+
+
+def test_a_sentences_first_word_before_a_name_is_not_part_of_it():
+    found = names_of(issue("Whether Anthropic will ship is unclear. Expect OpenAI to respond. Despite US rules, it "
+                           "shipped. Hugging Face grew. Training RoBERTa is costly. Neural MMO is a game."))
+    assert {"Anthropic", "OpenAI", "Hugging Face", "RoBERTa", "Neural MMO"} <= set(found)
+    assert not {"Whether Anthropic", "Expect OpenAI", "Despite US", "Training RoBERTa"} & set(found)
+
+
+def test_short_forms_of_months_and_days_are_names_beside_a_name():
+    found = names_of(issue("The paper is by Jan Leike and Guolei Sun, with Mar Hicks. On Jan 5 Google spoke. In Jan "
+                           "OpenAI grew."))
+    assert {"Jan Leike", "Guolei Sun", "Mar Hicks", "Google", "OpenAI"} <= set(found)
+    assert not {"Leike", "Guolei", "Jan OpenAI", "Jan"} & set(found)
+
+
 def test_github_repos_arxiv_citations_and_profiles():
     body = (
         "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "

@@ -51,6 +51,16 @@ def _cut_short(name: str) -> bool:
     return len(words) > 1 and words[-1] in _OPEN_ENDS and not (words[-1] == "in" and words[-2].casefold() in _SPANS)
 
 
+def _without_tiers(name: str) -> str:
+    """The name less the model tiers that end it ("Claude 3.5 Sonnet" → "Claude 3.5"), when a version precedes them."""
+    words = name.split(" ")
+    tiers = lexicon().model_tiers
+    end = len(words)
+    while end > 2 and words[end - 1].casefold() in tiers:
+        end -= 1
+    return " ".join(words[:end]) if end < len(words) and _VERSIONED.match(" ".join(words[:end])) else name
+
+
 @lru_cache(maxsize=1 << 17)
 def base_name(name: str) -> tuple[str, str | None]:
     """("TensorFlow 2.0") → ("TensorFlow", "TensorFlow 2.0"); ("TPUs") → ("TPU", "TPUs")."""
@@ -61,7 +71,7 @@ def base_name(name: str) -> tuple[str, str | None]:
     if name.startswith("(") and ")" not in name:
         name = name.lstrip("(")
     name = _POSSESSIVE.sub("", name)
-    m = _VERSIONED.match(name)
+    m = _VERSIONED.match(_without_tiers(name))  # "Claude 3.5 Sonnet" is Claude's, as "Claude 3.5" is
     if m and _TWO_LETTERS.search(m.group(1)) and not m.group(1).endswith(("-", "et al.")) \
             and not _cut_short(m.group(1)):  # "52 things I learned in 2018" is a title, not version 2018 of one
         return m.group(1), name

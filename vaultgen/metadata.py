@@ -158,7 +158,10 @@ def complete(issue: Issue, hints: Mapping[str, Any]) -> Issue:
     issue = replace(issue, title=title, newsletter=newsletter, number=number, date=date, url=url,
                     newsletter_guessed=issue.newsletter_guessed and not hints.get("newsletter"))
     if issue.newsletter is None or issue.newsletter_guessed:
-        guess = _guess_newsletter(issue) or issue.newsletter or DEFAULT_NEWSLETTER
+        guess = _guess_newsletter(issue)
+        if guess and issue.newsletter and guess.casefold() in issue.newsletter.casefold():
+            guess = issue.newsletter  # the sender "The Gradient Digest" says it in full
+        guess = guess or issue.newsletter or DEFAULT_NEWSLETTER
         issue = replace(issue, newsletter=guess, newsletter_guessed=True)
     if issue.number is None:
         issue = replace(issue, number=_guess_number(issue))

@@ -163,6 +163,11 @@ class TextEntityExtractor:
                     if any(t.generic for t in named):
                         return None
                     conf = 0.2
+                elif len(p.toks) == 2 and named[1].strength >= 2 and named[0].core.endswith("ing") \
+                        and lex.is_word(named[0].core):
+                    # "Training RoBERTa", "Beating Mathematica": a headline's verb before a name, which _after_opener
+                    # offers on its own.
+                    return None
                 else:
                     conf *= 0.7
         if p.the:

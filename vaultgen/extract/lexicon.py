@@ -51,6 +51,7 @@ class Lexicon:
     url_kinds: tuple[tuple[str, str], ...]
     platform_hosts: frozenset[str]
     title_openers: frozenset[str]
+    model_tiers: frozenset[str]             # "Sonnet" in "Claude 3.5 Sonnet"
     known: Mapping[str, tuple[str, str]]  # casefolded name → (name as written, kind)
 
     def is_word(self, token: str) -> bool:
@@ -124,5 +125,6 @@ def lexicon() -> Lexicon:
         url_kinds=tuple((k.casefold(), v) for k, v in (data.get("url_kinds") or {}).items()),
         platform_hosts=_folded(data.get("platform_hosts")),
         title_openers=_folded(data.get("title_openers")),
+        model_tiers=_folded(data.get("model_tiers")),
         known=known,
     )

@@ -246,6 +246,9 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = 
         if t.version:
             if joined:
                 run.append(t)
+                if i + 1 < n and _joined(run, toks[i + 1:i + 5], text, lex, breaks, ampersand):
+                    i += 1
+                    continue                   # a tier goes on with it: "Claude 3.5 Sonnet"
             if run:
                 _close(text, run, lex, out)
                 run = []
@@ -282,6 +285,8 @@ def _joined(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon, breaks: t
             ampersand: bool) -> bool:
     """The next token (ahead[0]) goes on with the run's name (see phrases)."""
     last, t = run[-1], ahead[0]
+    if last.version and not last.ends and t.cap and t.core.casefold() in lex.model_tiers:
+        return text[last.end:t.start] == " "   # "Claude 3.5 Sonnet", "Gemini 1.5 Pro"
     if last.ends or last.version or breaks and not t.version and any(last.end <= b <= t.start for b in breaks):
         return False
     if t.stop and last.core.endswith("."):
@@ -318,6 +323,20 @@ def _middle_initial(run: list[Tok], t: Tok, text: str) -> bool:
     last = run[-1]
     return (len(run) > 1 and len(last.core) == 1 and last.cap and text[last.end:t.start] == ". "
             and t.cap and t.strength >= 1)
+
+
+# Months' and days' short forms are also names ("Jan Leike", "Guolei Sun", "Mar Hicks", "Sun Microsystems").
+_CALENDAR_SHORT = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun"
+                            .split())
+
+
+def _surname_beside(run: list[Tok], at: int) -> bool:
+    """A two-word run whose word at `at` is a month's or day's short form, beside a word no dictionary holds: a
+    person's name, not a date ("Jan 5" has a number; "Jan Update" an ordinary word)."""
+    if len(run) != 2 or run[at].core.casefold() not in _CALENDAR_SHORT or not run[at].cap:
+        return False
+    other = run[1 + at] if at == 0 else run[0]   # the other word: run[1] beside run[0], run[0] beside run[-1]
+    return other.strength >= 1 and other.core.isalpha() and other.core.istitle()
 
 
 def _close(text: str, run: list[Tok], lex: Lexicon, out: list[Phrase]) -> None:
@@ -369,6 +388,8 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
     while run:
         t = run[0]
         low = t.core.casefold()
+        if _surname_beside(run, 0):
+            break
         if low in _MINOR or low == "i":
             pass
         elif initial:
@@ -387,8 +408,8 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
     while run:
         t = run[-1]
         low = t.core.casefold()
-        if not ((low in lex.connectors and not t.cap) or low in lex.calendar or low in lex.demonyms
-                or (low in lex.titles and (t.acronym or not t.cap))):
+        if _surname_beside(run, -1) or not ((low in lex.connectors and not t.cap) or low in lex.calendar
+                                             or low in lex.demonyms or (low in lex.titles and (t.acronym or not t.cap))):
             break
         run = run[:-1]
     # Leading generic acronyms ("AI researchers", "ML Research") describe; they do not name, and what they leave of
@@ -401,6 +422,9 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
     words = [t for t in run if not t.version]
     if not words or all(t.generic for t in words):
         return None
+    versioned = next((i for i, t in enumerate(run) if t.version and i), None)
+    if versioned is not None and all(t.core.casefold() in lex.model_tiers for t in run[versioned + 1:]):
+        words = [t for t in run[:versioned] if not t.version]  # the tier goes with the version: "Claude 3.5 Sonnet"
     last = words[-1]
     name = text[run[0].start:last.end]
     surface = text[run[0].start:run[-1].end]
