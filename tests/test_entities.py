@@ -182,6 +182,17 @@ def test_short_forms_of_months_and_days_are_names_beside_a_name():
     assert not {"Leike", "Guolei", "Jan OpenAI", "Jan"} & set(found)
 
 
+def test_a_headline_or_a_clause_as_a_links_text_names_nothing_and_a_title_after_a_colon_is_a_paper():
+    found = names_of(issue(
+        "- [California's SB 1047 awaits Governor Newsom's decision](https://www.politico.com/news/sb-1047) - a bill.\n"
+        "- [Anthropic’s Claude is now available in Europe](https://www.anthropic.com/news/claude-europe).\n\n"
+        "**The Rundown:** [Anthropic just released](https://www.anthropic.com/news/3-5) an upgraded model.\n\n"
+        "Read more: [GraphCast: Learning skillful medium-range weather forecasting](https://arxiv.org/abs/2212.1).\n"))
+    assert not {n for n in found if " " in n and any(w in n for w in ("awaits", "released"))}
+    assert found["GraphCast: Learning skillful medium-range weather forecasting"].kind == "paper"
+    assert found["Anthropic’s Claude is now available in Europe"].kind == "paper"  # the site's own post
+
+
 def test_github_repos_arxiv_citations_and_profiles():
     body = (
         "Kavita Ganesan and [Romano Foti](https://twitter.com/romanofoti) wrote about it. "
@@ -446,7 +457,7 @@ def test_a_name_cut_short_before_its_end_is_no_name_and_a_year_ending_a_title_st
     found = names_of(issue(
         "* Here's the full list: [52 things I learned in 2018](https://medium.com/@x/52-things) (Medium)\n"
         "* [My Tweet about the project](https://twitter.com/x/status/1) (Twitter)\n"
-        "* [Google AI Principles updates, six months in](https://blog.google/principles) (Google)\n"))
+        "* Their report: [Google AI Principles updates, six months in](https://blog.google/principles) (Google)\n"))
     assert "52 things I learned in 2018" in found and "52 things I learned in" not in found
     assert not [n for n in found if n.startswith("My Tweet")]             # "My Tweet about the": cut short
     assert "Google AI Principles updates, six months in" in found

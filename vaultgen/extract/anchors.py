@@ -25,6 +25,7 @@ _INTRO = re.compile(r"(?::|\b(?:called|titled|entitled|named|paper|essay|post|ar
                     r"preprint|video|talk)\W{0,3})\s*[\"“]?$", re.I)
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _WORDS = re.compile(r"\w+")
+_GOES_ON = re.compile(r"\s+[a-z]")
 _LOWER_WORD = re.compile(r"[a-z][a-z'’-]+")  # "released", not "remove.bg", "wav2letter@anywhere" or "NVIDIA’s"
 _DASHES = re.compile(r"[-_]")
 _DOT_GIT = re.compile(r"\.git$")
@@ -233,6 +234,12 @@ class LinkEntityExtractor:
         words = [t for t in toks if not t.version]
         capital = [t for t in words if t.cap or t.strength >= 1]
         lower = [t for t in words if not (t.cap or t.strength >= 1) and t.core.casefold() not in lex.connectors]
+        # Ordinary lower-case words make a headline or a clause of it ("California's SB 1047 awaits Governor Newsom's
+        # decision", "Anthropic just released"), not a name; "Papers with Code" has only function words.
+        clause = [w for w in name.split() if _LOWER_WORD.fullmatch(w) and w not in lex.connectors
+                  and w not in lex.stopwords]
+        if clause and _GOES_ON.match(sentence, at + len(anchor)) and at >= 0:
+            return                     # "[Anthropic just released] an upgraded Claude": the text goes on with it
         matched = _host_matches(name, host) or \
             bool(repo and _compact(repo[1]) in (_compact(name), _compact(name.split()[-1])))
         best = max((t.strength for t in words), default=-1)
@@ -246,11 +253,11 @@ class LinkEntityExtractor:
             if len(words) == 1 and (matched or best == 3) and not lex.is_word(name):
                 emit(name, link, C_LINK_WEAK, cue_kind or url_kind or "product", desc)
             return
-        name_like = not lower and len(words) <= 6 and (toks[0].cap or toks[0].strength >= 1)
+        name_like = not lower and not clause and len(words) <= 6 and (toks[0].cap or toks[0].strength >= 1)
         if not name_like or (len(words) >= 3 and intro and not matched):
-            if matched and len(words) <= 5:
+            if matched and len(words) <= 5 and not clause:
                 emit(name, link, C_LINK_NAME, cue_kind or "product", desc)
-            elif intro or url_kind == "paper":
+            elif intro or url_kind == "paper" or matched:  # a site's own post: "Google AI Principles updates, …"
                 kind = "other" if host in ("youtube.com", "youtu.be", "vimeo.com") else "paper"
                 emit(anchor, link, C_LINK_TITLE, kind)
             return
