@@ -82,3 +82,16 @@ def test_urls_in_angle_brackets_or_parentheses_are_links_and_a_line_ending_in_on
     assert [(link.canonical, link.text) for link in found] == [
         ("https://x.com/a?id=3", ""), ("https://arxiv.org/abs/2403.08295", "Gemma: Open Models (arXiv)"),
         ("https://b.com/y", "")]
+
+
+def test_redirects_that_say_their_target_give_it_and_more_trackers_go():
+    substack = ("https://substack.com/redirect/2/eyJlIjoiaHR0cHM6Ly93d3cuYW50aHJvcGljLmNvbS9yZXNlYXJjaC9tYXBwaW5nLW1p"
+                "bmQtbGFuZ3VhZ2UtbW9kZWwiLCJwIjoxNDQ1Njc4OTB9")
+    assert canonical_url(substack) == "https://www.anthropic.com/research/mapping-mind-language-model"
+    assert canonical_url("https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fopenai.com%2Fgpt-4o%2F"
+                         "%3Futm_source%3Dx&data=05&reserved=0") == "https://openai.com/gpt-4o/"
+    assert canonical_url("https://www.google.com/url?q=https://deepmind.google/&sa=D") == "https://deepmind.google/"
+    assert canonical_url("https://a.com/x?utm_source=a&_bhlid=a1&hubs_content=b&id=2") == "https://a.com/x?id=2"
+    assert canonical_url("https://x.com/karpathy/status/123?s=20&t=abc") == "https://x.com/karpathy/status/123"
+    assert canonical_url("https://www.youtube.com/watch?v=abc&t=30") == "https://www.youtube.com/watch?v=abc&t=30"
+    assert canonical_url("https://substack.com/redirect/2/not-base64!") == "https://substack.com/redirect/2/not-base64!"

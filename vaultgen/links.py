@@ -1,7 +1,9 @@
 """External links: find them in Markdown, canonicalise their URLs, classify what they point to."""
 from __future__ import annotations
 
+import base64
 import html
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,8 +21,12 @@ TRACKING_PARAMS = frozenset({
     "_ga", "_gl", "mkt_tok", "trk", "trkcampaign", "sc_campaign", "sc_channel", "oly_enc_id", "oly_anon_id",
     "vero_id", "vero_conv", "wickedid", "ck_subscriber_id", "s_kwcid", "spm", "si", "cmpid", "campaign_id",
     "ss_source", "ss_campaign_id", "rss", "source_impression_id", "mbid", "sr_share", "ncid", "cid_source",
+    "_bhlid", "_kx", "rdt_cid",
 })
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hs_", "vgo_")
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hs_", "vgo_", "hubs_")
+# A tweet's share parameters ("?s=20&t=…"): tracking there only.
+_TWEET_TRACKING = frozenset({"s", "t"})
+_TWEET_HOSTS = frozenset({"twitter.com", "www.twitter.com", "mobile.twitter.com", "x.com", "www.x.com"})
 
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _BARE_URL = re.compile(r"(?<![\[\w/=\"'])https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?*_]")
@@ -177,11 +183,36 @@ def canonical_url(url: str) -> str:
     host = parts.netloc.lower()
     if host.endswith(":80") and parts.scheme.lower() == "http" or host.endswith(":443"):
         host = host.rsplit(":", 1)[0]
+    target = _redirect_target(host, parts)
+    if target is not None and target != url:
+        return canonical_url(target)
     # Pieces are kept as written (no re-encoding): only the tracking ones go.
-    query = [piece for piece in parts.query.split("&") if piece and not _is_tracking(piece.split("=", 1)[0])]
+    tweet = host in _TWEET_HOSTS
+    query = [piece for piece in parts.query.split("&") if piece and not _is_tracking(piece.split("=", 1)[0])
+             and not (tweet and piece.split("=", 1)[0] in _TWEET_TRACKING)]
     fragment = parts.fragment if parts.fragment.startswith(("!", "/")) or _keeps_fragment(host) else ""
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), host, path, "&".join(query), fragment))
+
+
+def _redirect_target(host: str, parts) -> str | None:
+    """Where a redirect that says its target goes: Outlook's safe links and Google's (`url=`, `q=`), Facebook's
+    (`u=`), Substack's (base64 JSON, its target under "e"). Click trackers that hide theirs stay as they are."""
+    if host.endswith(".safelinks.protection.outlook.com") or host in ("www.google.com", "google.com") \
+            and parts.path == "/url" or host in ("l.facebook.com", "lm.facebook.com") and parts.path == "/l.php":
+        for piece in parts.query.split("&"):
+            key, _, value = piece.partition("=")
+            if key in ("url", "q", "u") and unquote(value).startswith(("http://", "https://")):
+                return unquote(value)
+        return None
+    if host == "substack.com" and parts.path.startswith("/redirect/"):
+        try:
+            data = json.loads(base64.urlsafe_b64decode(parts.path.rsplit("/", 1)[-1] + "=="))
+        except (ValueError, TypeError):
+            return None
+        target = data.get("e") if isinstance(data, dict) else None
+        return target if isinstance(target, str) and target.startswith(("http://", "https://")) else None
+    return None
 
 
 def _is_tracking(name: str) -> bool:
