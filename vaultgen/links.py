@@ -187,9 +187,9 @@ def canonical_url(url: str) -> str:
     if target is not None and target != url:
         return canonical_url(target)
     # Pieces are kept as written (no re-encoding): only the tracking ones go.
-    tweet = host in _TWEET_HOSTS
-    query = [piece for piece in parts.query.split("&") if piece and not _is_tracking(piece.split("=", 1)[0])
-             and not (tweet and piece.split("=", 1)[0] in _TWEET_TRACKING)]
+    shared = _TWEET_TRACKING if host in _TWEET_HOSTS else frozenset()
+    query = [piece for piece in parts.query.split("&")
+             if piece and not _is_tracking(name := piece.split("=", 1)[0]) and name not in shared]
     fragment = parts.fragment if parts.fragment.startswith(("!", "/")) or _keeps_fragment(host) else ""
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), host, path, "&".join(query), fragment))
@@ -198,8 +198,9 @@ def canonical_url(url: str) -> str:
 def _redirect_target(host: str, parts) -> str | None:
     """Where a redirect that says its target goes: Outlook's safe links and Google's (`url=`, `q=`), Facebook's
     (`u=`), Substack's (base64 JSON, its target under "e"). Click trackers that hide theirs stay as they are."""
-    if host.endswith(".safelinks.protection.outlook.com") or host in ("www.google.com", "google.com") \
-            and parts.path == "/url" or host in ("l.facebook.com", "lm.facebook.com") and parts.path == "/l.php":
+    if (host.endswith(".safelinks.protection.outlook.com")
+            or (host in ("www.google.com", "google.com") and parts.path == "/url")
+            or (host in ("l.facebook.com", "lm.facebook.com") and parts.path == "/l.php")):
         for piece in parts.query.split("&"):
             key, _, value = piece.partition("=")
             if key in ("url", "q", "u") and unquote(value).startswith(("http://", "https://")):

@@ -195,7 +195,8 @@ class LinkEntityExtractor:
                 owner = repo[0] if repo else None
             low = anchor.casefold()
             generic = not anchor or low in lex.generic_anchors or low.endswith(" here") \
-                or _SELF_ANCHOR.match(anchor) or low in own_names or any(low.startswith(n + " ") for n in own_names if len(n) > 3)
+                or _SELF_ANCHOR.match(anchor) or low in own_names \
+                or any(low.startswith(n + " ") for n in own_names if len(n) > 3)
             shown = _OWNER_REPO.match(anchor)
             if repo and (generic or (shown and shown.group(2).casefold() == repo[1].casefold())):
                 surface = repo[1] if shown else in_text(repo[1])
@@ -226,20 +227,19 @@ class LinkEntityExtractor:
         at = sentence.find(anchor)
         before = sentence[:at] if at >= 0 else ""
         intro = bool(_INTRO.search(before)) if at > 0 else False
-        if before.strip() and not intro and not before.rstrip().endswith((":", "\"", "“", "—", "–", "(")) and any(
-                _LOWER_WORD.fullmatch(w) and w not in lex.connectors and w not in lex.stopwords for w in name.split()):
+        # Ordinary lower-case words make a headline or a clause of it ("California's SB 1047 awaits Governor Newsom's
+        # decision", "Anthropic just released"), not a name; "Papers with Code" has only function words.
+        clause = any(_LOWER_WORD.fullmatch(w) and w not in lex.connectors and w not in lex.stopwords
+                     for w in name.split())
+        if clause and before.strip() and not intro and not before.rstrip().endswith((":", "\"", "“", "—", "–", "(")):
             return                     # "This week [Anthropic released Claude 3], and …": a clause of the text
+        if clause and at >= 0 and _GOES_ON.match(sentence, at + len(anchor)):
+            return                     # "[Anthropic just released] an upgraded Claude": the text goes on with it
         url_kind = _url_kind(url, lex)
         profile = _profile(url)
         words = [t for t in toks if not t.version]
         capital = [t for t in words if t.cap or t.strength >= 1]
         lower = [t for t in words if not (t.cap or t.strength >= 1) and t.core.casefold() not in lex.connectors]
-        # Ordinary lower-case words make a headline or a clause of it ("California's SB 1047 awaits Governor Newsom's
-        # decision", "Anthropic just released"), not a name; "Papers with Code" has only function words.
-        clause = [w for w in name.split() if _LOWER_WORD.fullmatch(w) and w not in lex.connectors
-                  and w not in lex.stopwords]
-        if clause and _GOES_ON.match(sentence, at + len(anchor)) and at >= 0:
-            return                     # "[Anthropic just released] an upgraded Claude": the text goes on with it
         matched = _host_matches(name, host) or \
             bool(repo and _compact(repo[1]) in (_compact(name), _compact(name.split()[-1])))
         best = max((t.strength for t in words), default=-1)

@@ -335,7 +335,7 @@ def _surname_beside(run: list[Tok], at: int) -> bool:
     person's name, not a date ("Jan 5" has a number; "Jan Update" an ordinary word)."""
     if len(run) != 2 or run[at].core.casefold() not in _CALENDAR_SHORT or not run[at].cap:
         return False
-    other = run[1 + at] if at == 0 else run[0]   # the other word: run[1] beside run[0], run[0] beside run[-1]
+    other = run[1] if at == 0 else run[0]
     return other.strength >= 1 and other.core.isalpha() and other.core.istitle()
 
 

@@ -79,13 +79,14 @@ def _header(message: EmailMessage, name: str):
 
 
 def _sender(message: EmailMessage) -> str | None:
+    """The sender's display name as written (sender_newsletter cleans it and reads the newsletter from it)."""
     sender = _header(message, "from")
     addresses = getattr(sender, "addresses", ())
     if addresses:
         name = addresses[0].display_name
     else:  # not parsed (see _header): the older, lenient parser of the raw field
         name = next((parseaddr(str(value))[0] for key, value in message.raw_items() if key.lower() == "from"), "")
-    return clean_inline(_text(name)) or None
+    return _text(name) or None
 
 
 def _location(message: EmailMessage, part) -> str | None:
