@@ -115,3 +115,29 @@ def test_substack_and_revue_chrome_goes_and_text_about_it_and_code_stay():
         assert gone not in out
     assert "unsubscribe()\n\n[Share](https://x.org/)\n```" in out and "Google lets you unsubscribe from ads." in out
     assert out.count(story.strip()) == 3
+
+
+@pytest.mark.parametrize("head,expected", [
+    ("Issue 498 • August 6, 2024\n\nThis week: Llama 3.1.", dt.date(2024, 8, 6)),
+    ("*May 27, 2024* · *Froth on the Daydream (FOD)* – our weekly summary", dt.date(2024, 5, 27)),
+    ("# Papers with Code Newsletter #18\n\n*Published October 5, 2021 · by Elvis Saravia*", dt.date(2021, 10, 5)),
+    ("Tuesday, Sept. 3rd, 2023\n\nHello.", dt.date(2023, 9, 3)),
+    ("_Sent on 2 Jan 2020_", dt.date(2020, 1, 2)),
+    # A date in a sentence is an event's; one far down the text is a story's; a day that does not exist is no date.
+    ("On May 5, 2024, OpenAI released a model.", None),
+    ("\n".join(["A line of text."] * 12) + "\nMay 5, 2024", None),
+    ("Issue 12 • February 30, 2024", None),
+])
+def test_a_dateline_at_the_top_of_the_text_dates_an_issue_its_file_does_not(head, expected):
+    from vaultgen.metadata import complete
+    issue = complete(MarkdownReader().read(SourceDoc(Path("/x/a.md"), "a.md", head + "\n\nOpenAI shipped.\n")), {})
+    assert issue.date == expected
+
+
+def test_a_file_names_date_is_taken_only_when_the_text_has_none():
+    from vaultgen.metadata import complete
+    text = "*March 15, 2021*\n\nHello.\n"
+    assert complete(MarkdownReader().read(SourceDoc(Path("/x/a.md"), "2021-3-16-107.md", text)), {}).date == \
+        dt.date(2021, 3, 15)
+    assert complete(MarkdownReader().read(SourceDoc(Path("/x/a.md"), "2021-3-16-107.md", "Hello.\n")), {}).date == \
+        dt.date(2021, 3, 16)

@@ -31,6 +31,18 @@ _COPYRIGHT = re.compile(r"(?:©|\([cC]\)|\b[Cc]opyright\b|COPYRIGHT)\s*(?:©\s*)
                         rf",?[ \t]+((?:[Tt]he[ \t]+)?{_NAME_WORD}(?:[ \t]+(?:{_NAME_WORD}|\d+\w*)){{0,4}})")
 _COMPANY_SUFFIX = re.compile(r"(?:,?\s+(?:Inc|LLC|Ltd|GmbH|Corp|PBC)\.?)+$|\.$")
 _ANCHOR_UNSAFE = re.compile(r"[#|^\[\]\\]")
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?"
+          r"|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_WRITTEN_DATE = rf"(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+{_MONTH},?\s+{_YEAR}|{_YEAR}-\d\d-\d\d)(?![^\W_]|-)"
+# A dateline near the top: the date opens its line ("*May 27, 2024* · …", "Published October 5, 2021 · by …",
+# "Tuesday, May 7, 2024") or follows a separator ("Issue 498 • August 6, 2024"); a date inside a sentence ("On May 5,
+# 2024, OpenAI …") is an event's, not the issue's.
+_DATELINE = re.compile(rf"^[\s*_>#]*(?:(?:published|posted|sent|dated|updated)(?:\s+on)?:?\s+|"
+                       rf"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)|.{{0,60}}?\s[•·|—–]\s+[*_]*)?"
+                       rf"({_WRITTEN_DATE})", re.I | re.M)
+_HEAD_LINES = 12
 DEFAULT_NEWSLETTER = "Newsletter"
 
 
@@ -71,11 +83,23 @@ def _date_of(match: re.Match | None) -> dt.date | None:
 
 def parse_human_date(text: str) -> dt.date | None:
     """'August 7, 2019', '7 August 2019', 'Aug 7 2019' → date."""
-    for fmt in ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B %Y", "%b %d %Y", "%A, %B %d, %Y", "%Y-%m-%d"):
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B %Y", "%d %b %Y", "%b %d %Y", "%A, %B %d, %Y", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(" ".join(text.replace(".", "").split()), fmt).date()
         except ValueError:
             continue
+    return None
+
+
+def date_from_text(body: str) -> dt.date | None:
+    """The date of a dateline among the first lines of an issue's text (see _DATELINE)."""
+    lines = [line for line in body[:2000].splitlines() if line.strip()][:_HEAD_LINES]
+    for line in lines:
+        match = _DATELINE.match(line) if len(line) <= 200 else None
+        if match:
+            found = to_date(re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\.|(?<=\bSep)t\b", "", match.group(1)))
+            if found is not None:
+                return found
     return None
 
 
@@ -166,7 +190,7 @@ def complete(issue: Issue, hints: Mapping[str, Any]) -> Issue:
     if issue.number is None:
         issue = replace(issue, number=_guess_number(issue))
     if issue.date is None:
-        issue = replace(issue, date=date_from_filename(issue.source))
+        issue = replace(issue, date=date_from_text(issue.body) or date_from_filename(issue.source))
     if not issue.title:
         fallback = _first_heading(issue.body) or PurePosixPath(issue.source).stem
         issue = replace(issue, title=clean_inline(fallback))
