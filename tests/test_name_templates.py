@@ -95,6 +95,20 @@ def test_an_issue_without_a_date_collapses_cleanly():
         layout.Place("I/2024/05", "01 Big news (b)")
 
 
+@pytest.mark.parametrize("title,date,name", [
+    ("Data Elixir - Issue 498", None, "Data Elixir 498"),
+    ("Papers with Code Newsletter #18", None, "Papers with Code Newsletter 18"),
+    ("Issue 498", dt.date(2024, 8, 6), "2024-08-06 Data Elixir 498"),
+    ("Data Elixir #498: Llama 3.1 and SAM 2", None, "Data Elixir 498 - Llama 3.1 and SAM 2"),
+    ("Issue 498 of the year", None, "Data Elixir 498 - Issue 498 of the year"),
+])
+def test_an_issue_whose_title_only_numbers_it_is_named_once_by_newsletter_and_number(title, date, name):
+    from vaultgen.notes import _issue_name
+    newsletter = "Papers with Code Newsletter" if title.startswith("Papers") else "Data Elixir"
+    number = 18 if title.startswith("Papers") else 498
+    assert _issue_name(Issue("a.html", "", title=title, newsletter=newsletter, number=number, date=date)) == name
+
+
 def test_a_field_value_never_makes_a_folder_or_an_illegal_name():
     values = layout.resource_values("x", "AI/ML: a review?", "point.md", "article")
     place = layout.place("resource", "R/{domain}/{title}", values, "fallback")

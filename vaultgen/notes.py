@@ -58,15 +58,26 @@ def _issue_name(issue: Issue) -> str:
     title = metadata_title(issue)
     if issue.date:
         return f"{issue.date.isoformat()} {title}"
-    return f"{issue.newsletter} {issue.number} - {title}" if issue.number is not None else title
+    if issue.number is None or title == f"{issue.newsletter} {issue.number}":
+        return title
+    return f"{issue.newsletter} {issue.number} - {title}"
+
+
+# What is left of "Data Elixir - Issue 498" or "Papers with Code Newsletter #18" without the newsletter's name.
+_ONLY_THE_NUMBER = re.compile(r"[\s:|\-–—]*(?:(?:issue|no\.?|number|edition)\s*)?#?\s*\d+[\s.]*", re.I)
 
 
 def metadata_title(issue: Issue) -> str:
-    """The title without a '#24:' prefix or a leading 'Newsletter:' that the folder already says."""
+    """The title without a '#24:' prefix or a leading 'Newsletter:' that the folder already says; a title that says
+    no more than the issue's number ('Issue 498') is the newsletter's name and the number."""
     from .metadata import strip_number_prefix
     title = strip_number_prefix(issue.title or issue.source)
-    if issue.newsletter and title.lower().startswith(issue.newsletter.lower()):
-        rest = re.sub(r"^\s*(?:#|no\.?\s*|issue\s*)?\d+\b", "", title[len(issue.newsletter):], flags=re.I)
+    named = bool(issue.newsletter) and title.lower().startswith(issue.newsletter.lower())
+    rest = title[len(issue.newsletter):] if named else title
+    if issue.number is not None and _ONLY_THE_NUMBER.fullmatch(rest):
+        return f"{issue.newsletter} {issue.number}"
+    if named:
+        rest = re.sub(r"^\s*(?:#|no\.?\s*|issue\s*)?\d+\b", "", rest, flags=re.I)
         title = rest.lstrip(" :|-–—") or title
     return title
 
