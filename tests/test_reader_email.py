@@ -515,3 +515,22 @@ def test_the_newsletter_from_the_words_then_the_footers_copyright_then_the_sende
     text = (f"From: {sender}\nSubject: Issue\n\n{body_start}\n\nA story about models that is long enough to be "
             f"story text and not a headline at all.\n\n{footer}\n")
     assert complete(_read(tmp_path, text), {}).newsletter == newsletter
+
+
+@pytest.mark.parametrize("address", [
+    "214 Barton Springs Rd, Austin, Texas, 78704, United States",
+    "Data Elixir\nPO Box 3512\nBoulder, CO 80307",
+    "MIT Technology Review · 196 Broadway, 3rd Floor · Cambridge, MA 02139 · USA",
+])
+def test_the_footers_postal_address_goes_with_the_footer(tmp_path, address):
+    text = ("Hello friends,\n\nOpenAI shipped a new model this week, and Anthropic answered with one of its own.\n\n"
+            "It was a busy week for everyone in the field, with more to come.\n\nThanks for reading,\nLior\n\n"
+            f"Stop receiving emails here.\n{address}\n")
+    body = _read(tmp_path, text).body
+    assert "Lior" in body and "Stop receiving" not in body
+    assert not re.search(r"Austin|Boulder|Cambridge|Broadway|Box", body)
+
+
+@pytest.mark.parametrize("line", ["In March, Nvidia 10000 GPUs were sold.", "We trained 175 Billion parameters, and more."])
+def test_numbers_beside_names_are_no_postal_address(line):
+    assert not re.search(email_reader.POSTAL, line)

@@ -19,8 +19,14 @@ _AD_MARK = re.compile(
     r"|(?:this\s+(?:issue|newsletter|edition|email|episode)\s+is\s+)?(?:sponsored|presented|brought\s+to\s+you)\s+by\b"
     r"|together\s+with\b|in\s+partnership\s+with\b|advertisement\b|paid\s+(?:post|partnership|promotion)\b"
     r"|from\s+our\s+(?:sponsors?|partners?)\b)", re.I)
+# The postal address every commercial e-mail's footer must give (CAN-SPAM): "214 Barton Springs Rd, Austin",
+# "PO Box 3512", "Boulder, CO 80307", "Austin, Texas, 78704".
+POSTAL = (r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Z0-9][\w.'’-]*\s+){0,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|"
+          r"Lane|Way|Pl|Place|Ct|Court|Pkwy|Parkway|Hwy|Highway|Sq|Square|Broadway|Terrace|Plaza)\.?(?:\s+[NSEW]{1,2})?,"
+          r"|\bP\.?\s?O\.?\s+Box\s+\d+|\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+(?:[A-Z]{2}|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),?"
+          r"\s+\d{5}(?:-\d{4})?(?=\s*(?:[,·•|\n]|$|USA\b|United States\b))")
 _JUNK = re.compile(
-    r"unsubscribe|view\s+(?:this\s+(?:e-?mail|newsletter|issue|message)\s+|it\s+)?(?:in|on)\s+(?:your|a|the)?\s*"
+    POSTAL + r"|stop\s+receiving|unsubscribe|view\s+(?:this\s+(?:e-?mail|newsletter|issue|message)\s+|it\s+)?(?:in|on)\s+(?:your|a|the)?\s*"
     r"(?:web\s*)?browser|view\s+(?:it\s+|this\s+e-?mail\s+)?online|(?:manage|update)\s+(?:your\s+)?(?:e-?mail\s+)?"
     r"(?:preferences|subscription)|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this|no\s+longer\s+wish\s+to\s+receive|©|"
     r"copyright\s*(?:©\s*)?\d{4}|all\s+rights\s+reserved|forward\s+(?:this\s+)?to\s+a\s+friend|having\s+trouble\s+"
