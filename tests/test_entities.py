@@ -544,3 +544,17 @@ def test_a_lower_case_prefix_is_not_part_of_the_name_after_it():
                            "An anti-Google search engine launched, and t-SNE plots showed it."))
     assert {"Elton John", "Donald Trump", "Google"} <= set(found) and "John" not in found
     assert not any(n.startswith(("robo-", "pro-", "anti-")) for n in found)
+
+
+def test_the_names_of_an_author_list_are_people_and_whole():
+    found = names_of(issue(
+        "Primer is a new paper.\n\n**Authors:** Peng Gao, Shijie Geng, Teli Ma, Rongyao Fang (Shanghai AI Laboratory)\n\n"
+        "We liked [BitNet](https://arxiv.org/abs/2407.10969) by Hongyu Wang, Shuming Ma, Ruiping Wang and Furu Wei.\n"))
+    for name in ("Teli Ma", "Rongyao Fang", "Shuming Ma", "Furu Wei"):
+        assert found[name].kind == "person", name
+    assert "Rongyao" not in found
+
+
+def test_a_short_list_after_by_names_no_people():
+    found = names_of(issue("The tool was built by Quill Harbor and Nimbus Forge, the two studios.\n"))
+    assert found["Quill Harbor"].kind != "person" and found["Nimbus Forge"].kind != "person"

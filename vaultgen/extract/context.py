@@ -17,6 +17,14 @@ _SAYING = frozenset(("said says wrote writes argues argued describes described t
 # "a startup founded by Kai-Fu Lee", "a team led by …": what people do.
 _BY_PEOPLE = frozenset("led founded co-founded cofounded authored co-authored coauthored written directed".split())
 
+# A list of people's names after "by" or an "Authors:" label, or that is a whole sentence (an "Authors:" label set
+# apart): "… by Hongyu Wang, Shuming Ma, Ruiping Wang and Furu Wei", "**Authors:** Peng Gao, Shijie Geng, …". Names
+# of two to four capitalised words; without the label, three of them ("developed by Google Research and Meta AI"
+# names no people), and a list that is the sentence runs to its end or to a parenthesis (the affiliation).
+_PERSON_ITEM = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}"
+_LIST_BEFORE = re.compile(rf"(?:\b(?P<by>by)\s+|\b(?P<label>(?i:authors?))\s*[*_]*:[*_]*\s+|^\s*)"
+                          rf"(?P<names>(?:{_PERSON_ITEM},\s+)*)(?:and\s+)?$")
+_LIST_AFTER = re.compile(rf"(?:,?\s+(?:and\s+)?{_PERSON_ITEM}(?=[,.;:)]|\s+(?:and|\()|\s*$))*")
 _APPOSITION = re.compile(r"^\s*(?:\([^)]*\)\s*)?,\s+(?:(a|an|the)\s+)([^,.;:()]{2,140})")
 _IS_A = re.compile(r"^\s+(?:is|was|are|has become|remains)\s+(?:(a|an|the|one of the)\s+)([^.;:]{2,200})")
 _WORD = re.compile(r"[\w'’-]+")
@@ -102,9 +110,25 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
             kind, boost = lex.cues[f"{w} {nxt[1].casefold()}"], max(boost, 0.1)
     # After what comes next: "founded by UC Berkeley AI professor …" names the university.
     by_people = len(prev_low) >= 2 and prev_low[-1] == "by" and prev_low[-2] in _BY_PEOPLE
-    if by_people or (nxt[:2] and [w.casefold() for w in nxt[:2]] == ["and", "colleagues"]):
+    if by_people or (nxt[:2] and [w.casefold() for w in nxt[:2]] == ["and", "colleagues"]) \
+            or (2 <= n_words <= 4 and in_author_list(before, after)):
         kind, boost = kind or "person", max(boost, 0.15)
     return Context(kind, desc, boost)
+
+
+def in_author_list(before: str, after: str) -> bool:
+    """Whether a name between `before` and `after` stands in a list of people's names (see _LIST_BEFORE)."""
+    if len(before) > 400 and " by " not in before[-400:] and "uthor" not in before[-400:]:
+        return False
+    m = _LIST_BEFORE.search(before[-400:] if len(before) > 400 else before)
+    if m is None:
+        return False
+    if m.group("label"):
+        return True
+    rest = _LIST_AFTER.match(after)
+    listed = m.group("names").count(",") + 1 + len(re.findall(_PERSON_ITEM, rest.group()))
+    whole = m.group("by") or not after[rest.end():].strip() or after[rest.end():].lstrip()[:1] in "(."
+    return listed >= 3 and bool(whole)
 
 
 def _sentence_case(text: str) -> str:

@@ -9,7 +9,7 @@ from ..model import Candidate, Issue, Link
 from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
-from .context import context
+from .context import context, in_author_list
 from .names import (Phrase, abbreviates, clip, is_generic, phrases, self_names, shape_kind, tokens, trim_punct,
                     without_words)
 from .prose import Sentence, parse, title_spans
@@ -87,7 +87,7 @@ class TextEntityExtractor:
             headline = title_spans(s)
             for i, p in enumerate(found):
                 title = s.title or any(a <= p.start and p.end <= b for a, b in headline)
-                if title:
+                if title and not in_author_list(s.text[:p.start], s.text[p.end:]):  # a list of names is no headline
                     p = _trim_weak_tail(p, s.text, lex)
                 variants = [p]
                 rest = _after_opener(p, s.text)
