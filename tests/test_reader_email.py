@@ -329,7 +329,7 @@ Google Pulls Political Ad
 The company removed a campaign ad after complaints. Enroll today!
 """)
     body = issue.body
-    assert body.startswith("TOP STORIES\n\n## Chatbots Go Mainstream\n\nBy Jane Doe\n\nMillions")
+    assert body.startswith("## TOP STORIES\n\n## Chatbots Go Mainstream\n\nBy Jane Doe\n\nMillions")
     assert "_(image:" not in body and "* * *" not in body
     assert "## Google Pulls Political Ad\n\nThe company removed" in body and "[!note]" not in body
     assert issue.newsletter is None  # "subscribe to Netflix" in a story names no newsletter
@@ -534,3 +534,53 @@ def test_the_footers_postal_address_goes_with_the_footer(tmp_path, address):
 @pytest.mark.parametrize("line", ["In March, Nvidia 10000 GPUs were sold.", "We trained 175 Billion parameters, and more."])
 def test_numbers_beside_names_are_no_postal_address(line):
     assert not re.search(email_reader.POSTAL, line)
+
+
+def test_counters_pictures_and_dash_items_of_a_plain_text_email(tmp_path):
+    body = _read(tmp_path, """\
+[image: The Daily logo]
+
+Welcome, humans.
+
+TOP NEWS
+
+Anthropic's Claude 3.5 Sonnet beats GPT-4o
+
+⇧ 8,412 Likes
+
+Anthropic released a model today, and it beats the others on most of the usual benchmarks.
+
+TRENDING SIGNALS
+
+Runway unveils Gen-3 Alpha video model [1]
+⇧ 1,221 Likes
+
+TOP PAPERS
+
+Chameleon: Mixed-Modal Early-Fusion Foundation Models [2]
+
+Meta presents a family of early-fusion token-based models that read and write images and text.
+
+Bits and Bytes
+
+– Scarlett Johansson says the voice sounds like hers (The Verge)
+https://www.theverge.com/2024/5/20/scarlett
+
+– The EU AI Act gets final approval (Euractiv)
+
+Thanks for reading! And remember that a sentence can run on
+– with a dash – like this one.
+
+— Noah and Grant
+
+[1] https://runwayml.com/research/gen-3
+[2] https://arxiv.org/abs/2405.09818
+""").body
+    assert "Likes" not in body and "_(image:" not in body.split("## Anthropic")[1].split("## TOP PAPERS")[0]
+    assert body.startswith("_(image: The Daily logo)_\n\nWelcome, humans.\n\n## TOP NEWS\n\n"
+                           "## Anthropic's Claude 3.5 Sonnet beats GPT-4o\n\nAnthropic released")
+    assert "## TRENDING SIGNALS" in body and "## TOP PAPERS" in body
+    assert "Runway unveils Gen-3 Alpha video model [link](https://runwayml.com/research/gen-3)" in body
+    assert ("- Scarlett Johansson says the voice sounds like hers (The Verge) https://www.theverge.com/2024/5/20/scarlett\n"
+            "- The EU AI Act gets final approval (Euractiv)") in body
+    assert "- with a dash" not in body and "— Noah and Grant" in body  # a dash that goes on a sentence, a sign-off

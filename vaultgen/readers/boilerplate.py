@@ -36,9 +36,12 @@ _JUNK = re.compile(
     r"publication|did\s+you\s+enjoy\s+this\s+issue|powered\s+by\s+revue|don'?t\s+want\s+these\s+updates", re.I)
 # Buttons an e-mail platform puts under a post's title and at its end ("Like · Comment · Restack", "Share",
 # "Subscribe now", "Leave a comment"): as links in HTML and Markdown, alone on their line in a text part.
+# A count of reactions ("⇧ 8,412 Likes", "1.2K views", "♥ 42 likes") is a button too: alone on its line, anywhere.
+COUNTER = re.compile(r"[⇧↑▲♥❤👍🔥]?\ufe0f?\s*\d[\d,.]*\s?[KkM]?\s+(?:likes?|upvotes?|views?|comments?|restacks?|"
+                     r"shares?|reactions?)[.!]?", re.I)
 BUTTON = re.compile(r"(?:like|comments?|share(?: this post)?|restack|reply|forward|tweet|listen(?: now)?|"
                     r"subscribe(?: now| for free)?|upgrade(?: to paid)?|donate|leave a comment|read in app|"
-                    r"give a gift subscription|\d+\s+(?:likes?|comments?|restacks?|shares?))[.!]?", re.I)
+                    rf"give a gift subscription|{COUNTER.pattern})[.!]?", re.I)
 # Profile links only (a tweet or a video cited in the news is content, not a social icon row).
 _SOCIAL = re.compile(r"^https?://(?:www\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|linkedin\.com|instagram\.com|"
                      r"youtube\.com|tiktok\.com|threads\.net|pinterest\.com|reddit\.com|bsky\.app|mastodon\.social)"

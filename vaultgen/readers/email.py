@@ -13,7 +13,7 @@ from ..model import Issue, SourceDoc
 from ..metadata import copyright_holder, heading_text, parse_human_date, sender_newsletter, to_date
 from ..textfix import clean_inline
 from . import labels
-from .boilerplate import BUTTON, POSTAL
+from .boilerplate import BUTTON, COUNTER, POSTAL
 from .references import link_references, take_references
 
 # --- line shapes -------------------------------------------------------------------------------
@@ -29,6 +29,9 @@ _NAME = re.compile(r"^[-–—~ ]*[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,2}$")
 # "What's new:", "Yes, but:", "Key insight:": a short capitalised prefix, then a sentence or nothing.
 _LABEL = re.compile(r"^([A-Z][\w'’-]*(?:,? [\w'’-]+){0,3}):(?=\s+[\"“‘'(A-Z0-9•]|\s*$)")
 _BULLET = re.compile(r"^(\s*)(?:[•◦▪‣●○■□·*+-]|(\d{1,3})[.)])\s+(\S.*)$")
+_MAIL_IMAGE = re.compile(r"\[image:\s*([^\]]*)\]", re.I)
+_DASH_ITEM = re.compile(r"^(\s*)()–\s+(\S.*)$")  # an en dash: an em dash opens a sign-off ("— Noah and Grant")
+_URL_LINE = re.compile(r"<?https?://\S+>?$")
 _RULE = re.compile(r"^(?:[-_=*~#·•] ?){2,}$")  # "-----", "* * *", "--": separators, not content
 _BYLINE = re.compile(r"^[Bb]y [A-Z]")
 # A dek under a headline, Import AI's "...GraphCast beats the European model..."
@@ -160,13 +163,25 @@ def _continues(prev: str, cur: str, indent: int, unit: dict, width: int | None) 
 def _units(blocks: list[list[str]], width: int | None) -> list[dict]:
     """Blocks → paragraphs and bullet items, each remembering its block (headlines are 1-unit blocks)."""
     units: list[dict] = []
+    dashes = sum(1 for block in blocks for line in block if _DASH_ITEM.match(line)) >= 2  # one is a sign-off
     for b, block in enumerate(blocks):
         first, prev = len(units), ""
         for line in block:
             text, indent = line.strip(), len(line) - len(line.lstrip())
+            image = _MAIL_IMAGE.fullmatch(text)
+            if image:  # Gmail's "[image: The Neuron logo]": a picture's alt text, never a headline
+                if image.group(1).strip():
+                    units.append({"kind": "image", "text": image.group(1).strip(), "block": b})
+                prev = text
+                continue
             bullet = _BULLET.match(line)
+            if bullet is None and dashes and (dash := _DASH_ITEM.match(line)) and (
+                    len(units) == first or units[-1]["kind"] == "bullet" or prev[-1] in ".!?)"):
+                bullet = dash  # "– Headline (Source)": an item; "… word\n– more words" goes on a sentence
             joiner = None
-            if len(units) > first and not bullet and not _LABEL.match(text):
+            if units and units[-1]["kind"] == "bullet" and len(units) > first and _URL_LINE.match(text):
+                joiner = " "  # "– Headline (Source)" over its URL: one item
+            elif len(units) > first and not bullet and not _LABEL.match(text):
                 joiner = _continues(prev, text, indent, units[-1], width)
             if joiner is not None:
                 units[-1]["text"] += joiner + text
@@ -276,7 +291,9 @@ def _roles(units: list[dict]) -> list[str]:
             if i and units[i - 1].get("short") and roles[i - 1] == "text":  # the ad's image alt text
                 roles[i - 1] = "ad"
 
-    def prose(k: int) -> bool:  # story text follows; a "By Jane Doe" byline counts as story text
+    def prose(k: int) -> bool:  # story text follows (past pictures); a "By Jane Doe" byline counts as story text
+        while k < len(units) and units[k]["kind"] == "image":
+            k += 1
         return k < len(units) and roles[k] == "text" and (
             not units[k].get("short") or bool(_BYLINE.match(units[k]["text"])))
 
@@ -296,11 +313,14 @@ def _roles(units: list[dict]) -> list[str]:
             continue
         if not headline(i):
             continue
-        # alt text, then the headline; an all-caps line is a section label, not an image
-        if headline(i + 1) and prose(i + 2) and not unit["text"].isupper():
+        # alt text, then the headline; an all-caps line is a section label, not an image, and an image's text cites
+        # nothing (a reference ends the last headline of a list: "Runway unveils Gen-3 [7]" over "TOP PAPERS")
+        label = unit["text"].isupper() and "\ue000" not in unit["text"]  # not a button ("TRY CLAUDE [2]")
+        if headline(i + 1) and prose(i + 2) and not label and not units[i + 1]["text"].isupper() \
+                and "\ue000" not in unit["text"]:
             roles[i], roles[i + 1] = "alt", "heading"
-        elif prose(i + 1):
-            roles[i] = "heading"
+        elif prose(i + 1) or (label and headline(i + 1) and not _SPONSOR_LINE.search(unit["text"])):
+            roles[i] = "heading"  # a headline over its story, or a section's label ("TOP NEWS") over a headline
     return roles
 
 
@@ -314,6 +334,10 @@ def _inert(text: str) -> str:
 
 def _heading_text(text: str) -> str:
     return heading_text(clean_inline(text)).strip(" -")  # Obsidian anchors break on # | ^ [ ] and ": "
+
+
+def _picture(alt: str) -> str:
+    return f"_(image: {_inert(alt).replace('_', chr(92) + '_')})_"
 
 
 def _paragraph(unit: dict) -> str:
@@ -346,8 +370,7 @@ def _render(units: list[dict], roles: list[str]) -> str:
             inner = _render_plain(units[i:j]).split("\n")
             parts.append("> [!note]- Sponsored\n" + "\n".join(("> " + s) if s else ">" for s in inner))
         elif role == "alt":
-            alt = _inert(units[i]["text"]).replace("_", "\\_")
-            parts.append(f"## {_heading_text(units[j]['text'])}\n\n_(image: {alt})_")
+            parts.append(f"## {_heading_text(units[j]['text'])}\n\n{_picture(units[i]['text'])}")
             j += 1
         elif role == "heading":
             parts.append(f"## {_heading_text(units[i]['text'])}")
@@ -366,7 +389,9 @@ def _render_plain(units: list[dict], callouts: bool = False) -> str:
         j = i + 1
         label = _LABEL.match(units[i]["text"]) if callouts and units[i]["kind"] == "para" else None
         rest = units[i]["text"][label.end():].strip() if label else ""
-        if units[i]["kind"] == "bullet":
+        if units[i]["kind"] == "image":
+            parts.append(_picture(units[i]["text"]))
+        elif units[i]["kind"] == "bullet":
             while j < len(units) and units[j]["kind"] == "bullet":
                 j += 1
             parts.append(_list(units[i:j]))
@@ -428,6 +453,7 @@ class EmailReader:
             raise SourceError(doc.rel, "empty file")
         headers, lines = _split_headers(_norm_lines(doc.text))
         lines, references = take_references(lines)
+        lines = [line for line in lines if not COUNTER.fullmatch(line.strip())]
         blocks = [b for b in _blocks(lines) if not (len(b) == 1 and BUTTON.fullmatch(b[0].strip()))]
         units = _units(blocks, _wrap_width(blocks))
         greeting = _greeting(units)
