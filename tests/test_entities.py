@@ -558,3 +558,17 @@ def test_the_names_of_an_author_list_are_people_and_whole():
 def test_a_short_list_after_by_names_no_people():
     found = names_of(issue("The tool was built by Quill Harbor and Nimbus Forge, the two studios.\n"))
     assert found["Quill Harbor"].kind != "person" and found["Nimbus Forge"].kind != "person"
+
+
+def test_the_first_names_a_newsletter_signs_with_are_no_entities():
+    story = "This week Quillbot raised money from Sequoia to build Zephyrine, its new writing model. " * 3
+    found = names_of(issue(f"Hey folks, Wendel here. What a Monday.\n\n{story}\n\n{story}\n\n{story}\n\n"
+                           "See you tomorrow! – Wendel\n\nRowan, Joey, Zach and Jason—The Daily's editorial team\n\n"
+                           "— Noah and Grant, Weekly Bytes\n"))
+    assert {"Wendel", "Rowan", "Joey", "Zach", "Jason", "Noah", "Grant"}.isdisjoint(found)
+    assert {"Quillbot", "Zephyrine"} <= set(found)
+
+
+def test_a_list_of_names_that_opens_an_issue_is_no_sign_off():
+    found = names_of(issue("Mistral, Cohere and Reka — the new open models\n\n" + "Reka shipped a model. " * 3))
+    assert "Reka" in found

@@ -42,6 +42,29 @@ _THE_ANY_CASE = re.compile(r"(?i)^the\s+")
 _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
 _PARENTHESIS = re.compile(r"\([^()]*\)")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or)?|(?:and|or|\+|&|/))\s*")
+# The newsletter's writers by their first names, where they sign or greet: "— Noah and Grant, The Neuron", "See you
+# tomorrow! – Ben", "Rowan, Joey, Zach, Alvaro, and Jason—The Rundown's editorial team", "Cheers, Lior", "Hey folks,
+# Ben here". A first name alone there is no entity (a writer's full name still is).
+_FIRST = r"[A-Z][a-z]{1,14}"
+_FIRST_NAMES = rf"{_FIRST}(?:(?:\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+){_FIRST}){{0,7}}"
+_SIGN_OFF = re.compile(rf"(?:^|[!.?]\s+)(?:(?i:cheers|thanks|best|regards|love|until next time|see you[^,!.]*)[,!.]?\s+|"
+                       rf"[–—-]\s*)({_FIRST_NAMES})\s*(?:[–—,]\s*[^.!?]{{0,60}})?$")
+# Names then who they are: "Rowan, Joey and Jason—The Rundown's editorial team", "Noah and Grant, The Neuron".
+_SIGNED_AS = re.compile(rf"^\W*({_FIRST_NAMES})\s*[–—,]\s*([^.!?]{{1,60}})$")
+_TEAM = re.compile(r"\b(?:team|editors?|editorial|crew|staff|writers?)\b", re.I)
+_GREETING = re.compile(rf"^\W*(?i:hey|hi|hello|howdy)\b[^.!?]{{0,30}}?\b({_FIRST}) here\b")
+_EDGE = 0.15  # greetings open an issue, sign-offs close it: within this share of its sentences
+
+
+def _signed(text: str, newsletter: str, lex: Lexicon) -> frozenset[str]:
+    """The first names a sign-off or a greeting in this sentence gives (see _SIGN_OFF), well-known names aside."""
+    m = _SIGN_OFF.search(text) or _GREETING.match(text)
+    if m is None and (m := _SIGNED_AS.match(text)) is not None:
+        if not (_TEAM.search(m.group(2)) or newsletter.casefold() in m.group(2).casefold()):
+            m = None
+    if m is None:
+        return frozenset()
+    return frozenset(n for n in re.findall(_FIRST, m.group(1)) if n.casefold() not in lex.known)
 
 
 def _shouted(text: str) -> bool:
@@ -77,7 +100,9 @@ class TextEntityExtractor:
         for name in sorted(banned - {h.casefold() for h in prose.headings}):
             if len(name) > 1:
                 out.append(Candidate(name, issue.source, self.name, None, "", None, 0.0))
-        for s in prose.sentences:
+        edge = max(3, int(len(prose.sentences) * _EDGE))
+        for n, s in enumerate(prose.sentences):
+            signed = _signed(s.text, issue.newsletter or "", lex) if n < edge or n >= len(prose.sentences) - edge else ()
             toks = tokens(s.text, lex)
             found = phrases(s.text, toks, lex, tuple(x for span in s.anchors for x in span), ampersand=not s.title)
             if _shouted(s.text):  # "BIG TECH & STARTUPS", "OPENAI RELEASES GPT-4": labels and headlines in capitals
@@ -86,6 +111,8 @@ class TextEntityExtractor:
             of_pairs = _of_pairs(s.text, found)
             headline = title_spans(s)
             for i, p in enumerate(found):
+                if len(p.words) == 1 and p.name in signed:
+                    continue
                 title = s.title or any(a <= p.start and p.end <= b for a, b in headline)
                 if title and not in_author_list(s.text[:p.start], s.text[p.end:]):  # a list of names is no headline
                     p = _trim_weak_tail(p, s.text, lex)
