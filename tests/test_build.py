@@ -155,3 +155,16 @@ def test_every_entity_note_has_a_backlink_and_the_indexes_reach_every_issue(vaul
                     frontier.append(target)
     issues = {n for n, k in types.items() if k == "issue"}
     assert issues <= reached
+
+
+def test_a_click_tracker_stays_a_link_in_its_issue_and_makes_no_resource_note(tmp_path):
+    src = tmp_path / "issues"
+    src.mkdir()
+    tracked = "https://dataelixir.us3.list-manage.com/track/click?u=8d6f&id=a1a1"
+    (src / "a.md").write_text(f"---\ntitle: A\n---\n\nRead [Introducing Llama 3.1]({tracked}) and "
+                              "[the paper](https://arxiv.org/abs/2407.21783).\n", encoding="utf-8")
+    assert build(Options(src, tmp_path / "vault")).exit_code == 0
+    resources = sorted(p.name for p in (tmp_path / "vault" / "Resources").iterdir())
+    assert resources == ["arxiv.org abs 2407.21783.md"]
+    issue = next((tmp_path / "vault" / "Issues").rglob("*.md")).read_text(encoding="utf-8")
+    assert f"[Introducing Llama 3.1]({tracked})" in issue

@@ -1,7 +1,7 @@
 """Links: Markdown link scanning, URL canonicalisation, resource kinds."""
 from hypothesis import given, strategies as st
 
-from vaultgen.links import canonical_url, extract, find_spans, resource_kind, sentence_at
+from vaultgen.links import canonical_url, extract, find_spans, names_nothing, resource_kind, sentence_at
 
 
 def test_tracking_parameters_are_removed_and_meaningful_ones_kept():
@@ -95,3 +95,21 @@ def test_redirects_that_say_their_target_give_it_and_more_trackers_go():
     assert canonical_url("https://x.com/karpathy/status/123?s=20&t=abc") == "https://x.com/karpathy/status/123"
     assert canonical_url("https://www.youtube.com/watch?v=abc&t=30") == "https://www.youtube.com/watch?v=abc&t=30"
     assert canonical_url("https://substack.com/redirect/2/not-base64!") == "https://substack.com/redirect/2/not-base64!"
+
+
+def test_a_tracker_that_writes_its_target_into_its_path_gives_it_and_an_image_cdn_keeps_its_own():
+    assert canonical_url("https://tracking.tldrnewsletter.com/CL0/https:%2F%2Fwww.example.com%2Fpost%3Futm_source=tldr"
+                         "/1/0100018f/abc=") == "https://www.example.com/post"
+    cdn = "https://substackcdn.com/image/fetch/f_auto/https%3A%2F%2Fsubstack-post-media.s3.amazonaws.com%2Fx.png"
+    assert canonical_url(cdn) == cdn
+
+
+def test_links_that_name_nothing_make_no_resource():
+    for url in ("https://dataelixir.us3.list-manage.com/track/click?u=8d6f&id=a1a1", "https://email.mg1.substack.com/c/eJx",
+                "https://link.mail.beehiiv.com/ss/c/u001.AbCd/4bm/Xq3v/h1/aB3d", "https://x.hubspotlinks.com/Ctc/abc",
+                "https://bensbites.com/p/gpt-4o?poll=1&vote=love", "https://example.com/unsubscribe?id=3",
+                "https://ntentional.com/images/clustering.gif", "https://www.getrevue.co/x?rating=yes"):
+        assert names_nothing(canonical_url(url)), url
+    for url in ("https://openai.com/index/hello-gpt-4o", "https://arxiv.org/abs/2405.09818", "https://polls.example.org/",
+                "https://github.com/vllm-project/vllm"):
+        assert not names_nothing(canonical_url(url)), url

@@ -195,9 +195,14 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), host, path, "&".join(query), fragment))
 
 
+_ENCODED_TARGET = re.compile(r"(?<=/)https?(?::|%3A)%2F%2F[^/]+", re.I)
+_REDIRECT_HOST = re.compile(r"(?:^|\.)(?:tracking|track|click|clicks|links?|redirect|r)\.")  # not an image CDN's
+
+
 def _redirect_target(host: str, parts) -> str | None:
     """Where a redirect that says its target goes: Outlook's safe links and Google's (`url=`, `q=`), Facebook's
-    (`u=`), Substack's (base64 JSON, its target under "e"). Click trackers that hide theirs stay as they are."""
+    (`u=`), Substack's (base64 JSON, its target under "e"), a tracker's that writes it into its path. Click trackers
+    that hide theirs stay as they are (see names_nothing)."""
     if (host.endswith(".safelinks.protection.outlook.com")
             or (host in ("www.google.com", "google.com") and parts.path == "/url")
             or (host in ("l.facebook.com", "lm.facebook.com") and parts.path == "/l.php")):
@@ -206,6 +211,9 @@ def _redirect_target(host: str, parts) -> str | None:
             if key in ("url", "q", "u") and unquote(value).startswith(("http://", "https://")):
                 return unquote(value)
         return None
+    encoded = _ENCODED_TARGET.search(parts.path) if _REDIRECT_HOST.search(host) else None
+    if encoded:  # a tracker that writes its target into the path: TLDR's "/CL0/https:%2F%2Fexample.com%2Fpost/1/0100…"
+        return unquote(encoded.group(0))
     if host == "substack.com" and parts.path.startswith("/redirect/"):
         try:
             data = json.loads(base64.urlsafe_b64decode(parts.path.rsplit("/", 1)[-1] + "=="))
@@ -214,6 +222,25 @@ def _redirect_target(host: str, parts) -> str | None:
         target = data.get("e") if isinstance(data, dict) else None
         return target if isinstance(target, str) and target.startswith(("http://", "https://")) else None
     return None
+
+
+# Links that name nothing to make a resource note of (the issue keeps them as links): click trackers that hide their
+# target (the mail platform's redirect), an unsubscribe or preferences page, a vote in a poll, a picture.
+_OPAQUE_TRACKER = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:list-manage\.com/track/click|sendgrid\.net/(?:ls|wf)/click|hubspotlinks\.com/|"
+    r"hs-sales-engage\.com/|convertkit-mail\d*\.com/|beehiiv\.com/ss/c/|substack\.com/c/|aweber\.com/|rs6\.net/tn\.jsp|"
+    r"(?:cmail\d+|createsend\d*)\.com/t/|mlsend\.com/|mailchimp\.com/track/|mandrillapp\.com/track/|"
+    r"sparkpostmail\.com/f/|mjt\.lu/lnk/)", re.I)
+_NOTHING_PATH = re.compile(r"/(?:unsubscribe|email-preferences|manage-?(?:subscription|preferences)|preferences)"
+                           r"(?:[/?#.]|$)|\.(?:png|jpe?g|gif|webp|svg|avif)$", re.I)
+_NOTHING_QUERY = frozenset(("poll", "vote", "rating"))
+
+
+def names_nothing(url: str) -> bool:
+    """Whether a (canonical) URL is a link no resource note is made for (see _OPAQUE_TRACKER)."""
+    parts = urlsplit(url)
+    return bool(_OPAQUE_TRACKER.match(url) or _NOTHING_PATH.search(parts.path)
+                or any(piece.split("=", 1)[0].lower() in _NOTHING_QUERY for piece in parts.query.split("&")))
 
 
 def _is_tracking(name: str) -> bool:

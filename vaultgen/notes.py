@@ -150,7 +150,8 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     cross = _cross_issue_index(issues)
     crossing = memo.version("cross", tuple(cross.items()))
 
-    # Resources: one per canonical URL, across all issues; links to other issues are not resources.
+    # Resources: one per canonical URL, across all issues; links to other issues, and links that name nothing
+    # (links.names_nothing), are not resources.
     cited: dict[str, list[_Cited]] = defaultdict(list)
     table = memo.table("cited")
     for issue in issues:
@@ -159,7 +160,7 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
         if mine is Memo.MISSING:
             mine = table.put(issue.source, (own, crossing), tuple(
                 (link.canonical, _Cited(issue.source, link.text, link.sentence)) for link in own
-                if not any(cross.get(k) for k in _url_keys(link.canonical))))
+                if not any(cross.get(k) for k in _url_keys(link.canonical)) and not linkmod.names_nothing(link.canonical)))
         for url, citation in mine:
             cited[url].append(citation)
 
