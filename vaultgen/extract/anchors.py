@@ -257,7 +257,7 @@ class LinkEntityExtractor:
         if not name_like or (len(words) >= 3 and intro and not matched):
             if matched and len(words) <= 5 and not clause:
                 emit(name, link, C_LINK_NAME, cue_kind or "product", desc)
-            elif intro or url_kind == "paper" or matched:  # a site's own post: "Google AI Principles updates, …"
+            elif intro or url_kind == "paper" or (matched and not clause):  # a site's own post, titled
                 kind = "other" if host in ("youtube.com", "youtu.be", "vimeo.com") else "paper"
                 emit(anchor, link, C_LINK_TITLE, kind)
             return
