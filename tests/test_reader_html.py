@@ -624,3 +624,18 @@ def test_a_saved_posts_chrome_goes_wherever_it_stands_and_its_text_stays(write):
     assert "Anthropic released a model" in body and "partnered with Microsoft" in body and "## 1. Claude" in body
     for chrome in ("12 likes", "Subscribe for free", "Subscribe now", "Comments", "Great post"):
         assert chrome not in body
+
+
+def test_a_reader_poll_and_its_question_go_and_so_does_read_online(write):
+    story = "<p>" + "OpenAI released a model today, and it is faster than the last one by a wide margin. " * 8 + "</p>"
+    body = body_of(write, f"""<html><body><div>
+<p>May 14, 2024 • <a href="https://link.mail.beehiiv.com/ss/c/u001.Ab/4bm/h1">Read Online</a></p>
+{story}{story}{story}
+<p><strong>How did you like today’s email?</strong></p>
+<p><a href="https://www.bensbites.com/p/x?poll=1&amp;vote=love">😍 Loved it</a>
+<a href="https://www.bensbites.com/p/x?poll=1&amp;vote=meh">👎 Not great</a></p>
+<p>Leave a review! <a href="https://www.turingpost.com/p/fod52?poll=1">Loved it</a></p>
+</div></body></html>""")
+    assert "OpenAI released" in body
+    for gone in ("Read Online", "How did you like", "Loved it", "Not great", "Leave a review"):
+        assert gone not in body, gone

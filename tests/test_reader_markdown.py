@@ -141,3 +141,11 @@ def test_a_file_names_date_is_taken_only_when_the_text_has_none():
         dt.date(2021, 3, 15)
     assert complete(MarkdownReader().read(SourceDoc(Path("/x/a.md"), "2021-3-16-107.md", "Hello.\n")), {}).date == \
         dt.date(2021, 3, 16)
+
+
+def test_a_reader_polls_answers_go_from_a_markdown_issue():
+    story = "Story text that is long enough to be the bulk of the issue, about models and data. " * 6
+    body = (f"{story}\n\n{story}\n\n**How did you like today’s email?**\n\n"
+            "[😍 Loved it](https://x.com/p/a?poll=1&vote=love) [👎 Not great](https://x.com/p/a?poll=1&vote=meh)\n")
+    out = read("title: T", body).body
+    assert "Loved it" not in out and "How did you like" not in out and out.count(story.strip()) == 2

@@ -33,7 +33,9 @@ _JUNK = re.compile(
     r"(?:viewing|reading)|forwarded\s+this\s+(?:e-?mail|newsletter)|subscribe\s+for\s+free|(?:upgrade|switch)\s+to\s+"
     r"(?:a\s+)?paid|(?:read|open|view)\s+in\s+(?:the\s+)?app\b|our\s+mailing\s+address\s+is|why\s+did\s+i\s+get\s+this|"
     r"add\s+(?:us|our\s+(?:e-?mail\s+)?address)\s+to\s+your\s+address\s+book|is\s+a\s+reader-supported\s+"
-    r"publication|did\s+you\s+enjoy\s+this\s+issue|powered\s+by\s+revue|don'?t\s+want\s+these\s+updates", re.I)
+    r"publication|did\s+you\s+enjoy\s+this\s+issue|powered\s+by\s+revue|don'?t\s+want\s+these\s+updates|"
+    r"how\s+did\s+you\s+like\s+(?:today['’]?s|this)\s+(?:e-?mail|issue|edition|newsletter)|leave\s+a\s+review!|"
+    r"(?:read|view)\s+online\s*$", re.I)
 # Buttons an e-mail platform puts under a post's title and at its end ("Like · Comment · Restack", "Share",
 # "Subscribe now", "Leave a comment"): as links in HTML and Markdown, alone on their line in a text part.
 # A count of reactions ("⇧ 8,412 Likes", "1.2K views", "♥ 42 likes") is a button too: alone on its line, anywhere.
@@ -42,6 +44,8 @@ COUNTER = re.compile(r"[⇧↑▲♥❤👍🔥]?\ufe0f?\s*\d[\d,.]*\s?[KkM]?\s+
 BUTTON = re.compile(r"(?:like|comments?|share(?: this post)?|restack|reply|forward|tweet|listen(?: now)?|"
                     r"subscribe(?: now| for free)?|upgrade(?: to paid)?|donate|leave a comment|read in app|"
                     rf"give a gift subscription|{COUNTER.pattern})[.!]?", re.I)
+# A reader poll's answers ("😍 Loved it", "⭐️⭐️⭐️ Average"): links that cast a vote.
+POLL_LINK = re.compile(r"[?&](?:amp;)?(?:poll|vote|rating)=", re.I)
 # Profile links only (a tweet or a video cited in the news is content, not a social icon row).
 _SOCIAL = re.compile(r"^https?://(?:www\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|linkedin\.com|instagram\.com|"
                      r"youtube\.com|tiktok\.com|threads\.net|pinterest\.com|reddit\.com|bsky\.app|mastodon\.social)"
@@ -81,6 +85,7 @@ class Boilerplate:
         self.marks: list[NavigableString] = []   # "A MESSAGE FROM …", "Sponsored by …"
         self.social: list[Tag] = []              # links to social profiles
         self.actions: list[Tag] = []             # links that are buttons: "Like", "Comment", "Share"
+        self.polls: list[Tag] = []               # links that cast a vote in a reader poll
         self.chrome: list[Tag] = []              # a page's sign-up boxes, buttons and comments, by their class
 
     def text(self, s: NavigableString) -> None:
@@ -100,6 +105,8 @@ class Boilerplate:
                 self.social.append(el)
             elif BUTTON.fullmatch(" ".join(el.get_text().split())):
                 self.actions.append(el)
+            elif POLL_LINK.search(attr(el, "href")):
+                self.polls.append(el)
 
     def fold(self, soup, root: Tag, text: str) -> None:
         """Ads into <vg-sponsored>, footer and social blocks at the edges dropped, in place (tables flattened)."""
@@ -140,6 +147,10 @@ class Boilerplate:
         for a in self.social[:50]:
             if (block := block_of(a)) is not None and all(_SOCIAL.match(attr(x, "href")) for x in block("a")):
                 drop_block(block, 40)
+        polls = set(map(id, self.polls))
+        for a in self.polls[:20]:  # a block of votes, with its question
+            if (block := block_of(a)) is not None and all(id(x) in polls for x in block("a")):
+                drop_block(block, 200)
         actions = set(map(id, self.actions))
         for a in self.actions[:50]:  # a block of buttons and nothing else
             if (block := block_of(a)) is not None and all(id(x) in actions for x in block("a")) \
@@ -195,5 +206,7 @@ def _chrome(paragraph: str, where: float) -> bool:
     if links and all(BUTTON.fullmatch(" ".join(text.split()).strip("*_ ")) for text in links) \
             and not _MD_LINK.sub("", paragraph).strip(" \t\n·|•*_"):
         return True
+    if links and len(paragraph) <= 600 and all(POLL_LINK.search(m.group(0)) for m in _MD_LINK.finditer(paragraph)):
+        return True  # a reader poll's answers
     text = " ".join(_MD_LINK.sub(lambda m: m.group(1), paragraph).split())
     return len(text) <= 300 and not 0.2 < where < 0.5 and bool(_JUNK.search(text))
