@@ -100,7 +100,8 @@ def test_golden_web_page_metadata():
 def test_golden_email_metadata_and_boilerplate():
     issue = READER.read(load(DATA / "html" / "email.html"))
     assert issue.title == "Weekly Signals #7"
-    assert issue.date is None and issue.newsletter is None and issue.url is None  # never invented
+    assert issue.date is None and issue.newsletter is None  # never invented
+    assert issue.url == "https://mail.example.net/view/abc123"  # its "View this email in your browser" link
     body = issue.body
     for gone in ("View this email", "Unsubscribe", "preferences", "receiving this", "twitter.com",
                  "linkedin.com", "open/abc123", "This week: robots", "1 Example Street"):
@@ -639,3 +640,10 @@ def test_a_reader_poll_and_its_question_go_and_so_does_read_online(write):
     assert "OpenAI released" in body
     for gone in ("Read Online", "How did you like", "Loved it", "Not great", "Leave a review"):
         assert gone not in body, gone
+
+
+def test_a_click_tracker_behind_read_online_gives_no_url(write):
+    story = "<p>" + "OpenAI released a model today, and it is faster than the last one by a wide margin. " * 8 + "</p>"
+    issue = READER.read(write(f"""<html><body><div>
+<p><a href="https://link.mail.beehiiv.com/ss/c/u001.Ab/4bm/h1">Read Online</a></p>{story}{story}</div></body></html>"""))
+    assert issue.url is None

@@ -149,3 +149,10 @@ def test_a_reader_polls_answers_go_from_a_markdown_issue():
             "[😍 Loved it](https://x.com/p/a?poll=1&vote=love) [👎 Not great](https://x.com/p/a?poll=1&vote=meh)\n")
     out = read("title: T", body).body
     assert "Loved it" not in out and "How did you like" not in out and out.count(story.strip()) == 2
+
+
+def test_a_read_online_link_gives_an_issue_without_a_url_its_own():
+    story = "Story text that is long enough to be the bulk of the issue, about models and data. " * 6
+    body = f"[View online](https://mailchi.mp/jack-clark/import-ai-371?e=4f2a1b9c&utm_source=x)\n\n{story}\n\n{story}\n"
+    assert read("title: T", body).url == "https://mailchi.mp/jack-clark/import-ai-371"  # the reader's own id goes too
+    assert read("title: T\nurl: https://importai.substack.com/p/371", body).url == "https://importai.substack.com/p/371"

@@ -27,6 +27,9 @@ _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hs_", "vgo_", "hubs_")
 # A tweet's share parameters ("?s=20&t=…"): tracking there only.
 _TWEET_TRACKING = frozenset({"s", "t"})
 _TWEET_HOSTS = frozenset({"twitter.com", "www.twitter.com", "mobile.twitter.com", "x.com", "www.x.com"})
+# A Mailchimp archive page's "e" is the reader's own subscriber id (or its unfilled "[UNIQID]").
+_MAILCHIMP_TRACKING = frozenset({"e"})
+_MAILCHIMP_HOSTS = ("mailchi.mp", "campaign-archive.com")
 
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _BARE_URL = re.compile(r"(?<![\[\w/=\"'])https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?*_]")
@@ -187,7 +190,8 @@ def canonical_url(url: str) -> str:
     if target is not None and target != url:
         return canonical_url(target)
     # Pieces are kept as written (no re-encoding): only the tracking ones go.
-    shared = _TWEET_TRACKING if host in _TWEET_HOSTS else frozenset()
+    shared = _TWEET_TRACKING if host in _TWEET_HOSTS else _MAILCHIMP_TRACKING if host.endswith(_MAILCHIMP_HOSTS) \
+        else frozenset()
     query = [piece for piece in parts.query.split("&")
              if piece and not _is_tracking(name := piece.split("=", 1)[0]) and name not in shared]
     fragment = parts.fragment if parts.fragment.startswith(("!", "/")) or _keeps_fragment(host) else ""

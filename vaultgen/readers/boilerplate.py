@@ -5,6 +5,7 @@ import re
 
 from bs4 import NavigableString, Tag
 
+from ..links import canonical_url, names_nothing
 from .htmltree import BLOCKS, HEADINGS, attr, block_of, sibling, within
 
 _AD_ATTR = re.compile(r"sponsor|advert|promo", re.I)
@@ -44,6 +45,22 @@ COUNTER = re.compile(r"[⇧↑▲♥❤👍🔥]?\ufe0f?\s*\d[\d,.]*\s?[KkM]?\s+
 BUTTON = re.compile(r"(?:like|comments?|share(?: this post)?|restack|reply|forward|tweet|listen(?: now)?|"
                     r"subscribe(?: now| for free)?|upgrade(?: to paid)?|donate|leave a comment|read in app|"
                     rf"give a gift subscription|{COUNTER.pattern})[.!]?", re.I)
+# The link to an issue's web version, near its top: "Read Online", "View this email in your browser".
+WEB_VERSION = re.compile(r"(?:read|view|open)\s+(?:it\s+|this\s+(?:e-?mail|post|issue|newsletter)\s+)?(?:online|in\s+"
+                         r"(?:your\s+|a\s+|the\s+)?(?:web\s+)?browser)", re.I)
+_MD_WEB_VERSION = re.compile(rf"\[[*_]*(?:{WEB_VERSION.pattern})[*_]*\]\((https?://[^)\s]+)\)", re.I)
+
+
+def web_version(urls) -> str | None:
+    """The first of these (the hrefs of web-version links) that names the issue: a click tracker hides it."""
+    return next((canonical_url(u) for u in urls if not names_nothing(canonical_url(u))), None)
+
+
+def markdown_web_version(markdown: str) -> str | None:
+    """The web version a Markdown issue's "[Read online](…)" link near its top gives."""
+    return web_version(m.group(1) for m in _MD_WEB_VERSION.finditer(markdown, 0, 3000))
+
+
 # A reader poll's answers ("😍 Loved it", "⭐️⭐️⭐️ Average"): links that cast a vote.
 POLL_LINK = re.compile(r"[?&](?:amp;)?(?:poll|vote|rating)=", re.I)
 # Profile links only (a tweet or a video cited in the news is content, not a social icon row).

@@ -16,7 +16,7 @@ from ..metadata import copyright_holder, heading_text
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline
 from . import labels
-from .boilerplate import Boilerplate, sponsored_callout, tracking_pixel
+from .boilerplate import WEB_VERSION, Boilerplate, sponsored_callout, tracking_pixel, web_version
 from .htmltree import BLOCKS, HEADINGS, attr, sibling, within
 from .headings import story_headings
 
@@ -482,6 +482,9 @@ class HtmlReader:
             link = h1.find("a", href=re.compile(r"^https?://"))
             meta["url"] = meta["url"] or (attr(link, "href").strip() if link is not None else None)
             h1.extract()  # the page's h1 is the note's title, not a body heading
+        if not meta["url"]:  # "Read Online" near the top, before the chrome goes with it
+            meta["url"] = web_version(attr(a, "href").strip() for a in root.find_all("a", href=True, limit=30)
+                                      if WEB_VERSION.fullmatch(" ".join(a.get_text().split()).strip("*_ ")))
         _clean(soup, root, text)
         body = story_headings(labels.with_lists(_tidy(_Converter().process_tag(root, parent_tags=set()))))
         if not body.strip():

@@ -9,7 +9,7 @@ from ..errors import SourceError
 from ..hookspecs import hookimpl
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline
-from .boilerplate import drop_markdown_chrome
+from .boilerplate import drop_markdown_chrome, markdown_web_version
 from .headings import story_headings
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
@@ -46,6 +46,7 @@ class MarkdownReader:
         title = _text(meta.get("title"))
         if title is None:
             title, body = _take_title_heading(body)
+        url = _text(meta.get("url")) or markdown_web_version(body)  # before the chrome, "Read online" with it, goes
         body = story_headings(drop_markdown_chrome(body))
         if not body.strip() and not title:
             raise SourceError(doc.rel, "no text content")
@@ -56,7 +57,7 @@ class MarkdownReader:
             newsletter=_text(meta.get("newsletter")),
             number=metadata.to_int(meta.get("number")),
             date=metadata.to_date(meta.get("date")),
-            url=_text(meta.get("url")),
+            url=url,
             aliases=_strings(meta.get("aliases")),
             tags=_strings(meta.get("tags")) + _strings(meta.get("categories")),
             reader=self.name,
