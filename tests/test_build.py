@@ -168,3 +168,16 @@ def test_a_click_tracker_stays_a_link_in_its_issue_and_makes_no_resource_note(tm
     assert resources == ["arxiv.org abs 2407.21783.md"]
     issue = next((tmp_path / "vault" / "Issues").rglob("*.md")).read_text(encoding="utf-8")
     assert f"[Introducing Llama 3.1]({tracked})" in issue
+
+
+def test_a_url_that_several_issues_give_links_to_none_of_them(tmp_path):
+    src = tmp_path / "issues"
+    src.mkdir()
+    home = "https://news.example.com/archive"
+    for n in (1, 2):
+        (src / f"{n}.md").write_text(f"---\ntitle: Issue {n}\nurl: {home}\n---\n\nHello {n}.\n", encoding="utf-8")
+    (src / "3.md").write_text(f"---\ntitle: Issue 3\nurl: https://news.example.com/3\n---\n\nSee [the archive]({home}) "
+                              "and [issue 3](https://news.example.com/3).\n", encoding="utf-8")
+    assert build(Options(src, tmp_path / "vault")).exit_code == 0
+    third = next(p for p in (tmp_path / "vault" / "Issues").rglob("*.md") if "Issue 3" in p.name).read_text()
+    assert f"[the archive]({home})" in third and "[[Issue 1" not in third and "[[Issue 2" not in third

@@ -108,12 +108,18 @@ def _url_keys(url: str) -> tuple[str, ...]:
 
 
 def _cross_issue_index(issues: Iterable[Issue]) -> dict[str, str]:
+    """Issue note ids by the keys of their URLs; a URL that several issues give (an archive's home page behind every
+    "Read online") names none of them."""
     index: dict[str, str] = {}
+    shared: set[str] = set()
     for issue in issues:
         for url in filter(None, (issue.url, *issue.aliases)):
             if "/" in url:
                 for k in _url_keys(url):
-                    index.setdefault(k, issue_id(issue))
+                    if index.setdefault(k, issue_id(issue)) != issue_id(issue):
+                        shared.add(k)
+    for k in shared:
+        del index[k]
     return index
 
 
