@@ -113,10 +113,11 @@ def _cross_issue_index(issues: Iterable[Issue]) -> dict[str, str]:
     index: dict[str, str] = {}
     shared: set[str] = set()
     for issue in issues:
+        iid = issue_id(issue)
         for url in filter(None, (issue.url, *issue.aliases)):
             if "/" in url:
                 for k in _url_keys(url):
-                    if index.setdefault(k, issue_id(issue)) != issue_id(issue):
+                    if index.setdefault(k, iid) != iid:
                         shared.add(k)
     for k in shared:
         del index[k]

@@ -118,9 +118,10 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
 
 def in_author_list(before: str, after: str) -> bool:
     """Whether a name between `before` and `after` stands in a list of people's names (see _LIST_BEFORE)."""
-    if len(before) > 400 and " by " not in before[-400:] and "uthor" not in before[-400:]:
+    tail = before[-400:]
+    if len(before) > 400 and " by " not in tail and "uthor" not in tail:
         return False
-    m = _LIST_BEFORE.search(before[-400:] if len(before) > 400 else before)
+    m = _LIST_BEFORE.search(tail)
     if m is None:
         return False
     if m.group("label"):

@@ -53,7 +53,7 @@ _MD_WEB_VERSION = re.compile(rf"\[[*_]*(?:{WEB_VERSION.pattern})[*_]*\]\((https?
 
 def web_version(urls) -> str | None:
     """The first of these (the hrefs of web-version links) that names the issue: a click tracker hides it."""
-    return next((canonical_url(u) for u in urls if not names_nothing(canonical_url(u))), None)
+    return next((url for url in map(canonical_url, urls) if not names_nothing(url)), None)
 
 
 def markdown_web_version(markdown: str) -> str | None:
@@ -91,6 +91,14 @@ def _short_text(el: Tag, limit: int) -> str | None:
             return None
     text = " ".join("".join(out).split())
     return text if len(text) <= limit else None
+
+
+def _blocks_only_of(links: list[Tag], limit: int):
+    """The blocks of the first `limit` of these links whose every link is one of them."""
+    ids = set(map(id, links))
+    for a in links[:limit]:
+        if (block := block_of(a)) is not None and all(id(x) in ids for x in block("a")):
+            yield block
 
 
 class Boilerplate:
@@ -164,14 +172,10 @@ class Boilerplate:
         for a in self.social[:50]:
             if (block := block_of(a)) is not None and all(_SOCIAL.match(attr(x, "href")) for x in block("a")):
                 drop_block(block, 40)
-        polls = set(map(id, self.polls))
-        for a in self.polls[:20]:  # a block of votes, with its question
-            if (block := block_of(a)) is not None and all(id(x) in polls for x in block("a")):
-                drop_block(block, 200)
-        actions = set(map(id, self.actions))
-        for a in self.actions[:50]:  # a block of buttons and nothing else
-            if (block := block_of(a)) is not None and all(id(x) in actions for x in block("a")) \
-                    and _ACTION_ROW.fullmatch(" ".join(block.get_text(" ").split())):
+        for block in _blocks_only_of(self.polls, 20):  # a block of votes, with its question
+            drop_block(block, 200)
+        for block in _blocks_only_of(self.actions, 50):  # a block of buttons and nothing else
+            if _ACTION_ROW.fullmatch(" ".join(block.get_text(" ").split())):
                 drop_block(block, 60)
 
     def _wrap_marked(self, soup, root: Tag) -> None:

@@ -14,7 +14,7 @@ from ..metadata import copyright_holder, heading_text, parse_human_date, sender_
 from ..textfix import clean_inline
 from . import labels
 from .boilerplate import BUTTON, COUNTER, POSTAL
-from .references import link_references, take_references
+from .references import cites, link_references, take_references
 
 # --- line shapes -------------------------------------------------------------------------------
 _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
@@ -179,7 +179,7 @@ def _units(blocks: list[list[str]], width: int | None) -> list[dict]:
                     len(units) == first or units[-1]["kind"] == "bullet" or prev[-1] in ".!?)"):
                 bullet = dash  # "– Headline (Source)": an item; "… word\n– more words" goes on a sentence
             joiner = None
-            if units and units[-1]["kind"] == "bullet" and len(units) > first and _URL_LINE.match(text):
+            if len(units) > first and units[-1]["kind"] == "bullet" and _URL_LINE.match(text):
                 joiner = " "  # "– Headline (Source)" over its URL: one item
             elif len(units) > first and not bullet and not _LABEL.match(text):
                 joiner = _continues(prev, text, indent, units[-1], width)
@@ -315,9 +315,9 @@ def _roles(units: list[dict]) -> list[str]:
             continue
         # alt text, then the headline; an all-caps line is a section label, not an image, and an image's text cites
         # nothing (a reference ends the last headline of a list: "Runway unveils Gen-3 [7]" over "TOP PAPERS")
-        label = unit["text"].isupper() and "\ue000" not in unit["text"]  # not a button ("TRY CLAUDE [2]")
-        if headline(i + 1) and prose(i + 2) and not label and not units[i + 1]["text"].isupper() \
-                and "\ue000" not in unit["text"]:
+        cited = cites(unit["text"])
+        label = unit["text"].isupper() and not cited  # not a button ("TRY CLAUDE [2]")
+        if headline(i + 1) and prose(i + 2) and not label and not units[i + 1]["text"].isupper() and not cited:
             roles[i], roles[i + 1] = "alt", "heading"
         elif prose(i + 1) or (label and headline(i + 1) and not _SPONSOR_LINE.search(unit["text"])):
             roles[i] = "heading"  # a headline over its story, or a section's label ("TOP NEWS") over a headline
@@ -337,7 +337,8 @@ def _heading_text(text: str) -> str:
 
 
 def _picture(alt: str) -> str:
-    return f"_(image: {_inert(alt).replace('_', chr(92) + '_')})_"
+    alt = _inert(alt).replace("_", "\\_")
+    return f"_(image: {alt})_"
 
 
 def _paragraph(unit: dict) -> str:

@@ -13,7 +13,13 @@ _MARKER = re.compile(r"\s?\[(\d{1,3})\]")
 _LIST_HEAD = re.compile(r"^\s*(?:(?:links|references|sources|urls)\s*:?|[-=_*~]{3,})\s*$", re.I)
 # Where a marker stands once the reader has rendered the text (private-use characters: nothing escapes or strips
 # them, and no newsletter writes them).
-_PLACEHOLDER = re.compile("\ue000(\\d{1,3})\ue001")
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_PLACEHOLDER = re.compile(f"{_OPEN}(\\d{{1,3}}){_CLOSE}")
+
+
+def cites(text: str) -> bool:
+    """Whether a line of text (as take_references gave it) holds a reference marker."""
+    return _OPEN in text
 
 
 def take_references(lines: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -28,7 +34,7 @@ def take_references(lines: list[str]) -> tuple[list[str], dict[str, str]]:
         return lines, {}
     while kept and (not kept[-1].strip() or _LIST_HEAD.match(kept[-1])):  # the list's heading, at the very end
         kept.pop()
-    out = [_MARKER.sub(lambda m: f"\ue000{m.group(1)}\ue001" if m.group(1) in urls else m.group(0), line)
+    out = [_MARKER.sub(lambda m: f"{_OPEN}{m.group(1)}{_CLOSE}" if m.group(1) in urls else m.group(0), line)
            for line in kept]
     return out, urls
 
