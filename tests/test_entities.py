@@ -484,6 +484,29 @@ def test_function_words_of_a_translated_issue_are_no_names():
     assert {"PyTorch", "Yann LeCun", "Hugging Face", "Los Angeles"} <= set(found)
 
 
+def test_sentence_starts_of_another_language_are_no_names():
+    found = names_of(issue("Aquí se puede encontrar la investigación completa. Aquí hay otro ejemplo del modelo. "
+                           "Abonnez-vous pour recevoir les prochains numéros. Abonnez-vous dans votre boîte mail. "
+                           "Berkeley的课程已经公开发布. Berkeley开源了新的课程.\n"))
+    assert not {"Aquí", "Abonnez-vous"} & set(found)
+    assert "Berkeley" in found      # in Chinese text, a word in Latin letters is a name
+
+
+def test_an_elided_article_or_a_joined_arabic_letter_is_no_part_of_a_name():
+    found = names_of(issue("Vous pouvez lire le livre d’Emmanuel Ameisen sur l'IA. Le cours de l'Université d'Helsinki. "
+                           "مثال على مخرجات كل من CycleGAN (3) وDualGAN (4) وطريقتنا. Andrew Ng parle de l'OpenAI et "
+                           "d'OpenAI.\n"))
+    assert {"Emmanuel Ameisen", "DualGAN", "Université d'Helsinki", "OpenAI"} <= set(found)
+    assert not {"d’Emmanuel Ameisen", "l'IA", "IA", "وDualGAN", "l'Université d'Helsinki", "l'OpenAI"} & set(found)
+
+
+def test_a_slash_between_two_capitals_is_within_a_name():
+    found = names_of(issue("Google announced Gemini at Google I/O on Tuesday. We compared PyTorch/JAX in an A/B test. "
+                           "It is written in C/C++ by Intel."))
+    assert {"Google I/O", "PyTorch", "JAX", "C++"} <= set(found)
+    assert not {"Google I", "A/B", "I/O"} & set(found)
+
+
 def test_a_role_opening_a_sentence_is_no_part_of_the_names_after_it():
     found = names_of(issue("Researchers Jonathan Frankle and Michael Carbin showed it. Filmmakers Josh Johr agreed. "
                            "Cryptography researchers wrote about it. Redditor Denis Shiryaev upscaled a film.\n"))

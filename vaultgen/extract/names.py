@@ -10,7 +10,8 @@ from typing import NamedTuple
 from ..model import Issue
 from .lexicon import Lexicon
 
-TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:\w|['’](?=[^\W_])|[.\-+&](?=[^\W_]))*(?:\+\+|#(?!\w))?")
+# "I/O", "A/B": one capital each side of a slash is one token; longer parts are names of their own ("PyTorch/JAX").
+TOKEN = re.compile(r"[A-Z]/[A-Z](?![\w/+#&]|[.\-'’][^\W_])|(?:[^\W\d_]\.){2,}|[^\W_](?:\w|['’](?=[^\W_])|[.\-+&](?=[^\W_]))*(?:\+\+|#(?!\w))?")
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*(?:\.x)?|['’]\d\d|\d+\.x", re.I)
 _DOMAIN = re.compile(r"[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)",
                      re.I)
@@ -51,13 +52,17 @@ def tokens(text: str, lex: Lexicon) -> list[Tok]:
     end a run of name tokens, which the gap between kept tokens shows too), connectors are kept."""
     out = []
     append, cached = out.append, _CACHE.get
-    if CJK.search(text):
-        # Chinese, Japanese and Korean run on without spaces ("Andrey Kormilitzin发布了Med7"): their characters end a
-        # token as a space would; blanked one for one, so that positions stay those of text.
-        text = CJK.sub(" ", text)
+    if CASELESS.search(text):
+        # Scripts without capitals name nothing here, and two of them run on into Latin names: Chinese, Japanese
+        # and Korean without spaces ("Andrey Kormilitzin发布了Med7"), Arabic and Hebrew with their one-letter
+        # conjunctions and prepositions ("وDualGAN": and DualGAN). Their characters end a token as a space would;
+        # blanked one for one, so that positions stay those of text.
+        text = CASELESS.sub(" ", text)
     for m in _CANDIDATE_TOKEN.finditer(text):
         raw, start = m.group(), m.start()
-        if raw[0].islower() and (prefix := _LOWER_PREFIX.match(raw)):
+        if raw[0].islower() and (prefix := _LOWER_PREFIX.match(raw)) and not (
+                prefix.group() in _ELIDED_OF and out and out[-1].cap and text[out[-1].end:start] == " "
+                and raw[prefix.end():].casefold() not in lex.generic_acronyms):
             raw, start = raw[prefix.end():], start + prefix.end()   # "robo-Elton", "anti-Google": the name's part
         feats = cached(raw)
         if feats is None:
@@ -72,9 +77,15 @@ def tokens(text: str, lex: Lexicon) -> list[Tok]:
 
 _new_tuple = tuple.__new__
 # A lower-case prefix of three letters or more before a capital: "robo-Elton John", "anti-Google", "pre-GPT"; not
-# "t-SNE" or "k-NN", whose first letter is part of the name.
-_LOWER_PREFIX = re.compile(r"[a-z]{3,}-(?=[A-Z])")
+# "t-SNE" or "k-NN", whose first letter is part of the name. And an elided article or preposition of French or
+# Italian: "d’Emmanuel Ameisen", "l'OpenAI", "dell'Università".
+_LOWER_PREFIX = re.compile(r"[a-z]{3,}-(?=[A-Z])|(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|dell|dall|nell|sull|all"
+                           r"|coll|quell|un)['’](?=[A-Z])")
+# "of", elided: within a name ("Université d'Helsinki") it stays.
+_ELIDED_OF = frozenset(f"{p}{q}" for p in ("d", "dell", "dall") for q in "'’")
 CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+CASELESS = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+                      r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")  # CJK, Hebrew, Arabic
 
 
 _CACHE: dict[str, tuple] = {}   # token text → features: most tokens recur across an archive
