@@ -490,6 +490,12 @@ def test_sentence_starts_of_another_language_are_no_names():
                            "Berkeley的课程已经公开发布. Berkeley开源了新的课程.\n"))
     assert not {"Aquí", "Abonnez-vous"} & set(found)
     assert "Berkeley" in found      # in Chinese text, a word in Latin letters is a name
+    linked = names_of(issue("[Aquí](https://arxiv.org/abs/2002.05709) se puede encontrar la investigación completa. "
+                            "[Suscríbete](https://dair.ai/newsletter) al boletín para recibir futuras ediciones. "
+                            "Un artículo titulado “Foco en proveer un resumen”. Un método llamado SimCLR (Dirigido por "
+                            "Geoffrey Hinton) propone un framework. Se asoció con [Reaktor](https://www.reaktor.com).\n"))
+    assert not {"Aquí", "Suscríbete", "Foco", "Dirigido"} & set(linked)
+    assert {"SimCLR", "Geoffrey Hinton", "Reaktor"} <= set(linked)
 
 
 def test_an_elided_article_or_a_joined_arabic_letter_is_no_part_of_a_name():

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..model import Candidate, Issue, Link
 from .lexicon import Lexicon, lexicon
-from .context import context
+from .context import context, foreign
 from .names import CJK, clip, is_generic, self_names, shape_kind, tokens, trim_punct
 
 C_LINK_NAME = 0.85      # a link whose anchor names its target ("[Spleeter](github.com/deezer/spleeter)")
@@ -264,6 +264,8 @@ class LinkEntityExtractor:
         person = profile and len(words) <= 4 and all(t.core.isalpha() or "-" in t.core for t in words)
         if best <= 1 and not (matched or person or repo or intro or lex.known.get(name.casefold())):
             return                     # "Electricity Systems", "Transportation": ordinary words in a list of links
+        if best == 2 and len(words) == 1 and not (matched or person or repo) and foreign(sentence, lex):
+            return                     # "Aquí", "Suscríbete": a word of another language, the URL's name or not
         kind = ("person" if person else None) or (lex.known.get(name.casefold()) or (None, None))[1] or cue_kind \
             or (("library" if repo else None) if repo else url_kind) or shape_kind([t.core for t in words], lex)
         if kind is None and matched:

@@ -116,6 +116,16 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
     return Context(kind, desc, boost)
 
 
+_LOWER_WORDS = re.compile(r"(?<![\w'’-])[^\W\d_A-Z]+(?![\w'’-])")
+
+
+def foreign(sentence: str, lex: Lexicon) -> bool:
+    """A sentence not in English: most of its lower-case words (three or more) are not English words. A capitalised
+    word that the English dictionary lacks says "name" only in English (in Chinese, a word in Latin letters does)."""
+    words = [w for w in _LOWER_WORDS.findall(sentence) if w != w.upper()]  # scripts without capitals aside (CJK)
+    return len(words) >= 3 and 2 * sum(map(lex.is_word, words)) < len(words)
+
+
 def in_author_list(before: str, after: str) -> bool:
     """Whether a name between `before` and `after` stands in a list of people's names (see _LIST_BEFORE)."""
     tail = before[-400:]

@@ -9,7 +9,7 @@ from ..model import Candidate, Issue, Link
 from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
-from .context import context, in_author_list
+from .context import context, foreign, in_author_list
 from .names import (Phrase, abbreviates, clip, is_generic, phrases, self_names, shape_kind, tokens, trim_punct,
                     without_words)
 from .prose import Sentence, parse, title_spans
@@ -40,14 +40,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _THE = re.compile(r"^the\s+")
 _THE_ANY_CASE = re.compile(r"(?i)^the\s+")
 _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
-_LOWER_WORDS = re.compile(r"(?<![\w'’-])[^\W\d_A-Z]+(?![\w'’-])")
-
-
-def _foreign(text: str, lex: Lexicon) -> bool:
-    """A sentence not in English: most of its lower-case words (three or more) are not English words. A capitalised
-    word that the English dictionary lacks says "name" only in English (in Chinese, a word in Latin letters does)."""
-    words = [w for w in _LOWER_WORDS.findall(text) if w != w.upper()]  # scripts without capitals aside (CJK)
-    return len(words) >= 3 and 2 * sum(map(lex.is_word, words)) < len(words)
+_OPENERS = ("(", "“", '"', "‘", "«", "„")
 _PARENTHESIS = re.compile(r"\([^()]*\)")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or)?|(?:and|or|\+|&|/))\s*")
 # The newsletter's writers by their first names, where they sign or greet: "— Noah and Grant, The Neuron", "See you
@@ -179,9 +172,11 @@ class TextEntityExtractor:
                 if best <= 1:
                     return None           # "Read", "Thanks", "Apple" at a sentence start: nothing to go on
                 if best == 2:
-                    if _foreign(s.text, lex):
+                    if foreign(s.text, lex):
                         return None       # "Aquí se puede…", "Abonnez-vous…": any first word of another language
                     conf *= 0.8
+            elif best == 2 and s.text[:p.start].rstrip().endswith(_OPENERS) and foreign(s.text, lex):
+                return None               # "un artículo titulado “Foco en…”", "(Dirigido por…)": a start, likewise
         else:
             if all(t.acronym for t in named) and sum(lex.is_word(t.core) for t in named) * 2 >= len(named):
                 return None               # "MESSAGE FROM DEEPLEARNING.AI": a shouted heading, not acronyms
