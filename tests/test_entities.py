@@ -513,6 +513,14 @@ def test_a_slash_between_two_capitals_is_within_a_name():
     assert not {"Google I", "A/B", "I/O"} & set(found)
 
 
+def test_a_first_word_the_issue_writes_in_lower_case_elsewhere_is_no_name():
+    found = names_of(issue("Arrhythmias occur sporadically. Arrhythmias can cause strokes. A watch that spots "
+                           "arrhythmias. Seismologists read the data. Seismologists warned of it, as a seismologist "
+                           "would. Keras makes it easy. Keras runs on TensorFlow: [docs](https://keras.io/keras-x).\n"))
+    assert not {"Arrhythmias", "Seismologists"} & set(found)
+    assert "Keras" in found         # a lower-case word in a link's address is no common word
+
+
 def test_a_role_opening_a_sentence_is_no_part_of_the_names_after_it():
     found = names_of(issue("Researchers Jonathan Frankle and Michael Carbin showed it. Filmmakers Josh Johr agreed. "
                            "Cryptography researchers wrote about it. Redditor Denis Shiryaev upscaled a film.\n"))

@@ -68,6 +68,23 @@ def _signed(text: str, newsletter: str, lex: Lexicon) -> frozenset[str]:
     return frozenset(n for n in re.findall(_FIRST, m.group(1)) if n.casefold() not in lex.known)
 
 
+class CommonWords:
+    """The words a text writes in lower case (links and addresses aside), found when first asked for: a word the
+    dictionary lacks is a common word of the text's field when the text writes it so ("arrhythmias", "seismologists")."""
+
+    _ADDRESS = re.compile(r"\]\([^)\s]*\)?|\S*(?:/|@|\.\w)\S*")
+    _LOWER = re.compile(r"(?<![\w'’-])[a-z]+(?:['’-][a-z]+)*(?![\w'’-])")
+
+    def __init__(self, text: str) -> None:
+        self._text, self._words = text, None
+
+    def __contains__(self, word: str) -> bool:
+        if self._words is None:
+            self._words = set(self._LOWER.findall(self._ADDRESS.sub(" ", self._text)))
+        low = word.casefold()
+        return low in self._words or low + "s" in self._words or (low.endswith("s") and low[:-1] in self._words)
+
+
 def _shouted(text: str) -> bool:
     """Every letter a capital, and enough of them to be words, not an acronym."""
     letters = [c for c in text if c.isalpha()]
@@ -101,6 +118,7 @@ class TextEntityExtractor:
         for name in sorted(banned - {h.casefold() for h in prose.headings}):
             if len(name) > 1:
                 out.append(Candidate(name, issue.source, self.name, None, "", None, 0.0))
+        common = CommonWords(issue.body)
         edge = max(3, int(len(prose.sentences) * _EDGE))
         for n, s in enumerate(prose.sentences):
             signed = _signed(s.text, issue.newsletter or "", lex) if n < edge or n >= len(prose.sentences) - edge else ()
@@ -122,12 +140,13 @@ class TextEntityExtractor:
                 if rest:
                     variants.append(rest)      # "Team USRG won": USRG, whatever "Team" is
                 for q in variants:
-                    self._phrase(q, s, title, i in neighbours, of_pairs.get(i), lex, emit)
+                    self._phrase(q, s, title, i in neighbours, of_pairs.get(i), lex, emit, common)
             self._patterns(s, emit, lex)
         return out
 
-    def _phrase(self, p: Phrase, s: Sentence, title: bool, listed: bool, role: str | None, lex: Lexicon, emit):
-        conf = self._confidence(p, s, title, lex)
+    def _phrase(self, p: Phrase, s: Sentence, title: bool, listed: bool, role: str | None, lex: Lexicon, emit,
+                common: "CommonWords"):
+        conf = self._confidence(p, s, title, lex, common)
         words = [t.core for t in p.words]
         known = lex.known.get(p.name.casefold()) or lex.known.get(_THE_ANY_CASE.sub("", p.name).casefold())
         if known and not (p.initial and lex.is_word(p.name)):
@@ -155,7 +174,7 @@ class TextEntityExtractor:
         emit(p.surface, s, conf, kind, ctx.description, aliases)
 
     @staticmethod
-    def _confidence(p: Phrase, s: Sentence, title: bool, lex: Lexicon) -> float | None:
+    def _confidence(p: Phrase, s: Sentence, title: bool, lex: Lexicon, common: "CommonWords") -> float | None:
         words = p.words
         named = [t for t in words if t.core != "The"]
         if not named or sum(not t.core.islower() for t in named) > 7:  # "of", "and" are not counted
@@ -172,8 +191,10 @@ class TextEntityExtractor:
                 if best <= 1:
                     return None           # "Read", "Thanks", "Apple" at a sentence start: nothing to go on
                 if best == 2:
-                    if foreign(s.text, lex):
-                        return None       # "Aquí se puede…", "Abonnez-vous…": any first word of another language
+                    if foreign(s.text, lex) or t.core in common:
+                        # "Aquí se puede…": any first word of another language; "Arrhythmias occur…": a word the
+                        # issue writes in lower case elsewhere.
+                        return None
                     conf *= 0.8
             elif best == 2 and s.text[:p.start].rstrip().endswith(_OPENERS) and foreign(s.text, lex):
                 return None               # "un artículo titulado “Foco en…”", "(Dirigido por…)": a start, likewise
