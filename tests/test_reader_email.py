@@ -584,3 +584,30 @@ Thanks for reading! And remember that a sentence can run on
     assert ("- Scarlett Johansson says the voice sounds like hers (The Verge) https://www.theverge.com/2024/5/20/scarlett\n"
             "- The EU AI Act gets final approval (Euractiv)") in body
     assert "- with a dash" not in body and "— Noah and Grant" in body  # a dash that goes on a sentence, a sign-off
+
+
+@pytest.mark.parametrize("line, url", [
+    ("View in browser: https://news.example.com/p/issue-42?utm_source=email", "https://news.example.com/p/issue-42"),
+    ("View this email in your browser (https://mailchi.mp/acme/issue-42)", "https://mailchi.mp/acme/issue-42"),
+    ("Read online [1]", "https://news.example.com/p/issue-42"),
+    ("Having trouble reading this? View it in your browser\nhttps://news.example.com/p/issue-42",
+     "https://news.example.com/p/issue-42"),
+])
+def test_the_web_version_line_near_the_top_gives_the_issues_url_and_goes(tmp_path, line, url):
+    text = (f"From: Acme <news@acme.example>\nSubject: Issue 42\n\n{line}\n\nHi all,\n\nA story about models that is "
+            "long enough to be a story, with a link [2].\n\nThanks for reading,\nDan\n\n"
+            "[1] https://news.example.com/p/issue-42\n[2] https://models.example.org/story\n")
+    issue = _read(tmp_path, text)
+    assert issue.url == url
+    assert "browser" not in issue.body and "Read online" not in issue.body and "issue-42" not in issue.body
+    assert "[link](https://models.example.org/story)" in issue.body
+
+
+def test_a_click_tracker_is_no_web_version_and_a_sentence_about_browsers_stays(tmp_path):
+    text = ("From: Acme <news@acme.example>\nSubject: Issue 42\n\nView in browser: https://u1234567.ct.sendgrid.net/ls/"
+            "click?upn=abc123def456ghi789jkl012mno345pqr678\n\nHi all,\n\nYou can now read the model's answers online in "
+            "your browser at https://models.example.org/answers, which we liked. The paper is free to read online at "
+            "https://papers.example.org/1.\n\nThanks for reading,\nDan\n")
+    issue = _read(tmp_path, text)
+    assert issue.url is None
+    assert "read the model's answers online in your browser" in issue.body and "free to read online at" in issue.body

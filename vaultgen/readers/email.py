@@ -13,8 +13,8 @@ from ..model import Issue, SourceDoc
 from ..metadata import copyright_holder, heading_text, parse_human_date, sender_newsletter, to_date
 from ..textfix import clean_inline
 from . import labels
-from .boilerplate import BUTTON, COUNTER, POSTAL
-from .references import cites, link_references, take_references
+from .boilerplate import BUTTON, COUNTER, POSTAL, WEB_VERSION, web_version
+from .references import cited, cites, link_references, take_references, uncited
 
 # --- line shapes -------------------------------------------------------------------------------
 _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
@@ -32,6 +32,8 @@ _BULLET = re.compile(r"^(\s*)(?:[•◦▪‣●○■□·*+-]|(\d{1,3})[.)])\s
 _MAIL_IMAGE = re.compile(r"\[image:\s*([^\]]*)\]", re.I)
 _DASH_ITEM = re.compile(r"^(\s*)()–\s+(\S.*)$")  # an en dash: an em dash opens a sign-off ("— Noah and Grant")
 _URL_LINE = re.compile(r"<?https?://\S+>?$")
+_URL = re.compile(r"https?://[^\s<>()\[\]]+")
+_WORD = re.compile(r"[^\W_]+")
 _RULE = re.compile(r"^(?:[-_=*~#·•] ?){2,}$")  # "-----", "* * *", "--": separators, not content
 _BYLINE = re.compile(r"^[Bb]y [A-Z]")
 # A dek under a headline, Import AI's "...GraphCast beats the European model..."
@@ -222,6 +224,25 @@ def _meta(lines: list[str]) -> tuple[str | None, _dt.date | None, int | None]:
             rest = _ISO_DATE.sub("", line) if found else line
             name = clean_inline(rest.strip(" |·•—–-,")) if not found or rest != line else None
     return name or None, date, number
+
+
+def _web_version(lines: list[str], references: dict[str, str]) -> tuple[list[str], str | None]:
+    """(the lines without the one linking to the issue's web version near the top, its URL): "View in browser:
+    https://…", "Read online [1]", or the URL on the next line. The line is chrome, as in an HTML issue."""
+    for n, line in enumerate(lines[:40]):
+        found = WEB_VERSION.search(line)
+        if found is None or len(_WORD.findall(line[:found.start()])) > 6 or _WORD.findall(_URL.sub(" ", uncited(line[found.end():]))):
+            continue  # "Having trouble reading this? View it in your browser": the line ends with it
+        urls = _URL.findall(line) + [references[k] for k in cited(line) if k in references]
+        after = next((k for k in range(n + 1, min(n + 3, len(lines))) if lines[k].strip()), None)
+        if not urls and after is not None and _URL_LINE.match(lines[after].strip()):
+            urls, line_after = [lines[after].strip().strip("<>")], after
+        else:
+            line_after = None
+        url = web_version(urls)
+        if url is not None:
+            return [x for k, x in enumerate(lines) if k not in (n, line_after)], url
+    return lines, None
 
 
 def _footer_start(blocks: list[list[str]]) -> int:
@@ -454,6 +475,7 @@ class EmailReader:
             raise SourceError(doc.rel, "empty file")
         headers, lines = _split_headers(_norm_lines(doc.text))
         lines, references = take_references(lines)
+        lines, url = _web_version(lines, references)
         lines = [line for line in lines if not COUNTER.fullmatch(line.strip())]
         blocks = [b for b in _blocks(lines) if not (len(b) == 1 and BUTTON.fullmatch(b[0].strip()))]
         units = _units(blocks, _wrap_width(blocks))
@@ -479,7 +501,7 @@ class EmailReader:
                                           or sender_newsletter(parseaddr(headers.get("from", ""))[0]))
         title = clean_inline(headers.get("subject", "")) or None
         body = link_references(_render(units, _roles(units)), references)
-        return Issue(source=doc.rel, body=body, title=title, newsletter=newsletter or sender,
+        return Issue(source=doc.rel, body=body, title=title, url=url, newsletter=newsletter or sender,
                      newsletter_guessed=sender is not None, number=number, date=date, reader=self.name,
                      warnings=tuple(warnings))
 

@@ -17,6 +17,16 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d{{1,3}}){_CLOSE}")
 
 
+def cited(text: str) -> list[str]:
+    """The numbers of the references a line of text (as take_references gave it) cites."""
+    return _PLACEHOLDER.findall(text)
+
+
+def uncited(text: str) -> str:
+    """A line of text (as take_references gave it) without its reference markers."""
+    return _PLACEHOLDER.sub(" ", text)
+
+
 def cites(text: str) -> bool:
     """Whether a line of text (as take_references gave it) holds a reference marker."""
     return _OPEN in text
