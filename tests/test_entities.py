@@ -521,6 +521,15 @@ def test_a_first_word_the_issue_writes_in_lower_case_elsewhere_is_no_name():
     assert "Keras" in found         # a lower-case word in a link's address is no common word
 
 
+def test_well_known_names_of_one_thing_are_one_entity():
+    found = names_of(issue("The United States and the European Union passed laws. The U.S. law is strict; the EU "
+                           "one is not. In the US, Andreessen Horowitz invested. Later, a16z invested again.\n"))
+    assert {"United States", "European Union"} <= set(found)
+    assert {"US", "U.S.", "EU"} <= set(found["United States"].aliases + found["European Union"].aliases)
+    assert not {"US", "U.S.", "EU"} & set(found)
+    assert len([n for n in found if n in ("a16z", "Andreessen Horowitz")]) == 1
+
+
 def test_a_role_opening_a_sentence_is_no_part_of_the_names_after_it():
     found = names_of(issue("Researchers Jonathan Frankle and Michael Carbin showed it. Filmmakers Josh Johr agreed. "
                            "Cryptography researchers wrote about it. Redditor Denis Shiryaev upscaled a film.\n"))

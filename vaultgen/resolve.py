@@ -190,6 +190,10 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
     for entry in gaz.entries:
         for alias in entry.aliases:
             union.union(merge_key(entry.name), merge_key(alias))
+    for names in lexicon().same:
+        for other in names[1:]:
+            if not gaz.is_banned(other):
+                union.union(merge_key(names[0]), merge_key(other))
     for short, longs in sorted(acronyms.items()):
         roots = {union.find(k) for k in longs}
         if len(roots) == 1:

@@ -53,6 +53,7 @@ class Lexicon:
     title_openers: frozenset[str]
     model_tiers: frozenset[str]             # "Sonnet" in "Claude 3.5 Sonnet"
     known: Mapping[str, tuple[str, str]]  # casefolded name → (name as written, kind)
+    same: tuple[tuple[str, ...], ...]     # well-known names of one thing ("United States", "US", "U.S.")
 
     def is_word(self, token: str) -> bool:
         """True when token, lower-cased and without a possessive, is an ordinary English word, or one
@@ -96,12 +97,13 @@ def _derived(word: str, words: frozenset[str]) -> bool:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     data = _load_data("lexicon.yaml")
-    known_raw = _load_data("known_entities.yaml") or {}
+    known_raw = dict(_load_data("known_entities.yaml") or {})
     cues: dict[str, str] = {}
     for kind, words in (data.get("kind_cues") or {}).items():
         for w in words:
             cues.setdefault(str(w).casefold(), kind)
     known: dict[str, tuple[str, str]] = {}
+    same = tuple(tuple(str(n) for n in names) for names in known_raw.pop("same", None) or ())
     for kind, names in known_raw.items():
         for name in names:
             known.setdefault(str(name).casefold(), (str(name), kind))
@@ -127,4 +129,5 @@ def lexicon() -> Lexicon:
         title_openers=_folded(data.get("title_openers")),
         model_tiers=_folded(data.get("model_tiers")),
         known=known,
+        same=same,
     )
