@@ -212,7 +212,7 @@ def _slow_rewrite(body, cross, names):
     rewritten = "".join(out)
     ranges = links.protected_ranges(rewritten)
     spans = [(s.start, s.end) for s in links.find_spans(rewritten)]
-    return links._BARE_URL.sub(lambda m: m.group(0) if links._inside(m.start(), ranges) or links._inside(
+    return links.BARE_URL.sub(lambda m: m.group(0) if links._inside(m.start(), ranges) or links._inside(
         m.start(), spans) else links.canonical_url(m.group(0)), rewritten)
 
 

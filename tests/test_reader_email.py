@@ -590,6 +590,7 @@ Thanks for reading! And remember that a sentence can run on
     ("View in browser: https://news.example.com/p/issue-42?utm_source=email", "https://news.example.com/p/issue-42"),
     ("View this email in your browser (https://mailchi.mp/acme/issue-42)", "https://mailchi.mp/acme/issue-42"),
     ("Read online [1]", "https://news.example.com/p/issue-42"),
+    ("View it in your browser: https://news.example.com/p/issue-42.", "https://news.example.com/p/issue-42"),
     ("Having trouble reading this? View it in your browser\nhttps://news.example.com/p/issue-42",
      "https://news.example.com/p/issue-42"),
 ])

@@ -32,7 +32,7 @@ _MAILCHIMP_TRACKING = frozenset({"e"})
 _MAILCHIMP_HOSTS = ("mailchi.mp", "campaign-archive.com")
 
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
-_BARE_URL = re.compile(r"(?<![\[\w/=\"'])https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?*_]")
+BARE_URL = re.compile(r"(?<![\[\w/=\"'])https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?*_]")
 _SENTENCE_BREAK = re.compile(r"\n|(?<=[.!?])\s+(?=[A-Z\"“(])")
 # "> [!note] What’s new" over "> The lab …": a labelled paragraph (readers/labels.py); folded callouts are not.
 _LABEL_TITLE = re.compile(r">[ \t]*\[!\w+\][ \t]+(\S.*)")
@@ -168,7 +168,7 @@ def _bare_urls(markdown: str, spans: tuple[Span, ...]) -> Iterator[re.Match]:
     """URLs written as plain text: outside code and outside link and image spans."""
     ranges = protected_ranges(markdown)
     bounds = [(s.start, s.end) for s in spans]
-    for m in _BARE_URL.finditer(markdown):
+    for m in BARE_URL.finditer(markdown):
         if not (_inside(m.start(), ranges) or _inside(m.start(), bounds)):
             yield m
 
@@ -409,4 +409,4 @@ def _anchor(written: str, url: str) -> str:
 
 
 def bare_urls_canonical(text: str) -> str:
-    return _BARE_URL.sub(lambda m: canonical_url(m.group(0)), text)
+    return BARE_URL.sub(lambda m: canonical_url(m.group(0)), text)

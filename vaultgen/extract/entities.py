@@ -70,7 +70,7 @@ def _signed(text: str, newsletter: str, lex: Lexicon) -> frozenset[str]:
 
 class CommonWords:
     """The words a text writes in lower case (links and addresses aside), found when first asked for: a word the
-    dictionary lacks is a common word of the text's field when the text writes it so ("arrhythmias", "seismologists")."""
+    dictionary lacks is a common word of the text's field when the text writes it so ("arrhythmias")."""
 
     _ADDRESS = re.compile(r"\]\([^)\s]*\)?|\S*(?:/|@|\.\w)\S*")
     _LOWER = re.compile(r"(?<![\w'’-])[a-z]+(?:['’-][a-z]+)*(?![\w'’-])")
@@ -145,7 +145,7 @@ class TextEntityExtractor:
         return out
 
     def _phrase(self, p: Phrase, s: Sentence, title: bool, listed: bool, role: str | None, lex: Lexicon, emit,
-                common: "CommonWords"):
+                common: CommonWords):
         conf = self._confidence(p, s, title, lex, common)
         words = [t.core for t in p.words]
         known = lex.known.get(p.name.casefold()) or lex.known.get(_THE_ANY_CASE.sub("", p.name).casefold())
@@ -174,7 +174,7 @@ class TextEntityExtractor:
         emit(p.surface, s, conf, kind, ctx.description, aliases)
 
     @staticmethod
-    def _confidence(p: Phrase, s: Sentence, title: bool, lex: Lexicon, common: "CommonWords") -> float | None:
+    def _confidence(p: Phrase, s: Sentence, title: bool, lex: Lexicon, common: CommonWords) -> float | None:
         words = p.words
         named = [t for t in words if t.core != "The"]
         if not named or sum(not t.core.islower() for t in named) > 7:  # "of", "and" are not counted

@@ -97,7 +97,7 @@ def _derived(word: str, words: frozenset[str]) -> bool:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     data = _load_data("lexicon.yaml")
-    known_raw = dict(_load_data("known_entities.yaml") or {})
+    known_raw = _load_data("known_entities.yaml") or {}
     cues: dict[str, str] = {}
     for kind, words in (data.get("kind_cues") or {}).items():
         for w in words:

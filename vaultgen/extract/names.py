@@ -11,7 +11,8 @@ from ..model import Issue
 from .lexicon import Lexicon
 
 # "I/O", "A/B": one capital each side of a slash is one token; longer parts are names of their own ("PyTorch/JAX").
-TOKEN = re.compile(r"[A-Z]/[A-Z](?![\w/+#&]|[.\-'’][^\W_])|(?:[^\W\d_]\.){2,}|[^\W_](?:\w|['’](?=[^\W_])|[.\-+&](?=[^\W_]))*(?:\+\+|#(?!\w))?")
+TOKEN = re.compile(r"[A-Z]/[A-Z](?![\w/+#&]|[.\-'’][^\W_])|"
+                   r"(?:[^\W\d_]\.){2,}|[^\W_](?:\w|['’](?=[^\W_])|[.\-+&](?=[^\W_]))*(?:\+\+|#(?!\w))?")
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*(?:\.x)?|['’]\d\d|\d+\.x", re.I)
 _DOMAIN = re.compile(r"[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)",
                      re.I)
@@ -83,9 +84,11 @@ _LOWER_PREFIX = re.compile(r"[a-z]{3,}-(?=[A-Z])|(?:[cdjlmnst]|qu|jusqu|lorsqu|p
                            r"|coll|quell|un)['’](?=[A-Z])")
 # "of", elided: within a name ("Université d'Helsinki") it stays.
 _ELIDED_OF = frozenset(f"{p}{q}" for p in ("d", "dell", "dall") for q in "'’")
-CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
-CASELESS = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
-                      r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")  # CJK, Hebrew, Arabic
+_CJK_RANGES = r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+CJK = re.compile(f"[{_CJK_RANGES}]")
+# CJK, Hebrew and Arabic: scripts without capitals.
+CASELESS = re.compile(rf"[{_CJK_RANGES}\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff"
+                      r"\ufe70-\ufeff]")
 
 
 _CACHE: dict[str, tuple] = {}   # token text → features: most tokens recur across an archive

@@ -8,6 +8,7 @@ from itertools import takewhile
 
 from .. import frontmatter_io
 from ..errors import SourceError
+from ..links import BARE_URL
 from ..hookspecs import hookimpl
 from ..model import Issue, SourceDoc
 from ..metadata import copyright_holder, heading_text, parse_human_date, sender_newsletter, to_date
@@ -32,7 +33,6 @@ _BULLET = re.compile(r"^(\s*)(?:[•◦▪‣●○■□·*+-]|(\d{1,3})[.)])\s
 _MAIL_IMAGE = re.compile(r"\[image:\s*([^\]]*)\]", re.I)
 _DASH_ITEM = re.compile(r"^(\s*)()–\s+(\S.*)$")  # an en dash: an em dash opens a sign-off ("— Noah and Grant")
 _URL_LINE = re.compile(r"<?https?://\S+>?$")
-_URL = re.compile(r"https?://[^\s<>()\[\]]+")
 _WORD = re.compile(r"[^\W_]+")
 _RULE = re.compile(r"^(?:[-_=*~#·•] ?){2,}$")  # "-----", "* * *", "--": separators, not content
 _BYLINE = re.compile(r"^[Bb]y [A-Z]")
@@ -231,17 +231,18 @@ def _web_version(lines: list[str], references: dict[str, str]) -> tuple[list[str
     https://…", "Read online [1]", or the URL on the next line. The line is chrome, as in an HTML issue."""
     for n, line in enumerate(lines[:40]):
         found = WEB_VERSION.search(line)
-        if found is None or len(_WORD.findall(line[:found.start()])) > 6 or _WORD.findall(_URL.sub(" ", uncited(line[found.end():]))):
+        if found is None or len(_WORD.findall(line[:found.start()])) > 6 \
+                or _WORD.findall(BARE_URL.sub(" ", uncited(line[found.end():]))):
             continue  # "Having trouble reading this? View it in your browser": the line ends with it
-        urls = _URL.findall(line) + [references[k] for k in cited(line) if k in references]
+        urls = BARE_URL.findall(line) + [references[k] for k in cited(line) if k in references]
+        dropped = {n}
         after = next((k for k in range(n + 1, min(n + 3, len(lines))) if lines[k].strip()), None)
         if not urls and after is not None and _URL_LINE.match(lines[after].strip()):
-            urls, line_after = [lines[after].strip().strip("<>")], after
-        else:
-            line_after = None
+            urls = [lines[after].strip().strip("<>")]
+            dropped.add(after)
         url = web_version(urls)
         if url is not None:
-            return [x for k, x in enumerate(lines) if k not in (n, line_after)], url
+            return [x for k, x in enumerate(lines) if k not in dropped], url
     return lines, None
 
 
