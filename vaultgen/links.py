@@ -237,14 +237,14 @@ _OPAQUE_TRACKER = re.compile(
     r"sparkpostmail\.com/f/|mjt\.lu/lnk/)", re.I)
 _NOTHING_PATH = re.compile(r"/(?:unsubscribe|email-preferences|manage-?(?:subscription|preferences)|preferences)"
                            r"(?:[/?#.]|$)|\.(?:png|jpe?g|gif|webp|svg|avif)$", re.I)
-_NOTHING_QUERY = frozenset(("poll", "vote", "rating"))
+POLL_KEYS = ("poll", "vote", "rating")   # a query that casts a vote in a reader poll
 
 
 def names_nothing(url: str) -> bool:
     """Whether a (canonical) URL is a link no resource note is made for (see _OPAQUE_TRACKER)."""
     parts = urlsplit(url)
     return bool(_OPAQUE_TRACKER.match(url) or _NOTHING_PATH.search(parts.path)
-                or any(piece.split("=", 1)[0].lower() in _NOTHING_QUERY for piece in parts.query.split("&")))
+                or any(piece.split("=", 1)[0].lower() in POLL_KEYS for piece in parts.query.split("&")))
 
 
 def _is_tracking(name: str) -> bool:

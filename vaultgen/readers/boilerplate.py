@@ -5,7 +5,7 @@ import re
 
 from bs4 import NavigableString, Tag
 
-from ..links import canonical_url, names_nothing
+from ..links import POLL_KEYS, canonical_url, names_nothing
 from .htmltree import BLOCKS, HEADINGS, attr, block_of, sibling, within
 
 _AD_ATTR = re.compile(r"sponsor|advert|promo", re.I)
@@ -62,7 +62,7 @@ def markdown_web_version(markdown: str) -> str | None:
 
 
 # A reader poll's answers ("😍 Loved it", "⭐️⭐️⭐️ Average"): links that cast a vote.
-POLL_LINK = re.compile(r"[?&](?:amp;)?(?:poll|vote|rating)=", re.I)
+POLL_LINK = re.compile(rf"[?&](?:amp;)?(?:{'|'.join(POLL_KEYS)})=", re.I)
 # Profile links only (a tweet or a video cited in the news is content, not a social icon row).
 _SOCIAL = re.compile(r"^https?://(?:www\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|linkedin\.com|instagram\.com|"
                      r"youtube\.com|tiktok\.com|threads\.net|pinterest\.com|reddit\.com|bsky\.app|mastodon\.social)"
