@@ -102,6 +102,13 @@ def test_the_first_word_in_a_parenthesis_after_a_name_is_no_kind_cue_a_dash_is_a
     assert found["E-Rater"].kind == "product"
 
 
+def test_a_comma_after_an_opening_phrase_starts_no_apposition():
+    found = names_of(issue("In the U.S., the state of California passed a similar law. Unlike Zorblax, the agency "
+                           "Quillmoor says little. Plenvo, the startup behind Gatrix, shipped it.\n"))
+    assert found["U.S."].description is None and found["Zorblax"].description is None
+    assert found["Plenvo"].description == "The startup behind Gatrix"
+
+
 def test_an_ampersand_goes_on_with_a_name_unless_another_name_follows_it():
     found = names_of(issue(
         "Shares of Procter & Gamble fell. The U.S. Occupational Health & Safety Administration agreed, and so did "

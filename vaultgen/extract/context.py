@@ -26,6 +26,10 @@ _LIST_BEFORE = re.compile(rf"(?:\b(?P<by>by)\s+|\b(?P<label>(?i:authors?))\s*[*_
                           rf"(?P<names>(?:{_PERSON_ITEM},\s+)*)(?:and\s+)?$")
 _LIST_AFTER = re.compile(rf"(?:,?\s+(?:and\s+)?{_PERSON_ITEM}(?=[,.;:)]|\s+(?:and|\()|\s*$))*")
 _APPOSITION = re.compile(r"^\s*(?:\([^)]*\)\s*)?,\s+(?:(a|an|the)\s+)([^,.;:()]{2,140})")
+# "In the U.S., the state of California passed…": the comma closes a phrase that opens the sentence, no apposition.
+_OPENING_PHRASE = re.compile(r"(?:^|[.!?:;]\s+)(?:in|at|for|on|from|to|with|without|within|across|throughout|under|"
+                             r"over|like|unlike|after|before|since|despite|during|among|beyond|besides)\s+(?:the\s+)?$",
+                             re.I)
 _IS_A = re.compile(r"^\s+(?:is|was|are|has become|remains)\s+(?:(a|an|the|one of the)\s+)([^.;:]{2,200})")
 _WORD = re.compile(r"[\w'’-]+")
 _NEXT_WORD = re.compile(r" (?:[—–-] )?[\w'’]")
@@ -66,7 +70,7 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
     nxt = [m.group() for m in islice(_WORD.finditer(text, end), 3)]   # _WORD.findall(after)[:3]
     kind, desc, boost = None, None, 0.0
     m = _APPOSITION.match(after)
-    if m:
+    if m and not _OPENING_PHRASE.search(before[-40:]):
         clause = m.group(2)
         cue = _cue_in(_WORD.findall(clause), lex)      # the head noun comes within a few words
         if cue:
