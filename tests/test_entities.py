@@ -109,6 +109,15 @@ def test_a_comma_after_an_opening_phrase_starts_no_apposition():
     assert found["Plenvo"].description == "The startup behind Gatrix"
 
 
+def test_a_nationality_stays_before_a_head_noun_even_at_a_sentence_start_but_ai_is_no_head():
+    found = names_of(issue("Indian Institute of Science opened a lab. Soviet Union archives opened too. Datakalab, "
+                           "a French AI startup, helps the broader Latin American AI community, as does the Chinese "
+                           "AI startup Zhipu. Cambodian temples and Mayan pyramids were mapped.\n"))
+    assert {"Indian Institute of Science", "Soviet Union", "Datakalab", "Zhipu"} <= set(found)
+    assert not {"Institute of Science", "Union", "French AI", "Latin American AI", "Chinese AI", "Cambodian",
+                "Mayan"} & set(found)
+
+
 def test_an_ampersand_goes_on_with_a_name_unless_another_name_follows_it():
     found = names_of(issue(
         "Shares of Procter & Gamble fell. The U.S. Occupational Health & Safety Administration agreed, and so did "

@@ -209,7 +209,9 @@ class TextEntityExtractor:
                                                                                           for h in heads[:-1])
             if headed and (len(named) >= 3 or best >= 1 or any(h in lex.of_heads for h in heads[:-1])):
                 conf = max(conf, 0.65)
-            if p.initial and not p.the and named[0].strength <= 0:
+            # A nationality or month that opens the sentence before a head ("European Union", "Indian Institute of
+            # Science") is kept as mid-sentence (names.py), where the head vouches for it.
+            if p.initial and not p.the and named[0].strength <= 0 and not (headed and named[0].stop):
                 if best <= 0:
                     # "Using AI to …", "Switchable Normalization outperforms": at a sentence start, ordinary
                     # capitalised words say little; with a generic acronym, nothing.

@@ -404,14 +404,16 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
         low = t.core.casefold()
         if _surname_beside(run, 0):
             break
+        # "European Union", "May Day Foundation": a head noun keeps a leading nationality or month, even where it opens
+        # the sentence; "AI" is no such head ("the French AI lab Mistral").
+        kept = t.stop and (low in lex.calendar or low in lex.demonyms or (low in lex.titles and not initial)) \
+            and _headed([r for r in run[1:] if not r.generic], lex)
         if low in _MINOR or low == "i":
             pass
         elif initial:
-            if not t.stop:
+            if not t.stop or kept:
                 break
-        # "European Union", "May Day Foundation": a head noun keeps a leading nationality or month.
-        elif not (t.stop and (low in lex.calendar or low in lex.titles or low in lex.demonyms)
-                  and not _headed(run[1:], lex)):
+        elif not (t.stop and (low in lex.calendar or low in lex.titles or low in lex.demonyms)) or kept:
             break
         if t.core == "The" and not initial and len(run) > 1:
             the = True
