@@ -7,7 +7,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from vaultgen import linkify
-from vaultgen.extract import anchors, context, names
+from vaultgen.extract import anchors, context, names, phrases
 from vaultgen.extract.lexicon import lexicon
 from vaultgen.readers import html as html_reader
 
@@ -90,8 +90,8 @@ def test_candidate_tokens_match_the_plain_pattern(text):
 @settings(max_examples=500, deadline=None)
 @given(_WORDISH, st.integers(0, 60))
 def test_openings_and_last_words_match_full_scans(text, pos):
-    names._opening_cache = (None, frozenset())
-    assert names.opens_sentence(text, pos) == (pos in {m.end() for m in names._OPENINGS.finditer(text)})
+    phrases._opening_cache = (None, frozenset())
+    assert phrases.opens_sentence(text, pos) == (pos in {m.end() for m in phrases._OPENINGS.finditer(text)})
     end = min(pos, len(text))
     for window in (3, 200):
         assert context._last_words(text, end, 4, window) == context._WORD.findall(text[:end])[-4:]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from .lexicon import Lexicon
-from .names import opens_sentence
+from .phrases import opens_sentence
 
 _NAMING = frozenset("called named dubbed titled entitled nicknamed codenamed".split())
 _SAYING = frozenset(("said says wrote writes argues argued describes described told explains explained believes "

@@ -10,8 +10,8 @@ from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
 from .context import context, foreign, in_author_list
-from .names import (Phrase, abbreviates, clip, is_generic, phrases, self_names, shape_kind, tokens, trim_punct,
-                    without_words)
+from .names import abbreviates, clip, is_generic, self_names, shape_kind, tokens, trim_punct
+from .phrases import Phrase, phrases, without_words
 from .prose import Sentence, parse, title_spans
 
 # Confidence of one mention, by evidence; resolve.py adds mentions up and keeps what reaches KEEP (0.5).
@@ -210,7 +210,7 @@ class TextEntityExtractor:
             if headed and (len(named) >= 3 or best >= 1 or any(h in lex.of_heads for h in heads[:-1])):
                 conf = max(conf, 0.65)
             # A nationality or month that opens the sentence before a head ("European Union", "Indian Institute of
-            # Science") is kept as mid-sentence (names.py), where the head vouches for it.
+            # Science") is kept as mid-sentence (phrases.py), where the head vouches for it.
             if p.initial and not p.the and named[0].strength <= 0 and not (headed and named[0].stop):
                 if best <= 0:
                     # "Using AI to …", "Switchable Normalization outperforms": at a sentence start, ordinary

@@ -1,10 +1,9 @@
-"""Token shapes and proper-noun phrases: the shared grammar of the entity extractors (context.py reads the words
-around a name)."""
+"""Token shapes, acronyms and the newsletter's own names: the shared vocabulary of the entity extractors (phrases.py
+joins tokens into names; context.py reads the words around a name)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..model import Issue
@@ -16,8 +15,7 @@ TOKEN = re.compile(r"[A-Z]/[A-Z](?![\w/+#&]|[.\-'’][^\W_])|"
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*(?:\.x)?|['’]\d\d|\d+\.x", re.I)
 _DOMAIN = re.compile(r"[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)",
                      re.I)
-_PARTICLES = frozenset("de del della der den da di du la le van von bin ibn al el dos das ter ten".split())
-_MINOR = frozenset("a an the and or of for to in on at by with from as vs via".split())
+MINOR_WORDS = frozenset("a an the and or of for to in on at by with from as vs via".split())
 PLURAL_ACRONYM = re.compile(r"[A-Z][A-Z0-9-]*[A-Z0-9]s")
 # Last words that make a run of ordinary capitalised words a name, and the kind they give it.
 NAME_HEADS = {
@@ -27,8 +25,6 @@ NAME_HEADS = {
     "dataset": "dataset", "corpus": "dataset", "benchmark": "dataset", "library": "library",
     "framework": "library", "toolkit": "library", "sdk": "library",
 }
-_ON_HEADS = frozenset("conference workshop symposium committee commission council summit forum partnership task "
-                      "initiative center centre meeting congress".split())
 _DOTTED = re.compile(r"(?:^|\s)(?:[^\W\d_]\.){2,}$")
 _CODE_SUFFIX = re.compile(r"\.(?:js|py|jl)$")
 
@@ -182,271 +178,6 @@ def _features(raw: str, start: int, lex: Lexicon) -> Tok:
     return Tok(raw, start, start + len(core), core, strength, cap, stop, generic, version, ends, acronym)
 
 
-@dataclass(frozen=True)
-class Phrase:
-    """A run of capitalised or name-shaped tokens: a candidate name."""
-
-    toks: tuple[Tok, ...]
-    start: int
-    end: int
-    name: str               # the name as written, version and possessive removed
-    surface: str            # with its version ("TensorFlow 2.0")
-    initial: bool           # opens its sentence (or follows a colon): capitals there prove nothing
-    the: bool               # written "The X" in mid-sentence ("The Verge")
-
-    # Asked for again and again by the extractors: worked out once (the instance is frozen, its dict is not).
-    @cached_property
-    def words(self) -> list[Tok]:
-        return [t for t in self.toks if not t.version]
-
-    @cached_property
-    def n(self) -> int:
-        return len([t for t in self.words if t.cap or t.strength >= 1])
-
-    @cached_property
-    def best(self) -> int:
-        return max((t.strength for t in self.words), default=-1)
-
-
-_OPENINGS = re.compile(r"(?:^\W*|[:;]\s*[\"“‘(]?\s*|[.!?]\s+[\"“‘(]?)(?=\w)")
-_OPENING_MARKS = re.compile(r"[:;.!?]")
-_opening_cache: tuple[str | None, frozenset[int]] = (None, frozenset())
-
-
-def opens_sentence(text: str, pos: int) -> bool:
-    """True when text[pos] opens the sentence, or a clause after a colon: capitals there prove nothing."""
-    global _opening_cache
-    cached_text, positions = _opening_cache
-    if cached_text is not text:            # one sentence is asked about many times in a row
-        # An opening starts at the text's start or at one of :;.!? and ends where the next word starts, so
-        # trying only there finds every end _OPENINGS.finditer would (not one scan per character).
-        starts = [0, *(m.start() for m in _OPENING_MARKS.finditer(text))]
-        positions = frozenset(m.end() for p in starts if (m := _OPENINGS.match(text, p)))
-        _opening_cache = (text, positions)
-    return pos in positions
-
-
-def without_words(text: str, found: list[Phrase], lex: Lexicon) -> list[Phrase]:
-    """The phrases of a text in capitals ("OPENAI RELEASES GPT-4", "BIG TECH & STARTUPS"), each cut at its English
-    words: capitals set no name apart there, so only the words that are no English word can be names."""
-    out: list[Phrase] = []
-    for p in found:
-        run: list[Tok] = []
-        for t in p.toks:
-            if lex.is_word(t.core):
-                if run:
-                    _close(text, run, lex, out)
-                run = []
-            else:
-                run.append(t)
-        if run:
-            _close(text, run, lex, out)
-    return out
-
-
-def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = (), ampersand: bool = True
-            ) -> list[Phrase]:
-    """Maximal runs of name tokens, joined only by single spaces, name particles, "X of Y" heads or, with `ampersand`
-    (not in a headline, where it stands for "and"), an ampersand (see _ampersand_joins); never across one of `breaks`
-    (where a link's text starts or ends: "[Larq] TensorFlow" names two things, not one) but by a version ("[PyTorch]
-    1.3")."""
-    out: list[Phrase] = []
-    run: list[Tok] = []
-    n = len(toks)
-    i = 0
-    while i < n:
-        t = toks[i]
-        joined = bool(run) and _joined(run, toks[i:i + 4], text, lex, breaks, ampersand)
-        if t.version:
-            if joined:
-                run.append(t)
-                if i + 1 < n and _joined(run, toks[i + 1:i + 5], text, lex, breaks, ampersand):
-                    i += 1
-                    continue                   # a tier goes on with it: "Claude 3.5 Sonnet"
-            if run:
-                _close(text, run, lex, out)
-                run = []
-        elif t.cap or t.strength >= 1:
-            if run and not joined:
-                _close(text, run, lex, out)
-                run = []
-            if t.stop and run and t.core.casefold() in lex.titles and i + 1 < n and toks[i + 1].cap \
-                    and text[t.end:toks[i + 1].start] == " " \
-                    and text[run[-1].start:toks[i + 1].end].casefold() not in lex.generic_phrases:
-                # "Descript CEO Andrew Mason": a job title separates two names ("Artificial General Intelligence" is
-                # one phrase).
-                _close(text, run, lex, out)
-                run = []
-                i += 1
-                continue
-            run.append(t)
-            if t.ends:
-                _close(text, run, lex, out)
-                run = []
-        elif joined and t.core.casefold() in lex.connectors and i + 1 < n and toks[i + 1].cap \
-                and text[t.end:toks[i + 1].start] == " " and _may_join(run, t, toks[i + 1:i + 4], text, lex):
-            run.append(t)
-        elif run:
-            _close(text, run, lex, out)
-            run = []
-        i += 1
-    if run:
-        _close(text, run, lex, out)
-    return out
-
-
-def _joined(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon, breaks: tuple[int, ...],
-            ampersand: bool) -> bool:
-    """The next token (ahead[0]) goes on with the run's name (see phrases)."""
-    last, t = run[-1], ahead[0]
-    if last.version and not last.ends and t.cap and t.core.casefold() in lex.model_tiers:
-        return text[last.end:t.start] == " "   # "Claude 3.5 Sonnet", "Gemini 1.5 Pro"
-    if last.ends or last.version or breaks and not t.version and any(last.end <= b <= t.start for b in breaks):
-        return False
-    if t.stop and last.core.endswith("."):
-        return False  # "… a role in A.I. Without us, …": a sentence the abbreviation's full stop ended
-    gap = text[last.end:t.start]
-    return gap == " " or _middle_initial(run, t, text) or (
-        ampersand and gap == " & " and last.cap and t.cap and _ampersand_joins(run, ahead, text, lex))
-
-
-def _ampersand_joins(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon) -> bool:
-    """After a name, an ordinary word goes on with it ("Procter & Gamble", "Health & Safety Administration"); a name of
-    its own is another name ("Podcast Studio & Overdub", "Nivin & Kao", "Apple & Google") unless known ("Johnson &
-    Johnson"); ordinary words on both sides are a name only when a head ends it ("Grid Resilience & Intelligence
-    Platform", not "Cloud, Mobile & Edge")."""
-    last, t = run[-1], ahead[0]
-    if f"{last.core} & {t.core}".casefold() in lex.known:
-        return True
-    if t.strength > 0 or last.core.casefold() in lex.known and t.core.casefold() in lex.known:
-        return False
-    if any(x.strength > 1 for x in run):       # a word no dictionary holds: "Procter", "Georgetown", "U.S."
-        return True
-    prev = last
-    for x in ahead:
-        if not x.cap or text[prev.end:x.start] not in (" ", " & "):
-            return False
-        if x.core.casefold() in lex.org_suffixes or x.core.casefold() in NAME_HEADS:
-            return True
-        prev = x
-    return False
-
-
-def _middle_initial(run: list[Tok], t: Tok, text: str) -> bool:
-    """"Emily M. Bender", "John F. Kennedy": a name, an initial and its full stop, then a word that is a name's."""
-    last = run[-1]
-    return (len(run) > 1 and len(last.core) == 1 and last.cap and text[last.end:t.start] == ". "
-            and t.cap and t.strength >= 1)
-
-
-# Months' and days' short forms are also names ("Jan Leike", "Guolei Sun", "Mar Hicks", "Sun Microsystems").
-_CALENDAR_SHORT = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun"
-                            .split())
-
-
-def _surname_beside(run: list[Tok], at: int) -> bool:
-    """A two-word run whose word at `at` is a month's or day's short form, beside a word no dictionary holds: a
-    person's name, not a date ("Jan 5" has a number; "Jan Update" an ordinary word)."""
-    if len(run) != 2 or run[at].core.casefold() not in _CALENDAR_SHORT or not run[at].cap:
-        return False
-    other = run[1] if at == 0 else run[0]
-    return other.strength >= 1 and other.core.isalpha() and other.core.istitle()
-
-
-def _close(text: str, run: list[Tok], lex: Lexicon, out: list[Phrase]) -> None:
-    p = _finish(text, run, lex)
-    if p:
-        out.append(p)
-
-
-def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: Lexicon) -> bool:
-    word = connector.core.casefold()
-    if word in _PARTICLES:
-        return True                                   # "Gerald de Melo"
-    heads = [t.core.casefold() for t in run]
-    if word in ("of", "for") and any(h in lex.of_heads for h in heads) or word == "the" and heads[-1] == "of":
-        return True                                   # "University of Arizona", "Institute for ..."
-    if word == "on" and heads[-1] in _ON_HEADS:
-        return True                                   # "International Conference on Learning Representations"
-    # A body named by its fields: "Institute of Science and Technology", "Department of Health and Human Services".
-    headed = any(h in lex.of_heads or h in _ON_HEADS for h in heads[:-1])
-    if word in ("and", "&") and (headed or all(t.strength <= 1 for t in run) and heads[-1] not in lex.org_suffixes):
-        # "Food and Drug Administration": ordinary words joined, then an organisation's last word; after a head, the
-        # ordinary words ending the name ("... Cooperation and Development", but not "... and Facebook").
-        prev = connector
-        for t in ahead:
-            if not t.cap or t.strength > 1 or text[prev.end:t.start] != " ":
-                # The name ends here, not another one going on ("... and Facebook researchers", "... of").
-                goes_on = text[prev.end:t.start] == " " and (t.cap or t.core.casefold() in lex.connectors)
-                return headed and prev is not connector and not goes_on
-            low = t.core.casefold()
-            if headed and (low in lex.of_heads or low in _ON_HEADS):
-                return False                          # "Allen Institute for AI and University ...": two bodies
-            if low in lex.org_suffixes:
-                return True
-            prev = t
-        return headed and prev is not connector
-    return word in ("of", "the") and heads[0] == "the"  # "The Art of Research"
-
-
-def _headed(rest: list[Tok], lex: Lexicon) -> bool:
-    return any(t.core.casefold() in lex.org_suffixes or t.core.casefold() in lex.of_heads
-               or t.core.casefold() in NAME_HEADS for t in rest)
-
-
-def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
-    initial = opens_sentence(text, run[0].start)
-    the = False
-    # Sentence openers and function words are not part of a name; "The" is, mid-sentence, and so are
-    # other capitalised words there ("The New York Times"), but not months, titles or nationalities.
-    while run:
-        t = run[0]
-        low = t.core.casefold()
-        if _surname_beside(run, 0):
-            break
-        # "European Union", "May Day Foundation": a head noun keeps a leading nationality or month, even where it opens
-        # the sentence; "AI" is no such head ("the French AI lab Mistral").
-        kept = t.stop and (low in lex.calendar or low in lex.demonyms or (low in lex.titles and not initial)) \
-            and _headed([r for r in run[1:] if not r.generic], lex)
-        if low in _MINOR or low == "i":
-            pass
-        elif initial:
-            if not t.stop or kept:
-                break
-        elif not (t.stop and (low in lex.calendar or low in lex.titles or low in lex.demonyms)) or kept:
-            break
-        if t.core == "The" and not initial and len(run) > 1:
-            the = True
-            break
-        initial = False if t.cap else initial
-        run = run[1:]
-    # Trailing pronouns stay ("Horace He", "Zhonghui You"); trailing months, titles, demonyms go.
-    while run:
-        t = run[-1]
-        low = t.core.casefold()
-        if _surname_beside(run, -1) or not ((low in lex.connectors and not t.cap) or low in lex.calendar
-                                             or low in lex.demonyms or (low in lex.titles and (t.acronym or not t.cap))):
-            break
-        run = run[:-1]
-    # Leading generic acronyms ("AI researchers", "ML Research") describe; they do not name, and what they leave of
-    # "NLP Newsletter" or "AI Researchers", one English word, names nothing either.
-    described = False
-    while len(run) > 1 and run[0].generic and not _headed(run[1:], lex):
-        run, described = run[1:], True
-    if described and len(run) == 1 and lex.is_word(run[0].core):
-        return None
-    words = [t for t in run if not t.version]
-    if not words or all(t.generic for t in words):
-        return None
-    versioned = next((i for i, t in enumerate(run) if t.version and i), None)
-    if versioned is not None and all(t.core.casefold() in lex.model_tiers for t in run[versioned + 1:]):
-        words = [t for t in run[:versioned] if not t.version]  # the tier goes with the version: "Claude 3.5 Sonnet"
-    last = words[-1]
-    name = text[run[0].start:last.end]
-    surface = text[run[0].start:run[-1].end]
-    return Phrase(tuple(run), run[0].start, run[-1].end, name, surface, initial, the)
-
-
 def abbreviates(acronym: str, words) -> bool:
     """True when acronym's capitals are the initials of words ("CCAI" ← Climate Change AI)."""
     return _abbreviates(acronym, tuple(words))
@@ -454,13 +185,13 @@ def abbreviates(acronym: str, words) -> bool:
 
 def initial(words) -> str:
     """The capital an acronym of words must open with (abbreviates is False for any other); "" if none."""
-    return next((w for w in words if w.casefold() not in _MINOR), "")[:1].upper()
+    return next((w for w in words if w.casefold() not in MINOR_WORDS), "")[:1].upper()
 
 
 @lru_cache(maxsize=1 << 16)     # the same acronyms and names meet in issue after issue
 def _abbreviates(acronym: str, words: tuple[str, ...]) -> bool:
     letters = [c for c in acronym if c.isupper() or c.isdigit()]
-    ws = [w for w in words if w.casefold() not in _MINOR]
+    ws = [w for w in words if w.casefold() not in MINOR_WORDS]
     if len(letters) < 2 or not ws or len(ws) > len(letters):
         return False
 
