@@ -118,6 +118,12 @@ def test_a_nationality_stays_before_a_head_noun_even_at_a_sentence_start_but_ai_
                 "Mayan"} & set(found)
 
 
+def test_a_sentence_may_open_with_a_well_known_names_first_words():
+    found = names_of(issue("New York NLP meets on Monday. New models came out. United States officials met.\n"))
+    assert {"New York NLP", "United States"} <= set(found)
+    assert not {"York NLP", "New", "States"} & set(found)
+
+
 def test_an_ampersand_goes_on_with_a_name_unless_another_name_follows_it():
     found = names_of(issue(
         "Shares of Procter & Gamble fell. The U.S. Occupational Health & Safety Administration agreed, and so did "

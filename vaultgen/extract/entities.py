@@ -136,7 +136,7 @@ class TextEntityExtractor:
                 if title and not in_author_list(s.text[:p.start], s.text[p.end:]):  # a list of names is no headline
                     p = _trim_weak_tail(p, s.text, lex)
                 variants = [p]
-                rest = _after_opener(p, s.text)
+                rest = _after_opener(p, s.text, lex)
                 if rest:
                     variants.append(rest)      # "Team USRG won": USRG, whatever "Team" is
                 for q in variants:
@@ -211,7 +211,8 @@ class TextEntityExtractor:
                 conf = max(conf, 0.65)
             # A nationality or month that opens the sentence before a head ("European Union", "Indian Institute of
             # Science") is kept as mid-sentence (phrases.py), where the head vouches for it.
-            if p.initial and not p.the and named[0].strength <= 0 and not (headed and named[0].stop):
+            if p.initial and not p.the and named[0].strength <= 0 and not (headed and named[0].stop) \
+                    and not _known_opening(p, lex):
                 if best <= 0:
                     # "Using AI to …", "Switchable Normalization outperforms": at a sentence start, ordinary
                     # capitalised words say little; with a generic acronym, nothing.
@@ -308,9 +309,14 @@ def _person_like(p: Phrase) -> bool:
         and max(t.strength for t in p.words) >= 1
 
 
-def _after_opener(p: Phrase, text: str) -> Phrase | None:
+def _known_opening(p: Phrase, lex: Lexicon) -> bool:
+    """The phrase opens with a well-known name's first two words ("New York Times Case Data")."""
+    return len(p.toks) > 1 and f"{p.toks[0].core} {p.toks[1].core}".casefold() in lex.known_openers
+
+
+def _after_opener(p: Phrase, text: str, lex: Lexicon) -> Phrase | None:
     """At a sentence start, "Team USRG" may be "Team" + USRG: offer the strong rest on its own too."""
-    if not p.initial or p.the or len(p.toks) < 2 or p.toks[0].strength > 0:
+    if not p.initial or p.the or len(p.toks) < 2 or p.toks[0].strength > 0 or _known_opening(p, lex):
         return None
     rest = p.toks[1:]
     if max(t.strength for t in rest) < 2 or rest[0].core.islower():

@@ -54,6 +54,7 @@ class Lexicon:
     model_tiers: frozenset[str]             # "Sonnet" in "Claude 3.5 Sonnet"
     known: Mapping[str, tuple[str, str]]  # casefolded name → (name as written, kind)
     same: tuple[tuple[str, ...], ...]     # well-known names of one thing ("United States", "US", "U.S.")
+    known_openers: frozenset[str] = frozenset()  # the first two words of well-known names ("new york"), "the" aside
 
     def is_word(self, token: str) -> bool:
         """True when token, lower-cased and without a possessive, is an ordinary English word, or one
@@ -130,4 +131,6 @@ def lexicon() -> Lexicon:
         model_tiers=_folded(data.get("model_tiers")),
         known=known,
         same=same,
+        known_openers=frozenset(" ".join(words[:2]) for name in known if len(words := name.split()) > 1
+                                and words[0] != "the"),
     )
