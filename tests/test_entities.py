@@ -124,6 +124,15 @@ def test_a_sentence_may_open_with_a_well_known_names_first_words():
     assert not {"York NLP", "New", "States"} & set(found)
 
 
+def test_a_story_about_copyright_is_no_footer_but_a_footer_is():
+    found = names_of(issue("Publishers like Zorblax Media are suing Plenvo for copyright infringement.\n\n"
+                           "Read Quillmoor's privacy policy, which changed today after complaints from users in "
+                           "Gatrix and other regulators across the continent.\n\n"
+                           "Copyright 2024 Nimbus Forge. All rights reserved.\n\nPrivacy Policy | Terms of Zentrik\n"))
+    assert {"Zorblax Media", "Plenvo", "Quillmoor", "Gatrix"} <= set(found)
+    assert not {"Nimbus Forge", "Zentrik"} & set(found)
+
+
 def test_an_ampersand_goes_on_with_a_name_unless_another_name_follows_it():
     found = names_of(issue(
         "Shares of Procter & Gamble fell. The U.S. Occupational Health & Safety Administration agreed, and so did "

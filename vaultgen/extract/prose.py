@@ -40,10 +40,12 @@ _EMPHASIS_LINE = re.compile(r"^(\*{1,3}|_{1,3})[^*_].*?\1\W*$")
 _LIST_ITEM = re.compile(r"^([-*+•▪‣◦]|\d{1,3}[.)])\s+")
 _BOILERPLATE_HINTS = ("unsubscribe", "copyright", "rights reserved", "©", "preferences", "browser", "friend",
                       "receiving this", "subscription", "privacy policy", "contacts", "address book")
+# A footer's words; not "copyright" or "privacy policy" in a story ("sued OpenAI for copyright infringement").
 _BOILERPLATE = re.compile(
-    r"unsubscribe|copyright|all rights reserved|©|update your preferences|view (it |this )?in (your )?browser|"
-    r"forward (it|this)( email| newsletter)? to a friend|you('re| are) receiving this|manage (your )?subscription|"
-    r"privacy policy|add (us|our address) to your (contacts|address book)", re.I)
+    r"unsubscribe|copyright\s*(?:©|\(c\)|\d{4})|all rights reserved|©|update your preferences|"
+    r"view (it |this )?in (your )?browser|forward (it|this)( email| newsletter)? to a friend|"
+    r"you('re| are) receiving this|manage (your )?subscription|add (us|our address) to your (contacts|address book)|"
+    r"^.{0,80}privacy policy.{0,80}$", re.I)
 
 _WIKILINK = re.compile(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 _INLINE_IMAGE = re.compile(r"!\[[^\]]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
