@@ -133,6 +133,44 @@ def test_a_story_about_copyright_is_no_footer_but_a_footer_is():
     assert not {"Nimbus Forge", "Zentrik"} & set(found)
 
 
+def test_a_headlines_ordinary_words_part_the_names_in_it_but_a_link_text_stays_whole():
+    found = names_of(issue("## Zorblax Unveils Quillmoor, Its Fastest Chip Yet\n\nZorblax makes chips; Quillmoor is one.\n\n"
+                           "## Plenvo in Talks to License Gatrix’s Model\n\nPlenvo met Gatrix on Monday.\n\n"
+                           "Partners include [Animal Quibbo](https://quibbo.mx) in Mexico.\n"))
+    assert {"Zorblax", "Quillmoor", "Plenvo", "Gatrix", "Animal Quibbo"} <= set(found)
+    assert not {"Zorblax Unveils Quillmoor", "License Gatrix", "Quibbo"} & set(found)
+
+
+def test_a_zip_code_is_no_version_but_a_short_number_is():
+    found = names_of(issue("Our mailing address is:\nZorblax Labs\nOakland, Quillmoor 94609\n\n"
+                           "Plenvo 2 beats Plenvo 1.5 and Gatrix 2024.\n"))
+    assert {m.surface for m in found["Quillmoor"].mentions} == {"Quillmoor"}
+    assert {"Plenvo 2", "Plenvo 1.5"} <= set(found["Plenvo"].aliases)
+
+
+def test_a_credited_source_in_parentheses_is_a_name_and_a_link_whose_text_is_its_address_is_none():
+    found = names_of(issue("Zorblax cut its prices by half. (Quillmoor $)\n\nA demo shipped. (Video)\n\n"
+                           "Shares of Plenvo rose. (The Verge)\n\n"
+                           "Read more: [https://arxiv.org/abs/2403.05286](https://arxiv.org/abs/2403.05286)\n"))
+    assert found["Quillmoor"].kind == "organization" and "The Verge" in found and "Plenvo" in found
+    assert not {"Video", "Verge", "https://arxiv.org/abs/2403.05286"} & set(found)
+
+
+def test_words_before_or_in_capitals_are_no_part_of_a_well_known_name():
+    found = names_of(issue("Use ChatGPT search as a research assistant. Read the FREE guide by Zorblax, free for all. "
+                           "CPO Quill Moorcroft hinted at more.\n"))
+    assert {"ChatGPT", "Zorblax", "Quill Moorcroft"} <= set(found)
+    assert not {"Use ChatGPT", "FREE", "CPO Quill Moorcroft"} & set(found)
+
+
+def test_german_nouns_and_words_spelling_a_capitalised_acronym_are_no_names():
+    found = names_of(issue("> „Mit dem Gesetz schaffen wir einen verlässlichen Rechtsrahmen. Wir dürfen nicht zulassen, "
+                           "dass Start-ups wie Zorblax durch Bürokratie ausgebremst werden, während die Anbieter "
+                           "davonziehen.“\n\nWho knew? Researchers at MIT trained it on 4,092 Quillmoor H100 GPUs.\n"))
+    assert {"MIT", "Quillmoor H100"} <= set(found)
+    assert not {"Mit", "Rechtsrahmen", "Bürokratie", "Anbieter", "WHO", "Who", "Quillmoor H100 GPUs"} & set(found)
+
+
 def test_an_ampersand_goes_on_with_a_name_unless_another_name_follows_it():
     found = names_of(issue(
         "Shares of Procter & Gamble fell. The U.S. Occupational Health & Safety Administration agreed, and so did "

@@ -14,7 +14,8 @@ from .gazetteer import Gazetteer
 from .gazetteer import entity_key as _entity_key
 from .model import Candidate
 
-_VERSIONED = re.compile(r"^(.*?\S)(?:\s+(?:v(?:ersion)?\s*)?(\d+(?:\.\d+)*(?:\.x)?|\d+\.x|(?:19|20)\d\d)|['’]\d\d)$", re.I)
+_VERSIONED = re.compile(r"^(.*?\S)(?:\s+(?:v(?:ersion)?\s*)?(\d{1,4}(?:\.\d+)*(?:\.x)?|\d{1,4}\.x)|['’]\d\d)$",
+                        re.I)
 _DOMAIN = re.compile(r"\.(?:com|org|net)$", re.I)
 _DOTTED = re.compile(r"(?:^|\s)(?:[^\W\d_]\.){2,}$")
 _POSSESSIVE = re.compile(r"['’]s$")

@@ -20,6 +20,9 @@ _GH_RESERVED = frozenset("features topics sponsors orgs marketplace about collec
                          "join explore site blog pricing enterprise customer-stories security readme".split())
 _TW_RESERVED = frozenset("home search hashtag i intent share explore settings messages notifications".split())
 _SELF_ANCHOR = re.compile(r"^(?:[A-Z]{1,4}\s*)?#\s?\d+$|^(?:see all|all)\s+\d+|^\d+(?:\.\d+)*$|^part\s+\w+$", re.I)
+# A link whose text is its address ("https://arxiv.org/abs/2403.05286", "github.com/xai-org/grok-1") names nothing
+# itself; a bare domain ("remove.bg", "fast.ai") may be a name.
+_ADDRESS_ANCHOR = re.compile(r"^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)+/\S*$", re.I)
 _OWNER_REPO = re.compile(r"^([\w.-]+)/([\w.-]+)(?:\s|$)")
 _INTRO = re.compile(r"(?::|\b(?:called|titled|entitled|named|paper|essay|post|article|book|report|thesis|study|"
                     r"preprint|video|talk)\W{0,3})\s*[\"“]?$", re.I)
@@ -195,7 +198,7 @@ class LinkEntityExtractor:
                 owner = repo[0] if repo else None
             low = anchor.casefold()
             generic = not anchor or low in lex.generic_anchors or low.endswith(" here") \
-                or _SELF_ANCHOR.match(anchor) or low in own_names \
+                or _SELF_ANCHOR.match(anchor) or _ADDRESS_ANCHOR.match(anchor) or low in own_names \
                 or any(low.startswith(n + " ") for n in own_names if len(n) > 3)
             shown = _OWNER_REPO.match(anchor)
             if repo and (generic or (shown and shown.group(2).casefold() == repo[1].casefold())):
@@ -262,11 +265,11 @@ class LinkEntityExtractor:
                 emit(anchor, link, C_LINK_TITLE, kind)
             return
         person = profile and len(words) <= 4 and all(t.core.isalpha() or "-" in t.core for t in words)
-        if best <= 1 and not (matched or person or repo or intro or lex.known.get(name.casefold())):
+        if best <= 1 and not (matched or person or repo or intro or lex.well_known(name)):
             return                     # "Electricity Systems", "Transportation": ordinary words in a list of links
         if best == 2 and len(words) == 1 and not (matched or person or repo) and foreign(sentence, lex):
             return                     # "Aquí", "Suscríbete": a word of another language, the URL's name or not
-        kind = ("person" if person else None) or (lex.known.get(name.casefold()) or (None, None))[1] or cue_kind \
+        kind = ("person" if person else None) or (lex.well_known(name) or (None, None))[1] or cue_kind \
             or (("library" if repo else None) if repo else url_kind) or shape_kind([t.core for t in words], lex)
         if kind is None and matched:
             kind = "organization" if len(words) == 1 else "product"

@@ -130,6 +130,16 @@ def foreign(sentence: str, lex: Lexicon) -> bool:
     return len(words) >= 3 and 2 * sum(map(lex.is_word, words)) < len(words)
 
 
+_CASED_WORDS = re.compile(r"(?<![\w'’-])[^\W\d_][^\W\d_'’-]*")
+
+
+def capitalises_nouns(sentence: str, lex: Lexicon) -> bool:
+    """A sentence in a language that writes its nouns with a capital (German): three of its function words or more,
+    and not English (foreign). A capital proves no name there."""
+    words = _CASED_WORDS.findall(sentence)
+    return len({w.casefold() for w in words} & lex.noun_capital_words) >= 3 and foreign(sentence, lex)
+
+
 def in_author_list(before: str, after: str) -> bool:
     """Whether a name between `before` and `after` stands in a list of people's names (see _LIST_BEFORE)."""
     tail = before[-400:]

@@ -9,9 +9,9 @@ from ..model import Candidate, Issue, Link
 from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
-from .context import context, foreign, in_author_list
-from .names import abbreviates, clip, is_generic, self_names, shape_kind, tokens, trim_punct
-from .phrases import Phrase, phrases, without_words
+from .context import capitalises_nouns, context, foreign, in_author_list
+from .names import Tok, abbreviates, clip, is_generic, self_names, shape_kind, tokens, trim_punct
+from .phrases import Phrase, cut_at, phrases, without_words
 from .prose import Sentence, parse, title_spans
 
 # Confidence of one mention, by evidence; resolve.py adds mentions up and keeps what reaches KEEP (0.5).
@@ -19,6 +19,7 @@ C_DEFINED = 0.8         # "Climate Change AI (CCAI)"
 C_CITATION = 0.75       # "Lepikhin et al. (2020)"
 C_AUTHOR = 0.6          # its first author
 C_KNOWN = 0.8           # a name in the built-in list of well-known names
+C_CREDIT = 0.6          # "… 15 cents. (Wired $)": the source a story credits, alone in parentheses
 C_SHAPE = {3: 0.7, 2: 0.55, 1: 0.45, 0: 0.25}   # one word, mid-sentence, by token strength (names.Tok)
 C_MULTI = {3: 0.7, 2: 0.7, 1: 0.55, 0: 0.45}    # several words
 ENUMERATION_BOOST = 0.15
@@ -39,6 +40,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _THE = re.compile(r"^the\s+")
 _THE_ANY_CASE = re.compile(r"(?i)^the\s+")
+_CREDIT = re.compile(r"\(\s*([^()$]{2,40}?)\s*(\$)?\s*\)")
 _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
 _OPENERS = ("(", "“", '"', "‘", "«", "„")
 _PARENTHESIS = re.compile(r"\([^()]*\)")
@@ -129,18 +131,29 @@ class TextEntityExtractor:
             neighbours = _enumerated(s.text, found)
             of_pairs = _of_pairs(s.text, found)
             headline = title_spans(s)
+            credit = _CREDIT.fullmatch(s.text)
             for i, p in enumerate(found):
                 if len(p.words) == 1 and p.name in signed:
                     continue
+                if credit and p.name == credit.group(1):
+                    known = lex.well_known(p.name)
+                    if credit.group(2) or known or p.best >= 1:  # "$": paywalled; "(Video)" credits no one
+                        emit(p.surface, s, C_CREDIT, known[1] if known else "organization")
+                    continue
                 title = s.title or any(a <= p.start and p.end <= b for a, b in headline)
-                if title and not in_author_list(s.text[:p.start], s.text[p.end:]):  # a list of names is no headline
-                    p = _trim_weak_tail(p, s.text, lex)
-                variants = [p]
-                rest = _after_opener(p, s.text, lex)
-                if rest:
-                    variants.append(rest)      # "Team USRG won": USRG, whatever "Team" is
-                for q in variants:
-                    self._phrase(q, s, title, i in neighbours, of_pairs.get(i), lex, emit, common)
+                parts = [p]
+                listing = in_author_list(s.text[:p.start], s.text[p.end:])  # a list of names is no headline
+                if s.title and not listing and p.name != s.text.strip():
+                    parts = _headline_parts(p, s.text, lex)
+                elif title and not listing:
+                    parts = [_trim_weak_tail(p, s.text, lex)]  # a link's text in Title Case is often a name itself
+                for part in parts:
+                    variants = [part]
+                    rest = _after_opener(part, s.text, lex)
+                    if rest:
+                        variants.append(rest)      # "Team USRG won": USRG, whatever "Team" is
+                    for q in variants:
+                        self._phrase(q, s, title, i in neighbours, of_pairs.get(i), lex, emit, common)
             self._patterns(s, emit, lex)
         return out
 
@@ -148,7 +161,7 @@ class TextEntityExtractor:
                 common: CommonWords):
         conf = self._confidence(p, s, title, lex, common)
         words = [t.core for t in p.words]
-        known = lex.known.get(p.name.casefold()) or lex.known.get(_THE_ANY_CASE.sub("", p.name).casefold())
+        known = lex.well_known(p.name) or lex.well_known(_THE_ANY_CASE.sub("", p.name))
         if known and not (p.initial and lex.is_word(p.name)):
             conf = max(conf or 0.0, C_KNOWN)
         d = _DEFINITION.match(s.text[p.end:])
@@ -185,6 +198,12 @@ class TextEntityExtractor:
             if best < 0:
                 return None
             conf = C_SHAPE[best]
+            if t.core.isupper() and len(t.core) > 2 and lex.is_word(t.core) and t.core in common:
+                return None               # "HubSpot's FREE guide": a word in capitals for emphasis, written plainly too
+            if best == 2 and t.core.istitle() and capitalises_nouns(s.text, lex):
+                return None               # "… einen verlässlichen Rechtsrahmen …": a German noun
+            if title and best == 2 and t.core in common:
+                return None               # a headline's "Backprop", "Corpora": the issue writes them in lower case
             if t.acronym and len(_NOT_ASCII_LETTER.sub("", t.core)) == 2:
                 conf = 0.45               # two capitals ("SN", "DT") are often initials of something else
             if p.initial and not p.the:
@@ -202,6 +221,8 @@ class TextEntityExtractor:
             if all(t.acronym for t in named) and sum(lex.is_word(t.core) for t in named) * 2 >= len(named):
                 return None               # "MESSAGE FROM DEEPLEARNING.AI": a shouted heading, not acronyms
             conf = C_MULTI[max(best, 0)]
+            if _word_before_known(p, s.text, lex):
+                return None               # "Use ChatGPT search…", “How to Use ChatGPT at Work”: _after_opener offers it
             heads = [t.core.casefold() for t in named]
             # "Drone Racing League", "University of Arizona": a name's head makes ordinary words a name,
             # given a third word or a word that is not ordinary ("AI Research", "Using AI" are not).
@@ -314,9 +335,26 @@ def _known_opening(p: Phrase, lex: Lexicon) -> bool:
     return len(p.toks) > 1 and f"{p.toks[0].core} {p.toks[1].core}".casefold() in lex.known_openers
 
 
+_INFINITIVE = re.compile(r"\bto\s+$", re.I)
+
+
+def _word_before_known(p: Phrase, text: str, lex: Lexicon) -> bool:
+    """A verb before a well-known name: "Use ChatGPT search…", “How to Use ChatGPT at Work”, "Training RoBERTa"; an
+    ordinary word at a sentence start. Mid-sentence, "Wide ResNet" and "Snowflake Arctic" are names."""
+    first = p.toks[0]
+    if len(p.toks) < 2 or first.strength > 0 or not first.cap or not lex.is_word(first.core) \
+            or lex.well_known(first.core):
+        return False
+    verb = p.initial or first.core.endswith("ing") or _INFINITIVE.search(text, 0, p.start) is not None
+    return verb and lex.well_known(p.name[first.end - p.start:].strip()) is not None
+
+
 def _after_opener(p: Phrase, text: str, lex: Lexicon) -> Phrase | None:
-    """At a sentence start, "Team USRG" may be "Team" + USRG: offer the strong rest on its own too."""
-    if not p.initial or p.the or len(p.toks) < 2 or p.toks[0].strength > 0 or _known_opening(p, lex):
+    """At a sentence start, "Team USRG" may be "Team" + USRG: offer the strong rest on its own too; anywhere, the
+    well-known name after an ordinary word ("How to Use ChatGPT")."""
+    if _word_before_known(p, text, lex):
+        pass
+    elif not p.initial or p.the or len(p.toks) < 2 or p.toks[0].strength > 0 or _known_opening(p, lex):
         return None
     rest = p.toks[1:]
     if max(t.strength for t in rest) < 2 or rest[0].core.islower():
@@ -337,6 +375,28 @@ def _trim_weak_tail(p: Phrase, text: str, lex: Lexicon) -> Phrase:
         return p
     end = toks[-1].end
     return Phrase(tuple(toks), p.start, end, text[p.start:end], text[p.start:end], p.initial, p.the)
+
+
+def _headline_parts(p: Phrase, text: str, lex: Lexicon) -> list[Phrase]:
+    """In a headline, "Nvidia Unveils Blackwell", "Apple in Talks to License Google", "Keras Overview": title-cased
+    ordinary words are typography, so the names are what is left between them; a well-known name stays whole, and so
+    do the words that end names ("Inflection AI", "Apple Intelligence") and a model's tier ("Claude 3 Haiku")."""
+    if lex.well_known(p.name):
+        return [p]
+    toks = p.toks
+    whole: set[int] = set()     # the tokens of well-known names within the headline ("Stability AI Releases …")
+    for i in range(len(toks)):
+        for j in range(len(toks), i + 1, -1):
+            if lex.well_known(text[toks[i].start:toks[j - 1].end]):
+                whole.update(range(i, j))
+                break
+
+    def typography(t: Tok) -> bool:
+        low = t.core.casefold()
+        return id(t) not in kept and t.strength <= 0 and t.cap and not (t.generic or t.version or t.acronym) \
+            and low not in lex.org_suffixes and low not in _NAME_HEADS and low not in lex.model_tiers
+    kept = {id(toks[i]) for i in whole}
+    return cut_at(text, p, typography, lex)
 
 
 @hookimpl

@@ -51,10 +51,19 @@ class Lexicon:
     url_kinds: tuple[tuple[str, str], ...]
     platform_hosts: frozenset[str]
     title_openers: frozenset[str]
+    noun_capital_words: frozenset[str]      # German function words (see context.capitalises_nouns)
     model_tiers: frozenset[str]             # "Sonnet" in "Claude 3.5 Sonnet"
     known: Mapping[str, tuple[str, str]]  # casefolded name → (name as written, kind)
     same: tuple[tuple[str, ...], ...]     # well-known names of one thing ("United States", "US", "U.S.")
-    known_openers: frozenset[str] = frozenset()  # the first two words of well-known names ("new york"), "the" aside
+    known_openers: frozenset[str] = frozenset()  # the first two words of well-known names ("new york", "the verge")
+
+    def well_known(self, name: str) -> tuple[str, str] | None:
+        """(name as listed, kind) of a well-known name, in any case but one: a name listed in capitals is written so
+        ("Mit dem AI Act…" names no MIT, "Who" no WHO)."""
+        found = self.known.get(name.casefold())
+        if found is not None and found[0].isupper() and not name.isupper():
+            return None
+        return found
 
     def is_word(self, token: str) -> bool:
         """True when token, lower-cased and without a possessive, is an ordinary English word, or one
@@ -128,9 +137,9 @@ def lexicon() -> Lexicon:
         url_kinds=tuple((k.casefold(), v) for k, v in (data.get("url_kinds") or {}).items()),
         platform_hosts=_folded(data.get("platform_hosts")),
         title_openers=_folded(data.get("title_openers")),
+        noun_capital_words=_folded(data.get("noun_capital_words")),
         model_tiers=_folded(data.get("model_tiers")),
         known=known,
         same=same,
-        known_openers=frozenset(" ".join(words[:2]) for name in known if len(words := name.split()) > 1
-                                and words[0] != "the"),
+        known_openers=frozenset(" ".join(words[:2]) for name in known if len(words := name.split()) > 1),
     )

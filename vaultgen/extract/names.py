@@ -12,7 +12,8 @@ from .lexicon import Lexicon
 # "I/O", "A/B": one capital each side of a slash is one token; longer parts are names of their own ("PyTorch/JAX").
 TOKEN = re.compile(r"[A-Z]/[A-Z](?![\w/+#&]|[.\-'’][^\W_])|"
                    r"(?:[^\W\d_]\.){2,}|[^\W_](?:\w|['’](?=[^\W_])|[.\-+&](?=[^\W_]))*(?:\+\+|#(?!\w))?")
-_VERSION = re.compile(r"v?\d+(?:\.\d+)*(?:\.x)?|['’]\d\d|\d+\.x", re.I)
+# A version has at most four digits before its first dot: "California 94609" is an address, not version 94609.
+_VERSION = re.compile(r"v?\d{1,4}(?:\.\d+)*(?:\.x)?|['’]\d\d|\d{1,4}\.x", re.I)
 _DOMAIN = re.compile(r"[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)",
                      re.I)
 MINOR_WORDS = frozenset("a an the and or of for to in on at by with from as vs via".split())

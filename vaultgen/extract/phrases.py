@@ -60,18 +60,22 @@ def opens_sentence(text: str, pos: int) -> bool:
 def without_words(text: str, found: list[Phrase], lex: Lexicon) -> list[Phrase]:
     """The phrases of a text in capitals ("OPENAI RELEASES GPT-4", "BIG TECH & STARTUPS"), each cut at its English
     words: capitals set no name apart there, so only the words that are no English word can be names."""
+    return [part for p in found for part in cut_at(text, p, lambda t: lex.is_word(t.core), lex)]
+
+
+def cut_at(text: str, p: Phrase, cut, lex: Lexicon) -> list[Phrase]:
+    """The phrase cut at the tokens for which cut(token) holds: what is left between them, each a phrase."""
     out: list[Phrase] = []
-    for p in found:
-        run: list[Tok] = []
-        for t in p.toks:
-            if lex.is_word(t.core):
-                if run:
-                    _close(text, run, lex, out)
-                run = []
-            else:
-                run.append(t)
-        if run:
-            _close(text, run, lex, out)
+    run: list[Tok] = []
+    for t in p.toks:
+        if cut(t):
+            if run:
+                _close(text, run, lex, out)
+            run = []
+        else:
+            run.append(t)
+    if run:
+        _close(text, run, lex, out)
     return out
 
 
@@ -239,11 +243,13 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
         # the sentence; "AI" is no such head ("the French AI lab Mistral").
         kept = t.stop and (low in lex.calendar or low in lex.demonyms or (low in lex.titles and not initial)) \
             and _headed([r for r in run[1:] if not r.generic], lex)
+        # "New York Times Case Data:", "(The Verge)" open with a well-known name's first words: no opener there.
+        if initial and len(run) > 1 and f"{low} {run[1].core.casefold()}" in lex.known_openers:
+            break
         if low in MINOR_WORDS or low == "i":
             pass
         elif initial:
-            # "New York Times Case Data:" opens with a well-known name's first words: "New" is no opener there.
-            if not t.stop or kept or (len(run) > 1 and f"{low} {run[1].core.casefold()}" in lex.known_openers):
+            if not t.stop or kept:
                 break
         elif not (t.stop and (low in lex.calendar or low in lex.titles or low in lex.demonyms)) or kept:
             break
@@ -252,12 +258,15 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
             break
         initial = False if t.cap else initial
         run = run[1:]
-    # Trailing pronouns stay ("Horace He", "Zhonghui You"); trailing months, titles, demonyms go.
+    # Trailing pronouns stay ("Horace He", "Zhonghui You"); trailing months, titles, demonyms go, and so does a
+    # generic acronym in the plural ("NVIDIA H100 GPUs"; "Google AI" is a name).
     while run:
         t = run[-1]
         low = t.core.casefold()
         if _surname_beside(run, -1) or not ((low in lex.connectors and not t.cap) or low in lex.calendar
-                                             or low in lex.demonyms or (low in lex.titles and (t.acronym or not t.cap))):
+                                             or low in lex.demonyms or (low in lex.titles and (t.acronym or not t.cap))
+                                             or (t.generic and t.core[-1:] == "s" and t.core[:-1].isupper()
+                                                 and len(run) > 1)):
             break
         run = run[:-1]
     # Leading generic acronyms ("AI researchers", "ML Research") describe; they do not name, and what they leave of

@@ -66,7 +66,8 @@ _PLAIN_LABEL = re.compile(r"^\s*([A-Z][\w'’ -]{0,40}?):\s+")
 _SPLIT = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9\x01\x03])")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|al|dr|mr|mrs|ms|st|inc|corp|ltd|co|no|fig|approx|jr|sr|prof|"
                      r"u\.s|u\.k|d\.c|p\.s|ph\.d|cf|ca|vol|pp|op|ed|eds|feat)\.|\b[A-Z]\.)$", re.I)
-_TERMINAL = re.compile(r"[.!?…:;][\"”’)\]]*\s*$")
+# A sentence's end, and what may follow it in a paragraph that is prose: "… 15 cents. (The Verge)" credits a source.
+_TERMINAL = re.compile(r"[.!?…:;][\"”’)\]]*(?:\s*\([^()]{1,60}\))?\s*$")
 _LABEL_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SPACES = re.compile(r"[ \t\n]+")
