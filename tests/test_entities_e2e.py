@@ -1,9 +1,13 @@
-"""Entities through whole builds: cross-issue linking, and each gazetteer change on the next build."""
+"""Entities through whole builds: cross-issue linking, each gazetteer change on the next build, held-out scores."""
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import SHARED
 from vaultgen.check import check_vault
 from vaultgen.pipeline import Options, build
 
@@ -99,3 +103,22 @@ def test_an_entity_in_a_callout_is_linked_and_its_sentences_read_plainly(tmp_pat
     resource = next((vault / "Resources").glob("zorblax*.md")).read_text()
     assert "- What’s new: Researchers at Zorblax Robotics trained a hand." in resource
     assert check_vault(vault) == {}
+
+
+HELDOUT = Path(__file__).resolve().parent.parent / "bench" / "heldout"
+
+
+def test_held_out_issues_keep_their_entity_score(tmp_path):
+    """Eight issues of shapes vaultgen was not tuned on (bench/heldout), scored by ../shared's score_vault against
+    their hand labels: 0.898 F1 when they were added; the floor catches a change that loses names on unseen input."""
+    script = SHARED / "eval" / "score_vault.py"
+    if not script.is_file():
+        pytest.skip("../shared/eval is not present")
+    vault = tmp_path / "vault"
+    assert build(Options(HELDOUT / "issues", vault)).exit_code == 0
+    run = subprocess.run([sys.executable, str(script), str(vault), "--gold", str(HELDOUT / "gold")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "PROBLEM" not in run.stdout, run.stdout
+    scores = re.search(r"entities: precision=([\d.]+) recall=([\d.]+) f1=([\d.]+)", run.stdout)
+    precision, recall, f1 = map(float, scores.groups())
+    assert precision >= 0.92 and recall >= 0.83 and f1 >= 0.88, run.stdout
