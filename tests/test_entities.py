@@ -171,6 +171,14 @@ def test_german_nouns_and_words_spelling_a_capitalised_acronym_are_no_names():
     assert not {"Mit", "Rechtsrahmen", "Bürokratie", "Anbieter", "WHO", "Who", "Quillmoor H100 GPUs"} & set(found)
 
 
+def test_a_link_whose_text_lists_well_known_names_is_none_of_them():
+    found = names_of(issue("Models from [Carnegie Mellon and Google Brain](https://arxiv.org/abs/1906.08237) and "
+                           "[Procter & Gamble](https://pg.com) topped the charts.\n"))
+    assert {"Carnegie Mellon", "Google Brain", "Procter & Gamble"} <= set(found)
+    assert "Carnegie Mellon and Google Brain" not in found
+    assert not found["Google Brain"].urls and found["Procter & Gamble"].urls
+
+
 def test_an_ampersand_goes_on_with_a_name_unless_another_name_follows_it():
     found = names_of(issue(
         "Shares of Procter & Gamble fell. The U.S. Occupational Health & Safety Administration agreed, and so did "

@@ -127,6 +127,16 @@ def _without_source_note(anchor: str, host: str, lex: Lexicon) -> str:
     return anchor
 
 
+_LIST_SEPARATOR = re.compile(r",\s+(?:and\s+)?|\s+(?:and|&)\s+")
+
+
+def _names_listed(anchor: str, lex: Lexicon) -> bool:
+    """A link's text that lists well-known names ("Carnegie Mellon and Google Brain", "Geoffrey Hinton, and Demis
+    Hassabis"), not one name itself ("Procter & Gamble")."""
+    parts = _LIST_SEPARATOR.split(anchor)
+    return len(parts) > 1 and not lex.well_known(anchor) and all(lex.well_known(part) for part in parts)
+
+
 def _strip_anchor(anchor: str, lex: Lexicon) -> str:
     """ "Runway ML’s website" → "Runway ML", "PyTorch library" → PyTorch; a title stays as it is."""
     name = anchor
@@ -209,8 +219,8 @@ class LinkEntityExtractor:
                     if owner and in_text(owner):
                         emit(in_text(owner), link, C_URL_ONLY, "organization")
                 continue
-            if generic:
-                continue
+            if generic or _names_listed(anchor, lex):
+                continue   # "[Carnegie Mellon and Google Brain](arxiv…)": the prose names them, the link is neither's
             self._anchor(anchor, link, url, host, repo, owner, emit, in_text, lex)
         return out
 
