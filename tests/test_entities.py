@@ -158,9 +158,10 @@ def test_a_credited_source_in_parentheses_is_a_name_and_a_link_whose_text_is_its
 
 def test_words_before_or_in_capitals_are_no_part_of_a_well_known_name():
     found = names_of(issue("Use ChatGPT search as a research assistant. Read the FREE guide by Zorblax, free for all. "
-                           "CPO Quill Moorcroft hinted at more.\n"))
-    assert {"ChatGPT", "Zorblax", "Quill Moorcroft"} <= set(found)
-    assert not {"Use ChatGPT", "FREE", "CPO Quill Moorcroft"} & set(found)
+                           "CPO Quill Moorcroft hinted at more. EXPECT this trick everywhere: ramps at Plenvo come in Q4, "
+                           "at 460 TWh. CLIP is a model.\n"))
+    assert {"ChatGPT", "Zorblax", "Quill Moorcroft", "Plenvo", "CLIP"} <= set(found)
+    assert not {"Use ChatGPT", "FREE", "CPO Quill Moorcroft", "EXPECT", "Q4", "TWh"} & set(found)
 
 
 def test_german_nouns_and_words_spelling_a_capitalised_acronym_are_no_names():

@@ -198,8 +198,9 @@ class TextEntityExtractor:
             if best < 0:
                 return None
             conf = C_SHAPE[best]
-            if t.core.isupper() and len(t.core) > 2 and lex.is_word(t.core) and t.core in common:
-                return None               # "HubSpot's FREE guide": a word in capitals for emphasis, written plainly too
+            if t.core.isupper() and len(t.core) > 2 and lex.is_word(t.core) and (p.initial or t.core in common) \
+                    and not lex.well_known(t.core):
+                return None               # "HubSpot's FREE guide", "EXPECT this…": a word in capitals for emphasis
             if best == 2 and t.core.istitle() and capitalises_nouns(s.text, lex):
                 return None               # "… einen verlässlichen Rechtsrahmen …": a German noun
             if title and best == 2 and t.core in common:
