@@ -353,9 +353,8 @@ def _word_before_known(p: Phrase, text: str, lex: Lexicon) -> bool:
 def _after_opener(p: Phrase, text: str, lex: Lexicon) -> Phrase | None:
     """At a sentence start, "Team USRG" may be "Team" + USRG: offer the strong rest on its own too; anywhere, the
     well-known name after an ordinary word ("How to Use ChatGPT")."""
-    if _word_before_known(p, text, lex):
-        pass
-    elif not p.initial or p.the or len(p.toks) < 2 or p.toks[0].strength > 0 or _known_opening(p, lex):
+    if not _word_before_known(p, text, lex) and (not p.initial or p.the or len(p.toks) < 2 or p.toks[0].strength > 0
+                                                 or _known_opening(p, lex)):
         return None
     rest = p.toks[1:]
     if max(t.strength for t in rest) < 2 or rest[0].core.islower():
@@ -385,18 +384,17 @@ def _headline_parts(p: Phrase, text: str, lex: Lexicon) -> list[Phrase]:
     if lex.well_known(p.name):
         return [p]
     toks = p.toks
-    whole: set[int] = set()     # the tokens of well-known names within the headline ("Stability AI Releases …")
+    kept: set[int] = set()      # ids of the tokens of well-known names within it ("Stability AI Releases …")
     for i in range(len(toks)):
         for j in range(len(toks), i + 1, -1):
             if lex.well_known(text[toks[i].start:toks[j - 1].end]):
-                whole.update(range(i, j))
+                kept.update(id(t) for t in toks[i:j])
                 break
 
     def typography(t: Tok) -> bool:
         low = t.core.casefold()
         return id(t) not in kept and t.strength <= 0 and t.cap and not (t.generic or t.version or t.acronym) \
             and low not in lex.org_suffixes and low not in _NAME_HEADS and low not in lex.model_tiers
-    kept = {id(toks[i]) for i in whole}
     return cut_at(text, p, typography, lex)
 
 
