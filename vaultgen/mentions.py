@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .extract.lexicon import lexicon
-from .extract.names import PLURAL_ACRONYM, TOKEN, abbreviates, initial
+from .extract.names import PLURAL_ACRONYM, TOKEN, VERSION_NUMBER, abbreviates, initial
 from .gazetteer import Gazetteer
 from .gazetteer import entity_key as _entity_key
 from .model import Candidate
 
-_VERSIONED = re.compile(r"^(.*?\S)(?:\s+(?:v(?:ersion)?\s*)?(\d{1,4}(?:\.\d+)*(?:\.x)?|\d{1,4}\.x)|['’]\d\d)$",
-                        re.I)
+_VERSIONED = re.compile(rf"^(.*?\S)(?:\s+(?:v(?:ersion)?\s*)?({VERSION_NUMBER})|['’]\d\d)$", re.I)
 _DOMAIN = re.compile(r"\.(?:com|org|net)$", re.I)
 _DOTTED = re.compile(r"(?:^|\s)(?:[^\W\d_]\.){2,}$")
 _POSSESSIVE = re.compile(r"['’]s$")

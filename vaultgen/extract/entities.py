@@ -11,7 +11,7 @@ from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
 from .context import capitalises_nouns, context, foreign, in_author_list
 from .names import Tok, abbreviates, clip, is_generic, self_names, shape_kind, tokens, trim_punct
-from .phrases import Phrase, cut_at, phrases, without_words
+from .phrases import Phrase, cut_at, opens_known_name, phrases, without_words
 from .prose import Sentence, parse, title_spans
 
 # Confidence of one mention, by evidence; resolve.py adds mentions up and keeps what reaches KEEP (0.5).
@@ -234,7 +234,7 @@ class TextEntityExtractor:
             # A nationality or month that opens the sentence before a head ("European Union", "Indian Institute of
             # Science") is kept as mid-sentence (phrases.py), where the head vouches for it.
             if p.initial and not p.the and named[0].strength <= 0 and not (headed and named[0].stop) \
-                    and not _known_opening(p, lex):
+                    and not opens_known_name(p.toks, lex):
                 if best <= 0:
                     # "Using AI to …", "Switchable Normalization outperforms": at a sentence start, ordinary
                     # capitalised words say little; with a generic acronym, nothing.
@@ -331,11 +331,6 @@ def _person_like(p: Phrase) -> bool:
         and max(t.strength for t in p.words) >= 1
 
 
-def _known_opening(p: Phrase, lex: Lexicon) -> bool:
-    """The phrase opens with a well-known name's first two words ("New York Times Case Data")."""
-    return len(p.toks) > 1 and f"{p.toks[0].core} {p.toks[1].core}".casefold() in lex.known_openers
-
-
 _INFINITIVE = re.compile(r"\bto\s+$", re.I)
 
 
@@ -354,7 +349,7 @@ def _after_opener(p: Phrase, text: str, lex: Lexicon) -> Phrase | None:
     """At a sentence start, "Team USRG" may be "Team" + USRG: offer the strong rest on its own too; anywhere, the
     well-known name after an ordinary word ("How to Use ChatGPT")."""
     if not _word_before_known(p, text, lex) and (not p.initial or p.the or len(p.toks) < 2 or p.toks[0].strength > 0
-                                                 or _known_opening(p, lex)):
+                                                 or opens_known_name(p.toks, lex)):
         return None
     rest = p.toks[1:]
     if max(t.strength for t in rest) < 2 or rest[0].core.islower():

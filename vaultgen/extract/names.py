@@ -12,8 +12,10 @@ from .lexicon import Lexicon
 # "I/O", "A/B": one capital each side of a slash is one token; longer parts are names of their own ("PyTorch/JAX").
 TOKEN = re.compile(r"[A-Z]/[A-Z](?![\w/+#&]|[.\-'’][^\W_])|"
                    r"(?:[^\W\d_]\.){2,}|[^\W_](?:\w|['’](?=[^\W_])|[.\-+&](?=[^\W_]))*(?:\+\+|#(?!\w))?")
-# A version has at most four digits before its first dot: "California 94609" is an address, not version 94609.
-_VERSION = re.compile(r"v?\d{1,4}(?:\.\d+)*(?:\.x)?|['’]\d\d|\d{1,4}\.x", re.I)
+# A version number has at most four digits before its first dot ("2.0", "3.x", "2024"): "California 94609" is an
+# address, not version 94609. mentions.py reads versions after a name with it too.
+VERSION_NUMBER = r"\d{1,4}(?:\.\d+)*(?:\.x)?"
+_VERSION = re.compile(rf"v?{VERSION_NUMBER}|['’]\d\d", re.I)
 _DOMAIN = re.compile(r"[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)",
                      re.I)
 MINOR_WORDS = frozenset("a an the and or of for to in on at by with from as vs via".split())
@@ -141,7 +143,7 @@ def _features(raw: str, start: int, lex: Lexicon) -> Tok:
                 ends = True       # "F1-score" stays whole, but no name runs on past it
     fold = core.casefold().replace("’", "'")
     letters = re.sub(r"[\W\d_]", "", core)
-    version = bool(_VERSION.fullmatch(core)) or bool(re.fullmatch(r"(?:19|20)\d\d", core))
+    version = bool(_VERSION.fullmatch(core))
     upper = sum(1 for c in letters if c.isupper())
     acronym = upper >= 2 and (letters.isupper() or bool(PLURAL_ACRONYM.fullmatch(core)))
     cap = core[:1].isupper()

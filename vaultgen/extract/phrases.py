@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .lexicon import Lexicon
-from .names import MINOR_WORDS, NAME_HEADS, Tok
+from .names import MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok
 
 _PARTICLES = frozenset("de del della der den da di du la le van von bin ibn al el dos das ter ten".split())
 _ON_HEADS = frozenset("conference workshop symposium committee commission council summit forum partnership task "
@@ -229,6 +229,11 @@ def _headed(rest: list[Tok], lex: Lexicon) -> bool:
                or t.core.casefold() in NAME_HEADS for t in rest)
 
 
+def opens_known_name(toks, lex: Lexicon) -> bool:
+    """The tokens open with a well-known name's first two words ("New York Times Case Data", "The Verge")."""
+    return len(toks) > 1 and f"{toks[0].core} {toks[1].core}".casefold() in lex.known_openers
+
+
 def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
     initial = opens_sentence(text, run[0].start)
     the = False
@@ -243,8 +248,7 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
         # the sentence; "AI" is no such head ("the French AI lab Mistral").
         kept = t.stop and (low in lex.calendar or low in lex.demonyms or (low in lex.titles and not initial)) \
             and _headed([r for r in run[1:] if not r.generic], lex)
-        # "New York Times Case Data:", "(The Verge)" open with a well-known name's first words: no opener there.
-        if initial and len(run) > 1 and f"{low} {run[1].core.casefold()}" in lex.known_openers:
+        if initial and opens_known_name(run, lex):  # no opener there: "New York Times Case Data:", "(The Verge)"
             break
         if low in MINOR_WORDS or low == "i":
             pass
@@ -265,8 +269,7 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
         low = t.core.casefold()
         if _surname_beside(run, -1) or not ((low in lex.connectors and not t.cap) or low in lex.calendar
                                              or low in lex.demonyms or (low in lex.titles and (t.acronym or not t.cap))
-                                             or (t.generic and t.core[-1:] == "s" and t.core[:-1].isupper()
-                                                 and len(run) > 1)):
+                                             or (t.generic and PLURAL_ACRONYM.fullmatch(t.core) and len(run) > 1)):
             break
         run = run[:-1]
     # Leading generic acronyms ("AI researchers", "ML Research") describe; they do not name, and what they leave of
