@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultgen.model import Candidate, Issue, Link
-from vaultgen.packed import Packed, Spill, StoredIssue, pack, pack_parsed, unpack_parsed
+from vaultgen.packed import Packed, Spill, StoredIssue, content_digest, issue_digest, pack, pack_parsed, unpack_parsed
 from vaultgen.state import Parsed
 
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
@@ -36,6 +36,24 @@ def test_packed_parsed_reads_as_the_plain_one(tmp_path_factory, body, names):
         unpacked = unpack_parsed(packed)
         assert unpacked == plain and type(unpacked.issue) is Issue
         assert unpack_parsed(unpacked) is unpacked                              # plain already: itself
+
+
+@settings(max_examples=60, deadline=None)
+@given(_TEXT, _TEXT, st.lists(_TEXT, max_size=5))
+def test_a_digest_tells_issues_apart_by_every_field_packed_or_not(tmp_path_factory, body, other, names):
+    """Notes are found again by their issue's digest (memo.Memo.issue_digest, state.Lasting): the same for a packed
+    issue as for the plain one, different when any field is (a number 1 is not True)."""
+    plain = _parsed(body, names)
+    packed = pack_parsed(plain, Spill(tmp_path_factory.mktemp("spill")))
+    assert issue_digest(packed.issue) == issue_digest(plain.issue)
+    assert content_digest(packed.candidates) == content_digest(plain.candidates)
+    for change in ({"body": other}, {"title": other}, {"number": True}, {"tags": ()}):
+        changed = replace(plain.issue, **change)
+        assert (issue_digest(changed) == issue_digest(plain.issue)) == (changed == plain.issue and
+                                                                        repr(changed) == repr(plain.issue))
+    assert issue_digest(replace(plain.issue, number=1)) != issue_digest(replace(plain.issue, number=True))
+    # The body's bytes and the other fields' repr do not run into each other.
+    assert issue_digest(replace(plain.issue, body=body + "x")) != issue_digest(replace(plain.issue, body=body + "y"))
 
 
 def test_pack_keeps_empty_tuples_and_packed_sequences_compare_as_tuples():

@@ -146,3 +146,38 @@ def test_each_note_a_session_plans_is_the_note_planned_afresh(source, tmp_path, 
     else:
         builds(None)
     assert len(checked) == len(STEPS)  # the first build, and every step but "no change" (not planned at all)
+
+
+@pytest.mark.parametrize("remember", [True, False], ids=["session", "new-process"])
+def test_each_merge_taking_stored_shares_is_the_merge_afresh(source, tmp_path, monkeypatch, remember):
+    """Each issue's share of the entity merge is kept in the build state (mentions.StoredShares); a merge that takes
+    shares from it, in the session or in a new process, gives the entities a merge of the same candidates afresh
+    gives. Most of the steps' issues are taken from it."""
+    from vaultgen import mentions, resolve
+    real, checked, taken = resolve.merge_sources, [], []
+    real_record = mentions.from_record
+
+    def both(by_source, gazetteer, memo, vetoes, stored):
+        assert stored is not None
+        merged = real(by_source, gazetteer, memo, vetoes, stored)
+        assert merged == real({s: tuple(map(tuple, c)) for s, c in by_source.items()}, gazetteer)
+        checked.append(len(merged))
+        return merged
+
+    monkeypatch.setattr(resolve, "merge_sources", both)
+    monkeypatch.setattr(mentions, "from_record", lambda share, *a: taken.append(share) or real_record(share, *a))
+    options = Options(source, tmp_path / "vault")
+
+    def builds(session):
+        build(options, session)
+        for what, change, _ in STEPS:
+            change(source)
+            build(options, session, frozenset(p.name for p in source.iterdir()))
+
+    if remember:
+        with Session(options, remember=True) as session:
+            builds(session)
+    else:
+        builds(None)
+    assert len(checked) == len(STEPS)
+    assert remember or len(taken) >= 2 * len(STEPS)  # the unchanged issues of each step

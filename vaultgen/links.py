@@ -240,6 +240,7 @@ _NOTHING_PATH = re.compile(r"/(?:unsubscribe|email-preferences|manage-?(?:subscr
 POLL_KEYS = ("poll", "vote", "rating")   # a query that casts a vote in a reader poll
 
 
+@lru_cache(maxsize=65_536)  # asked for every link of every issue at every build; URLs come back issue after issue
 def names_nothing(url: str) -> bool:
     """Whether a (canonical) URL is a link no resource note is made for (see _OPAQUE_TRACKER)."""
     parts = urlsplit(url)

@@ -2,15 +2,15 @@
 
 Every entry is stored with everything its value was computed from (its deps) and is taken again only when the deps
 compare equal: a hit is the value a computation would give now. Deps hold strings, numbers of a fixed type (lengths),
-tuples, lists and dicts of them, entities (whose fields are all strings) and, for issues, the digest of their repr
-(an issue's number may be any int a reader gave; 1 == True, but their repr differ). Comparing is cheap where the
+tuples, lists and dicts of them, entities (whose fields are all strings) and, for issues, a digest of their fields
+(packed.issue_digest). Comparing is cheap where the
 objects are the very ones of the last build (containers compare their items by identity first).
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Callable, Hashable
 
+from . import packed
 from .issuememo import FoundIn, Linking
 
 _MISSING = object()
@@ -120,10 +120,6 @@ class Memo:
         return hit[1]
 
     def issue_digest(self, issue) -> str:
-        """Digest of repr(issue) (the whole issue, body included), kept by identity: a cached source's issue is the same
-        object from build to build."""
-        return self.held("issue-digest", issue, _repr_digest)
-
-
-def _repr_digest(obj: Any) -> str:
-    return hashlib.sha256(repr(obj).encode("utf-8", "surrogatepass")).hexdigest()
+        """Digest of the whole issue, body included (packed.issue_digest), kept by identity: a cached source's issue is
+        the same object from build to build."""
+        return self.held("issue-digest", issue, packed.issue_digest)

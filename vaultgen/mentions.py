@@ -2,6 +2,8 @@
 ("Evans" is Benedict Evans there), the keys its declared aliases join and the acronyms it spells out."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -13,6 +15,7 @@ from .extract.names import PLURAL_ACRONYM, TOKEN, VERSION_NUMBER, abbreviates, i
 from .gazetteer import Gazetteer
 from .gazetteer import entity_key as _entity_key
 from .model import Candidate
+from .packed import content_digest
 
 _VERSIONED = re.compile(rf"^(.*?\S)(?:\s+(?:v(?:ersion)?\s*)?({VERSION_NUMBER})|['’]\d\d)$", re.I)
 _DOMAIN = re.compile(r"\.(?:com|org|net)$", re.I)
@@ -201,9 +204,6 @@ def work_out(share: IssueShare, gaz: Lookups, vetoed: frozenset[str], surfaces: 
              casefolds: dict[str, str], sentences: dict[str, tuple[str, str]]) -> None:
     """One issue's mentions in a stable order, with its local aliases resolved and the keys its aliases join."""
     items: list[IssueMention] = []
-    # Sentence → (one string for its text, casefolded): one sentence holds several candidates, and the same
-    # sentence comes back in issue after issue (mastheads, sign-offs, copies), kept by the entities' mentions.
-    folded = sentences
     for c in sorted({c for group in share.candidates for c in group}, key=_order):
         if c.confidence <= 0:
             continue
@@ -214,18 +214,7 @@ def work_out(share: IssueShare, gaz: Lookups, vetoed: frozenset[str], surfaces: 
         if merge_key(base) in vetoed and not entry:
             continue
         name = entry.name if entry else base
-        surface = versioned or c.name
-        surface = surfaces.setdefault(surface, surface)
-        said = folded.get(c.sentence)
-        if said is None:
-            said = folded[c.sentence] = (c.sentence, c.sentence.casefold())
-        sentence = said[1]
-        folded_surface = casefolds.get(surface)
-        if folded_surface is None:
-            folded_surface = casefolds[surface] = surface.casefold()
-        ident = (sentence or c.source, c.extractor, folded_surface)
-        items.append(IssueMention(c, name, surface, merge_key(name), sentence, ident, max(0.0, min(c.confidence, 1.0)),
-                                  said[0]))
+        items.append(_mention(c, name, versioned or c.name, merge_key(name), surfaces, casefolds, sentences))
     _local_aliases(items)
     # Declared aliases join keys; an acronym joins its long form only if it has one across the archive.
     unions, acronyms = [], []
@@ -241,9 +230,51 @@ def work_out(share: IssueShare, gaz: Lookups, vetoed: frozenset[str], surfaces: 
                 acronyms.append((m.key, a_key))
             else:
                 unions.append((m.key, a_key))
+    _settle(share, items, tuple(unions), tuple(acronyms))
+
+
+def _mention(c: Candidate, name: str, surface: str, key: str, surfaces: dict[str, str], casefolds: dict[str, str],
+             sentences: dict[str, tuple[str, str]]) -> IssueMention:
+    surface = surfaces.setdefault(surface, surface)
+    # Sentence → (one string for its text, casefolded): one sentence holds several candidates, and the same
+    # sentence comes back in issue after issue (mastheads, sign-offs, copies), kept by the entities' mentions.
+    said = sentences.get(c.sentence)
+    if said is None:
+        said = sentences[c.sentence] = (c.sentence, c.sentence.casefold())
+    folded_surface = casefolds.get(surface)
+    if folded_surface is None:
+        folded_surface = casefolds[surface] = surface.casefold()
+    ident = (said[1] or c.source, c.extractor, folded_surface)
+    return IssueMention(c, name, surface, key, said[1], ident, max(0.0, min(c.confidence, 1.0)), said[0])
+
+
+def _settle(share: IssueShare, items: list[IssueMention], unions: tuple, acronyms: tuple) -> None:
     share.items = _as_before(items, share.earlier) if share.earlier else items
     share.earlier = None
-    share.unions, share.acronyms = tuple(unions), tuple(acronyms)
+    share.unions, share.acronyms = unions, acronyms
+
+
+def share_record(share: IssueShare) -> list:
+    """What work_out made of a share, as JSON values: each mention by the position of its candidate among the share's,
+    its key, and its name and surface where they are not the candidate's name; then the unions and acronyms."""
+    position: dict[Candidate, int] = {}
+    for i, c in enumerate(c for group in share.candidates for c in group):
+        position.setdefault(c, i)
+    items = [[position[m.cand], m.key] if m.name == m.surface == m.cand.name else
+             [position[m.cand], m.key, m.name, m.surface] for m in share.items]
+    return [items, share.unions, share.acronyms]
+
+
+def from_record(share: IssueShare, record: list, surfaces: dict[str, str], casefolds: dict[str, str],
+                sentences: dict[str, tuple[str, str]]) -> None:
+    """work_out(share, …) taken again from share_record(share) as it was made from the same candidates."""
+    flat = [c for group in share.candidates for c in group]
+    items = []
+    for fields in record[0]:
+        c = flat[fields[0]]
+        name, surface = (fields[2], fields[3]) if len(fields) > 2 else (c.name, c.name)
+        items.append(_mention(c, name, surface, fields[1], surfaces, casefolds, sentences))
+    _settle(share, items, tuple(map(tuple, record[1])), tuple(map(tuple, record[2])))
 
 
 def _as_before(items: list[IssueMention], earlier: list[IssueMention]) -> list[IssueMention]:
@@ -261,3 +292,36 @@ def _as_before(items: list[IssueMention], earlier: list[IssueMention]) -> list[I
         out.append(same.pop() if same else m)
     return out
 
+
+
+class StoredShares:
+    """Each issue's share as work_out made it, in the build state (state.Lasting) under the digest of what it was made
+    from (its candidates, the keys vetoed archive-wide, and `salt`: code, options, gazetteer), for a merge in another
+    process to take again: an edit to one issue works out that issue again, not the archive."""
+
+    KIND = "share"
+
+    def __init__(self, lasting, salt: str) -> None:
+        self.lasting, self.salt = lasting, salt
+        self._vetoed: tuple[frozenset[str], str] | None = None
+
+    def _deps(self, share: IssueShare, vetoed: frozenset[str]) -> str:
+        if self._vetoed is None or self._vetoed[0] is not vetoed:
+            self._vetoed = (vetoed, hashlib.sha256("\n".join(sorted(vetoed)).encode("utf-8", "surrogatepass")).hexdigest())
+        return f"{self.salt} {self._vetoed[1]} {content_digest(share.candidates)}"
+
+    def work_out(self, source: str, share: IssueShare, gaz: Lookups, vetoed: frozenset[str], surfaces: dict[str, str],
+                 casefolds: dict[str, str], sentences: dict[str, tuple[str, str]]) -> None:
+        """work_out(share, …), or what it made of the same candidates under the same vetoes as stored."""
+        deps = self._deps(share, vetoed)
+        stored = self.lasting.get(self.KIND, source, deps)
+        if stored is not None:
+            from_record(share, json.loads(stored), surfaces, casefolds, sentences)
+            return
+        work_out(share, gaz, vetoed, surfaces, casefolds, sentences)
+        self.lasting.put(self.KIND, source, deps, json.dumps(share_record(share), ensure_ascii=False,
+                                                             separators=(",", ":")))
+
+    def keep_only(self, sources) -> None:
+        """Forget the issues a merge no longer has."""
+        self.lasting.keep_only(self.KIND, sources)

@@ -12,6 +12,7 @@ and keeps only where they are: they are read from the page cache when used, neve
 """
 from __future__ import annotations
 
+import hashlib
 import operator
 import os
 import pickle
@@ -121,6 +122,14 @@ class Packed(Sequence):
         return repr(tuple(self))
 
 
+def content_digest(items: tuple | Packed) -> str:
+    """A digest of items' pickle: the same for the same objects read back (a packed tuple's from its bytes, unpacked
+    for nothing). Equal items pickled apart may differ: a digest tells "the same as then", never "different"."""
+    data = zlib.decompress(_held(items._blob)) if isinstance(items, Packed) else \
+        pickle.dumps(tuple(items), pickle.HIGHEST_PROTOCOL)
+    return hashlib.sha256(data).hexdigest()
+
+
 def _packed(blob: bytes, length: int) -> Packed:
     packed = Packed.__new__(Packed)
     packed._blob, packed._len = blob, length
@@ -199,6 +208,19 @@ def _stored_issue(values: dict[str, Any]) -> StoredIssue:
         else:
             object.__setattr__(issue, name, value)
     return issue
+
+
+def issue_digest(issue: Issue) -> str:
+    """A digest of every field of an issue: its body's UTF-8 bytes (a StoredIssue's are not decoded for it), then the
+    repr of the others (an issue's number may be any int a reader gave: 1 == True, but their reprs differ)."""
+    if isinstance(issue, StoredIssue):
+        body = zlib.decompress(_held(_BODY.__get__(issue)))
+    else:
+        body = issue.body.encode("utf-8", "surrogatepass")
+    found = hashlib.sha256(len(body).to_bytes(8, "big"))
+    found.update(body)
+    found.update(repr(_ALL_BUT_BODY(issue)).encode("utf-8", "surrogatepass"))
+    return found.hexdigest()
 
 
 def pack_parsed(parsed, spill: Spill | None = None):

@@ -255,13 +255,16 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
     # skipped it would leave stale cross-issue links, entity pages and indexes behind).
     from .gazetteer import load_gazetteer
     from .notes import plan_notes  # imported here: a build that changes nothing needs none of the global phase
+    from .mentions import StoredShares
     from .resolve import MergeMemo, collector_paused, merge_sources
     from .starter import install_template
     with _timed(t, "extraction"):
         gazetteer = load_gazetteer(options.gazetteer or options.vault / "entities.yaml")
         if session.remember and session.merge_memo is None:
             session.merge_memo = MergeMemo()
-        entities = merge_sources(candidates, gazetteer, session.merge_memo, vetoes)  # memo None: for this merge only
+        stored = StoredShares(state.lasting, fingerprint)
+        # memo None: for this merge only
+        entities = merge_sources(candidates, gazetteer, session.merge_memo, vetoes, stored)
     report("rendering", 0, 0)  # the vault is looked through and every note named before the count is known
     if not options.dry_run:
         state.mark(clean="0")  # from here files may be written; an interrupted build is noticed by the next

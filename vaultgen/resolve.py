@@ -12,8 +12,8 @@ from .extract.lexicon import lexicon
 from .extract.names import abbreviates
 from .gazetteer import Gazetteer
 from .grouping import Grouping
-from .mentions import (IssueMention, IssueShare, Lookups, base_name, entity_key, is_acronym, merge_key, name_words,
-                       note_key, work_out)
+from .mentions import (IssueMention, IssueShare, Lookups, StoredShares, base_name, entity_key, is_acronym, merge_key,
+                       name_words, note_key, work_out)
 from .model import ENTITY_KINDS, Candidate, Entity, Mention
 from .people import first_names_to_people, people_by_first_name
 
@@ -55,13 +55,15 @@ def merge_entities(candidates: Iterable[Candidate], gazetteer: Gazetteer | None 
 
 
 def merge_sources(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Gazetteer | None = None,
-                  memo: "MergeMemo | None" = None, vetoes: Mapping[str, frozenset[str]] | None = None) -> list[Entity]:
+                  memo: "MergeMemo | None" = None, vetoes: Mapping[str, frozenset[str]] | None = None,
+                  stored: StoredShares | None = None) -> list[Entity]:
     """merge_entities for candidates given per issue source (one sequence per extractor); with the memo of the
     previous merge in a watcher session, an issue whose candidates are the same object as then, and a group of
     mentions that is the same as then, are not worked out again. `vetoes`: vetoes_of each source's candidates, where
-    the caller keeps them (the build state does)."""
+    the caller keeps them (the build state does). `stored`: each issue's share as worked out by an earlier build of
+    the vault (its salt must stand for the gazetteer given)."""
     with collector_paused():  # a third of a merge's time, else
-        return _merge(by_source, gazetteer or Gazetteer.empty(), memo or MergeMemo(keep=False), vetoes)
+        return _merge(by_source, gazetteer or Gazetteer.empty(), memo or MergeMemo(keep=False), vetoes, stored)
 
 
 @contextmanager
@@ -167,7 +169,8 @@ class MergeMemo:
 
 
 def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Gazetteer,
-           memo: MergeMemo, vetoes: Mapping[str, frozenset[str]] | None = None) -> list[Entity]:
+           memo: MergeMemo, vetoes: Mapping[str, frozenset[str]] | None = None,
+           stored: StoredShares | None = None) -> list[Entity]:
     gaz = memo.basis(gazetteer)
     sources = sorted(by_source)
     vetoes = vetoes or {}
@@ -180,9 +183,12 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
             share.items, share.earlier = None, (share.items or share.earlier) if memo.keep else None
     union = _Union()
     acronyms: dict[str, set[str]] = defaultdict(set)
-    for share in shares:
+    for source, share in zip(sources, shares):
         if share.items is None:
-            work_out(share, gaz, vetoed, memo.surfaces, memo.casefolds, memo.sentences)
+            if stored is None:
+                work_out(share, gaz, vetoed, memo.surfaces, memo.casefolds, memo.sentences)
+            else:
+                stored.work_out(source, share, gaz, vetoed, memo.surfaces, memo.casefolds, memo.sentences)
         for a, b in share.unions:
             union.union(a, b)
         for short, long in share.acronyms:
@@ -231,6 +237,8 @@ def _merge(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Ga
             g.entities = _entities(g.members, gaz, memo.mention)
         entities.extend(g.entities)
     memo.groups = groups
+    if stored is not None:
+        stored.keep_only(by_source)
     declared = {entity_key(e.name) for e in entities} | {entity_key(a) for e in entities for a in e.aliases}
     for entry in gaz.entries:
         if entry.declared and entity_key(entry.name) not in declared:
