@@ -181,3 +181,17 @@ def test_a_url_that_several_issues_give_links_to_none_of_them(tmp_path):
     assert build(Options(src, tmp_path / "vault")).exit_code == 0
     third = next(p for p in (tmp_path / "vault" / "Issues").rglob("*.md") if "Issue 3" in p.name).read_text()
     assert f"[the archive]({home})" in third and "[[Issue 1" not in third and "[[Issue 2" not in third
+
+
+def test_an_issues_authors_are_its_author_property_and_an_index_line_wins(tmp_path):
+    src = tmp_path / "issues"
+    src.mkdir()
+    (src / "a.md").write_text("---\ntitle: A\nauthor: Jack Clark\n---\n\nOpenAI shipped a model.\n", encoding="utf-8")
+    (src / "b.md").write_text("---\ntitle: B\nauthor: Jack Clark\n---\n\nAnthropic shipped one too.\n", encoding="utf-8")
+    (src / "c.md").write_text("---\ntitle: C\n---\n\nNo one signs this.\n", encoding="utf-8")
+    (src / "_index.jsonl").write_text('{"file": "b.md", "authors": ["Ann Lee", "Bo Chen"]}\n', encoding="utf-8")
+    assert build(Options(src, tmp_path / "vault")).exit_code == 0
+    issues = {m["title"]: m for m in notes_by_type(tmp_path / "vault")["issue"].values()}
+    assert issues["A"]["author"] == ["Jack Clark"] and issues["B"]["author"] == ["Ann Lee", "Bo Chen"]
+    assert "author" not in issues["C"]
+    assert check_vault(tmp_path / "vault") == {}

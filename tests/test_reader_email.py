@@ -517,6 +517,16 @@ def test_the_newsletter_from_the_words_then_the_footers_copyright_then_the_sende
     assert complete(_read(tmp_path, text), {}).newsletter == newsletter
 
 
+@pytest.mark.parametrize("sender,authors", [
+    ("Jack Clark from Import AI <importai@substack.com>", ("Jack Clark",)),   # Substack's form
+    ("Jack Clark <jack@jack-clark.net>", ()),     # a sender alone may be the newsletter's name: not guessed
+    ("The Neuron <hello@theneurondaily.com>", ()),
+])
+def test_the_author_is_who_the_sender_says_writes_from_the_newsletter(tmp_path, sender, authors):
+    text = f"From: {sender}\nSubject: Issue\n\nHello.\n\nA story about models that is long enough to be story text.\n"
+    assert _read(tmp_path, text).authors == authors
+
+
 @pytest.mark.parametrize("address", [
     "214 Barton Springs Rd, Austin, Texas, 78704, United States",
     "Data Elixir\nPO Box 3512\nBoulder, CO 80307",

@@ -91,10 +91,21 @@ def test_golden_web_page_metadata():
     assert issue.newsletter == "The Sample Digest"
     assert issue.date == dt.date(2024, 3, 1)  # as written in the page's own time zone, not shifted to UTC
     assert issue.url == "https://digest.example.com/p/issue-42"  # canonical beats og:url
+    assert issue.authors == ("Ann Lee", "Bo Chen")
     assert "Tiny Models, Big Ideas" not in issue.body  # the h1 became the title
     assert "window.analytics" not in issue.body and "font-family" not in issue.body
     assert "Archive" not in issue.body and "All rights reserved" not in issue.body
     assert "Related posts" not in issue.body  # outside the page's single <article>
+
+
+@pytest.mark.parametrize("meta,authors", [
+    ('<meta property="article:author" content="Lea Kim">', ("Lea Kim",)),
+    ('<meta property="article:author" content="https://www.facebook.com/leakim">', ()),  # a profile, no name
+    ('<meta name="keywords" content="ai">', ()),
+])
+def test_authors_from_the_pages_meta_tags(write, meta, authors):
+    path = write(f"<html><head><title>T</title>{meta}</head><body><p>OpenAI shipped a model this week.</p></body></html>")
+    assert READER.read(path).authors == authors
 
 
 def test_golden_email_metadata_and_boilerplate():

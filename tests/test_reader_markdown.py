@@ -27,6 +27,22 @@ Tags: [newsletter, ai]
     assert issue.url == "https://importai.substack.com/p/import-ai-350" and issue.tags == ("newsletter", "ai")
 
 
+@pytest.mark.parametrize("frontmatter,authors", [
+    ("author: Jack Clark", ("Jack Clark",)),
+    ("Author: billy_rick", ("billy_rick",)),                              # a Jekyll handle, as written
+    ("authors: [Jack Clark, Helen Toner]", ("Jack Clark", "Helen Toner")),
+    ("by: Jack Clark and Helen Toner", ("Jack Clark", "Helen Toner")),
+    ("author: 'Clark, Jack'", ("Clark, Jack",)),                          # a comma is part of a name
+    ("authors:\n  - name: Nathan Benaich\n    url: https://x.example", ("Nathan Benaich",)),  # Hugo's
+    ("author: {name: Ann Lee}", ("Ann Lee",)),
+    ("author: 'A &amp; B'\nwriter: Someone Else", ("A", "B")),           # entities decoded; the first key wins
+    ("author: ''\nbyline: Lea Kim", ("Lea Kim",)),
+    ("title: No one", ()),
+])
+def test_authors_from_what_tools_call_them(frontmatter, authors):
+    assert read(frontmatter).authors == authors
+
+
 def test_the_first_name_with_a_value_wins_and_the_usual_names_come_first():
     issue = read("title: Own title\nsubject: Subject line\ndate: 2024-01-02\ncreated: 2023-12-31\nissue: 12\n"
                  "edition: 13\nurl: https://a.example/1\nlink: https://b.example/2\nsubject_line: x")

@@ -243,3 +243,19 @@ def test_frontmatter_round_trips(data):
     assert re.match(r"\A---\n", text)
     # The block ends at a line that is "---" alone (an indented "  ---" inside a value does not end it).
     assert yaml.safe_load(re.split(r"^---\n", text, maxsplit=2, flags=re.M)[1]) == data or data == {}
+
+
+def test_an_author_the_user_added_before_vaultgen_wrote_one_is_kept(tmp_path):
+    """`author` became vaultgen's property after users could add it themselves: theirs stays, with the note."""
+    source, vault = tmp_path / "issues", tmp_path / "vault"
+    source.mkdir()
+    (source / "a.md").write_text(issue_text(1), encoding="utf-8")
+    build(Options(source, vault))
+    note = notes_by_id(vault)["issue:a.md"]
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("type: issue\n", "type: issue\nauthor: Me, myself\n"), encoding="utf-8")
+    (source / "a.md").write_text(issue_text(1).replace("number: 1\n", "number: 1\nauthor: Jack Clark\n"),
+                                 encoding="utf-8")
+    result = build(Options(source, vault))
+    assert "author: Me, myself" in note.read_text(encoding="utf-8") and "Jack Clark" not in note.read_text("utf-8")
+    assert result.report.preserved == [note.relative_to(vault).as_posix()]

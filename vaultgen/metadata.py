@@ -151,6 +151,29 @@ def copyright_holder(text: str) -> str | None:
     return _COMPANY_SUFFIX.sub("", match.group(1)).strip() or None if match else None
 
 
+# "Jack Clark and Helen Toner", "A; B", "A & B": the ways one field names several authors. A comma is no separator:
+# "Clark, Jack" is one.
+_AUTHOR_SEPARATOR = re.compile(r"\s*;\s*|\s+(?:and|&)\s+")
+
+
+def author_names(value: Any) -> tuple[str, ...]:
+    """The authors a metadata field names: a string, a list of them, or of mappings with a `name` (Hugo, JSON Feed)."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, Mapping):
+            item = item.get("name")
+        if isinstance(item, str):
+            names += (part.strip(" ,") for part in _AUTHOR_SEPARATOR.split(clean_inline(item)))
+    return tuple(dict.fromkeys(n for n in names if n and len(n) <= 100))
+
+
+def sender_author(name: str | None) -> tuple[str, ...]:
+    """Who an e-mail's sender names as writing it: "Jack Clark from Import AI" (Substack's form) is Jack Clark."""
+    name = clean_inline(name or "").strip(" \"'")
+    return author_names(name.rsplit(" from ", 1)[0]) if " from " in name else ()
+
+
 def sender_newsletter(name: str | None) -> str | None:
     """The newsletter an e-mail's sender names: "Jack Clark from Import AI" is Import AI's (Substack's form)."""
     name = clean_inline(name or "").strip(" \"'")
@@ -179,7 +202,8 @@ def complete(issue: Issue, hints: Mapping[str, Any]) -> Issue:
     number = to_int(hints.get("number")) or issue.number
     date = to_date(hints.get("published_at") or hints.get("date")) or issue.date
     url = hints.get("url") or issue.url
-    issue = replace(issue, title=title, newsletter=newsletter, number=number, date=date, url=url,
+    authors = author_names(hints.get("authors") or hints.get("author")) or issue.authors
+    issue = replace(issue, title=title, newsletter=newsletter, number=number, date=date, url=url, authors=authors,
                     newsletter_guessed=issue.newsletter_guessed and not hints.get("newsletter"))
     if issue.newsletter is None or issue.newsletter_guessed:
         guess = _guess_newsletter(issue)
@@ -194,7 +218,10 @@ def complete(issue: Issue, hints: Mapping[str, Any]) -> Issue:
     if not issue.title:
         fallback = _first_heading(issue.body) or PurePosixPath(issue.source).stem
         issue = replace(issue, title=clean_inline(fallback))
-    return replace(issue, newsletter=clean_inline(str(issue.newsletter)))
+    newsletter = clean_inline(str(issue.newsletter))
+    # An export that signs every issue with the newsletter's name (Revue's) names no author.
+    authors = tuple(a for a in issue.authors if a.casefold() != newsletter.casefold())
+    return replace(issue, newsletter=newsletter, authors=authors)
 
 
 def harmonize_newsletters(issues: list[Issue], renamed: dict | None = None) -> list[Issue]:

@@ -53,6 +53,7 @@ class Issue:
     url: str | None = None
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()   # who wrote it, as its metadata names them
     reader: str = ""
     warnings: tuple[str, ...] = ()
     newsletter_guessed: bool = False  # from the text's words, not from metadata: may yield to the folder's

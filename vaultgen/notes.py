@@ -413,6 +413,8 @@ def _issue_frontmatter(issue: Issue, name: str) -> dict:
         fm["number"] = issue.number
     if issue.date:
         fm["date"] = issue.date
+    if issue.authors:
+        fm["author"] = list(issue.authors)
     if url:
         fm["url"] = linkmod.canonical_url(url)
     others = [u for u in url_like if u != url]

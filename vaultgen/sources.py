@@ -40,6 +40,9 @@ DROPPINGS = (
 _DROPPING = re.compile("|".join(fnmatch.translate(pattern) for pattern in DROPPINGS))
 
 
+_INDEX_KEYS = ("title", "published_at", "date", "number", "url", "newsletter", "author", "authors")
+
+
 def _hidden(name: str) -> bool:
     return name.startswith((".", "_"))
 
@@ -155,7 +158,7 @@ def _index(text: str, rel: str, parent: Path, folder: Path, links: frozenset[str
         if target.parent != folder:
             problems.append(SourceError(f"{rel}:{number}", f"ignored index line: 'file' must name a file in {rel}'s folder"))
             continue
-        keep = {k: entry[k] for k in ("title", "published_at", "date", "number", "url", "newsletter") if entry.get(k) is not None}
+        keep = {k: entry[k] for k in _INDEX_KEYS if entry.get(k) is not None}
         hints[target] = keep
     return hints, problems
 

@@ -25,8 +25,8 @@ ORPHAN_TAG = "vaultgen/orphaned"
 _WIKILINK_TARGET = re.compile(r"(?<!\\)\[\[([^\]|#\n]+)")
 # Keys vaultgen owns in every note; any other key belongs to the user and is kept as they left it.
 OWNED_KEYS = frozenset({
-    "type", "vaultgen_id", "title", "newsletter", "number", "date", "url", "urls", "source", "reader", "aliases",
-    "tags", "kind", "domain", "first_seen", "last_seen", "mentions", "citations", "issues", "description",
+    "type", "vaultgen_id", "title", "newsletter", "number", "date", "author", "url", "urls", "source", "reader",
+    "aliases", "tags", "kind", "domain", "first_seen", "last_seen", "mentions", "citations", "issues", "description",
 })
 
 

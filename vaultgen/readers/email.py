@@ -11,7 +11,7 @@ from ..errors import SourceError
 from ..links import BARE_URL
 from ..hookspecs import hookimpl
 from ..model import Issue, SourceDoc
-from ..metadata import copyright_holder, heading_text, parse_human_date, sender_newsletter, to_date
+from ..metadata import copyright_holder, heading_text, parse_human_date, sender_author, sender_newsletter, to_date
 from ..textfix import clean_inline
 from . import labels
 from .boilerplate import BUTTON, COUNTER, POSTAL, WEB_VERSION, web_version
@@ -503,7 +503,8 @@ class EmailReader:
         title = clean_inline(headers.get("subject", "")) or None
         body = link_references(_render(units, _roles(units)), references)
         return Issue(source=doc.rel, body=body, title=title, url=url, newsletter=newsletter or sender,
-                     newsletter_guessed=sender is not None, number=number, date=date, reader=self.name,
+                     newsletter_guessed=sender is not None, number=number, date=date,
+                     authors=sender_author(parseaddr(headers.get("from", ""))[0]), reader=self.name,
                      warnings=tuple(warnings))
 
 

@@ -12,7 +12,7 @@ from markdownify import MarkdownConverter, chomp, should_remove_whitespace_insid
 
 from ..errors import SourceError
 from ..hookspecs import hookimpl
-from ..metadata import copyright_holder, heading_text
+from ..metadata import author_names, copyright_holder, heading_text
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline
 from . import labels
@@ -229,6 +229,7 @@ _META = {
     "date": ("article:published_time", "datepublished", "dc.date.issued", "dc.date", "date", "pubdate",
              "publish-date", "publish_date", "sailthru.date", "parsely-pub-date", "<time>"),
     "url": ("<canonical>", "og:url"),
+    "authors": ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"),
 }
 
 
@@ -267,6 +268,8 @@ def _metadata(soup, root, warnings: list[str]) -> dict:
     out = {field: next((found[k].strip() for k in keys if found.get(k, "").strip()), None)
            for field, keys in _META.items()}
     out["title"], out["newsletter"] = (clean_inline(out[k]) if out[k] else None for k in ("title", "newsletter"))
+    # A profile's address ("https://facebook.com/…" in article:author) names no one.
+    out["authors"] = author_names(out["authors"]) if out["authors"] and "://" not in out["authors"] else ()
     if out["date"] and (date := _parse_date(out["date"])) is None:
         warnings.append(f"unreadable date {out['date'][:40]!r}")
     out["date"] = date if out["date"] else None
@@ -493,8 +496,8 @@ class HtmlReader:
         holder = None if meta["newsletter"] or doc.hints.get("newsletter") else copyright_holder(
             _TAG.sub("\n", html.unescape(doc.text[-20_000:])))
         return Issue(source=doc.rel, body=body, title=title, newsletter=meta["newsletter"] or holder,
-                     newsletter_guessed=holder is not None, date=meta["date"], url=meta["url"], reader=self.name,
-                     warnings=tuple(warnings))
+                     newsletter_guessed=holder is not None, date=meta["date"], url=meta["url"], authors=meta["authors"],
+                     reader=self.name, warnings=tuple(warnings))
 
 
 @hookimpl

@@ -60,6 +60,7 @@ class MarkdownReader:
             url=url,
             aliases=_strings(meta.get("aliases")),
             tags=_strings(meta.get("tags")) + _strings(meta.get("categories")),
+            authors=metadata.author_names(meta.get("authors")),
             reader=self.name,
             warnings=tuple(warnings),
         )
@@ -75,6 +76,7 @@ _FIELD_NAMES = {
              "created", "date_saved", "saved", "date_added"),
     "url": ("url", "canonical_url", "url_original", "original_url", "source_url", "source", "link"),
 }
+_AUTHOR_NAMES = ("authors", "author", "by", "byline", "creator", "writer")
 _URL_LIKE = re.compile(r"https?://\S+$")
 
 
@@ -95,6 +97,7 @@ def _fields(meta: dict) -> dict[str, Any]:
     for name in ("aliases", "tags", "categories"):
         if name not in out and folded.get(name) is not None:
             out[name] = folded[name]
+    out["authors"] = next((folded[name] for name in _AUTHOR_NAMES if folded.get(name)), None)
     return out
 
 

@@ -15,7 +15,7 @@ from email.utils import parseaddr
 
 from ..errors import SourceError
 from ..hookspecs import hookimpl
-from ..metadata import sender_newsletter
+from ..metadata import sender_author, sender_newsletter
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline, repair
 
@@ -137,7 +137,8 @@ class MimeReader:
         sender = None if issue.newsletter else sender_newsletter(_sender(message))
         return replace(issue, title=subject or issue.title, date=issue.date or _sent(message),
                        newsletter=issue.newsletter or sender, newsletter_guessed=sender is not None,
-                       url=issue.url or _location(message, part))
+                       url=issue.url or _location(message, part),
+                       authors=issue.authors or sender_author(_sender(message)))
 
 
 @hookimpl
