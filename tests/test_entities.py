@@ -141,6 +141,21 @@ def test_a_headlines_ordinary_words_part_the_names_in_it_but_a_link_text_stays_w
     assert not {"Zorblax Unveils Quillmoor", "License Gatrix", "Quibbo"} & set(found)
 
 
+def test_a_link_text_in_title_case_with_a_verb_between_names_is_a_headline():
+    found = names_of(issue(
+        "- [Zorblax Launches Quillmoor Edu for Universities](https://news.example.com/a)\n"
+        "  Zorblax said Quillmoor Edu is for campuses.\n\n"
+        "- [Plenvo Board Fired Gatrix Umbel](https://news.example.com/b)\n  Plenvo named a new chief.\n\n"
+        "- [Zorblax Says It Disrupted Five Operations Using Its Models](https://news.example.com/c)\n"
+        "  In its report, Zorblax says groups used its models.\n\n"
+        "Try the [Quillmoor Output Detector Demo](https://quillmoor.example/demo) and "
+        "[Animal Quibbo](https://quibbo.mx).\n"))
+    assert {"Zorblax", "Quillmoor Edu", "Plenvo", "Gatrix Umbel", "Quillmoor Output Detector Demo",
+            "Animal Quibbo"} <= set(found)
+    assert not {name for name in found if " Launches " in name or " Fired " in name or " Says" in name}
+    assert "Demo" not in found
+
+
 def test_a_zip_code_is_no_version_but_a_short_number_is():
     found = names_of(issue("Our mailing address is:\nZorblax Labs\nOakland, Quillmoor 94609\n\n"
                            "Plenvo 2 beats Plenvo 1.5 and Gatrix 2024.\n"))

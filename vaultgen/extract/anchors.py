@@ -10,6 +10,7 @@ from ..model import Candidate, Issue, Link
 from .lexicon import Lexicon, lexicon
 from .context import context, foreign
 from .names import CJK, clip, is_generic, self_names, shape_kind, tokens, trim_punct
+from .phrases import headline_words, verb_between_names
 
 C_LINK_NAME = 0.85      # a link whose anchor names its target ("[Spleeter](github.com/deezer/spleeter)")
 C_LINK_WEAK = 0.6       # an anchor of ordinary words that the URL confirms
@@ -266,7 +267,8 @@ class LinkEntityExtractor:
             if len(words) == 1 and (matched or best == 3) and not lex.is_word(name):
                 emit(name, link, C_LINK_WEAK, cue_kind or url_kind or "product", desc)
             return
-        name_like = not lower and not clause and len(words) <= 6 and (toks[0].cap or toks[0].strength >= 1)
+        name_like = not lower and not clause and len(words) <= 6 and (toks[0].cap or toks[0].strength >= 1) \
+            and not verb_between_names(toks, *headline_words(toks, name, lex))  # "OpenAI Launches ChatGPT Edu"
         if not name_like or (len(words) >= 3 and intro and not matched):
             if matched and len(words) <= 5 and not clause:
                 emit(name, link, C_LINK_NAME, cue_kind or "product", desc)

@@ -10,8 +10,8 @@ from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
 from .context import capitalises_nouns, context, foreign, in_author_list
-from .names import Tok, abbreviates, clip, is_generic, self_names, shape_kind, tokens, trim_punct
-from .phrases import Phrase, cut_at, opens_known_name, phrases, without_words
+from .names import abbreviates, clip, is_generic, self_names, shape_kind, tokens, trim_punct
+from .phrases import Phrase, cut_at, headline_words, opens_known_name, phrases, verb_between_names, without_words
 from .prose import Sentence, parse, title_spans
 
 # Confidence of one mention, by evidence; resolve.py adds mentions up and keeps what reaches KEEP (0.5).
@@ -146,7 +146,11 @@ class TextEntityExtractor:
                 if s.title and not listing and p.name != s.text.strip():
                     parts = _headline_parts(p, s.text, lex)
                 elif title and not listing:
-                    parts = [_trim_weak_tail(p, s.text, lex)]  # a link's text in Title Case is often a name itself
+                    # A link's text in Title Case is often a name itself ("Animal Politico"), unless it reads as a
+                    # headline: an ordinary word in Title Case between names ("OpenAI Launches ChatGPT Edu").
+                    typography, kept = headline_words(p.toks, s.text, lex)
+                    parts = cut_at(s.text, p, typography, lex) if verb_between_names(p.toks, typography, kept) else \
+                        [_trim_weak_tail(p, s.text, lex)]
                 for part in parts:
                     variants = [part]
                     rest = _after_opener(part, s.text, lex)
@@ -374,23 +378,10 @@ def _trim_weak_tail(p: Phrase, text: str, lex: Lexicon) -> Phrase:
 
 def _headline_parts(p: Phrase, text: str, lex: Lexicon) -> list[Phrase]:
     """In a headline, "Nvidia Unveils Blackwell", "Apple in Talks to License Google", "Keras Overview": title-cased
-    ordinary words are typography, so the names are what is left between them; a well-known name stays whole, and so
-    do the words that end names ("Inflection AI", "Apple Intelligence") and a model's tier ("Claude 3 Haiku")."""
+    ordinary words are typography, so the names are what is left between them (see phrases.headline_words)."""
     if lex.well_known(p.name):
         return [p]
-    toks = p.toks
-    kept: set[int] = set()      # ids of the tokens of well-known names within it ("Stability AI Releases …")
-    for i in range(len(toks)):
-        for j in range(len(toks), i + 1, -1):
-            if lex.well_known(text[toks[i].start:toks[j - 1].end]):
-                kept.update(id(t) for t in toks[i:j])
-                break
-
-    def typography(t: Tok) -> bool:
-        low = t.core.casefold()
-        return id(t) not in kept and t.strength <= 0 and t.cap and not (t.generic or t.version or t.acronym) \
-            and low not in lex.org_suffixes and low not in _NAME_HEADS and low not in lex.model_tiers
-    return cut_at(text, p, typography, lex)
+    return cut_at(text, p, headline_words(p.toks, text, lex)[0], lex)
 
 
 @hookimpl

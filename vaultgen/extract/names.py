@@ -150,6 +150,8 @@ def _features(raw: str, start: int, lex: Lexicon) -> Tok:
     # "A.I." is "AI": a dotted acronym is generic when its letters are.
     generic = len(letters) > 1 and (fold in lex.generic_acronyms or (acronym and (fold.rstrip("s") in
                                     lex.generic_acronyms or fold.replace(".", "") in lex.generic_acronyms)))
+    if generic and not acronym and fold in lex.stopwords:
+        generic = False       # "It" is a pronoun, "IT" the field
     if acronym:
         stop = fold in lex.titles     # "US" is a country, "us" a pronoun; "CEO" is a title either way
     else:

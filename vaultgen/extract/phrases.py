@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Callable, Sequence
 
 from .lexicon import Lexicon
 from .names import MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok
@@ -77,6 +78,36 @@ def cut_at(text: str, p: Phrase, cut, lex: Lexicon) -> list[Phrase]:
     if run:
         _close(text, run, lex, out)
     return out
+
+
+_VERB_LIKE = re.compile(r"(?:[^s]s|ed)$")   # "Launches", "Fired", "Jabs": a headline's verb, in Title Case
+
+
+def headline_words(toks: Sequence[Tok], text: str, lex: Lexicon) -> tuple[Callable[[Tok], bool], set[int]]:
+    """(whether one of toks is a title-cased ordinary word of a headline, no part of a name; the ids of the tokens of
+    well-known names among them). A well-known name's words are no such word ("Stability AI Releases …"), nor the
+    words that end names ("Inflection AI", "Apple Intelligence"), nor a model's tier ("Claude 3 Haiku")."""
+    kept: set[int] = set()
+    for i in range(len(toks)):
+        for j in range(len(toks), i + 1, -1):
+            if lex.well_known(text[toks[i].start:toks[j - 1].end]):
+                kept.update(id(t) for t in toks[i:j])
+                break
+
+    def typography(t: Tok) -> bool:
+        low = t.core.casefold()
+        return id(t) not in kept and t.strength <= 0 and t.cap and not (t.generic or t.version or t.acronym) \
+            and low not in lex.org_suffixes and low not in NAME_HEADS and low not in lex.model_tiers
+    return typography, kept
+
+
+def verb_between_names(toks: Sequence[Tok], typography: Callable[[Tok], bool], kept: set[int]) -> bool:
+    """Whether a headline's word (see headline_words) that reads as a verb ("OpenAI Launches ChatGPT Edu", "Board
+    Fired Sam Altman") stands between two names' words (strong, or of a well-known name): then the text is a
+    headline, not one name. "GPT-2 Output Detector Demo" has none."""
+    named = [t.strength >= 2 or id(t) in kept for t in toks]
+    return any(_VERB_LIKE.search(t.core) and typography(t) and any(named[:k]) and any(named[k + 1:])
+               for k, t in enumerate(toks))
 
 
 def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = (), ampersand: bool = True
