@@ -156,6 +156,25 @@ def test_a_link_text_in_title_case_with_a_verb_between_names_is_a_headline():
     assert "Demo" not in found
 
 
+def test_a_particle_and_its_article_join_a_name_and_a_second_head_starts_another():
+    found = names_of(issue(
+        "She studied at the University of the Arts London and met Ursula von der Leyen at the Universidad de la "
+        "República in Montevideo.\n\n"
+        "Óscar López hereda la puesta en marcha de la Agencia Española de Supervisión de la Inteligencia Artificial "
+        "(AESIA), con sede en Galicia.\n\n"
+        "La Facultad de Ingeniería de la Universidad de Chile abrió la inscripción a un curso para docentes.\n\n"
+        "Investigadores de la École des Ponts ParisTech publicaron un modelo con la Universidad de Chile.\n\n"
+        "Universidad de Buenos Aires abrió otro curso, y Le Monde publicó un artículo sobre el tema.\n\n"
+        "The Los Angeles Police Department (LAPD) tested it.\n"))
+    assert {"University of the Arts London", "Ursula von der Leyen", "Universidad de la República",
+            "Agencia Española de Supervisión de la Inteligencia Artificial", "Facultad de Ingeniería",
+            "Universidad de Chile", "École des Ponts ParisTech", "Universidad de Buenos Aires", "Le Monde"} <= set(found)
+    assert found["École des Ponts ParisTech"].kind == "organization"
+    assert "AESIA" in found["Agencia Española de Supervisión de la Inteligencia Artificial"].aliases
+    assert "LAPD" in found["Los Angeles Police Department"].aliases
+    assert not {name for name in found if name.startswith(("La ", "Investigadores")) or name in ("Ursula", "Leyen")}
+
+
 def test_a_zip_code_is_no_version_but_a_short_number_is():
     found = names_of(issue("Our mailing address is:\nZorblax Labs\nOakland, Quillmoor 94609\n\n"
                            "Plenvo 2 beats Plenvo 1.5 and Gatrix 2024.\n"))

@@ -226,8 +226,10 @@ class TextEntityExtractor:
             if all(t.acronym for t in named) and sum(lex.is_word(t.core) for t in named) * 2 >= len(named):
                 return None               # "MESSAGE FROM DEEPLEARNING.AI": a shouted heading, not acronyms
             conf = C_MULTI[max(best, 0)]
-            if _word_before_known(p, s.text, lex):
-                return None               # "Use ChatGPT search…", “How to Use ChatGPT at Work”: _after_opener offers it
+            if _word_before_known(p, s.text, lex) or _foreign_opener(p, s.text, lex):
+                # "Use ChatGPT search…", “How to Use ChatGPT at Work”, "Investigadores de la École…": _after_opener
+                # offers what follows
+                return None
             heads = [t.core.casefold() for t in named]
             # "Drone Racing League", "University of Arizona": a name's head makes ordinary words a name,
             # given a third word or a word that is not ordinary ("AI Research", "Using AI" are not).
@@ -352,16 +354,34 @@ def _word_before_known(p: Phrase, text: str, lex: Lexicon) -> bool:
 def _after_opener(p: Phrase, text: str, lex: Lexicon) -> Phrase | None:
     """At a sentence start, "Team USRG" may be "Team" + USRG: offer the strong rest on its own too; anywhere, the
     well-known name after an ordinary word ("How to Use ChatGPT")."""
-    if not _word_before_known(p, text, lex) and (not p.initial or p.the or len(p.toks) < 2 or p.toks[0].strength > 0
-                                                 or opens_known_name(p.toks, lex)):
-        return None
     rest = p.toks[1:]
+    if _foreign_opener(p, text, lex):
+        rest = p.toks[next(i for i, t in enumerate(p.toks) if i and t.cap):]
+    elif not _word_before_known(p, text, lex) and (not p.initial or p.the or len(p.toks) < 2 or p.toks[0].strength > 0
+                                                   or opens_known_name(p.toks, lex)):
+        return None
     if max(t.strength for t in rest) < 2 or rest[0].core.islower():
         return None                    # "University of Washington" is not "University" + "of Washington"
     start = rest[0].start
     return Phrase(tuple(rest), start, p.end, text[start:p.toks[-1].end if not p.toks[-1].version else
                                                      [t for t in p.toks if not t.version][-1].end],
                   text[start:p.end], False, False)
+
+
+def _foreign_opener(p: Phrase, text: str, lex: Lexicon) -> bool:
+    """A sentence of another language opens with an article before a head ("La Facultad de …"), or with a word the
+    English dictionary lacks, no head of a name, joined by a particle to a name: "Investigadores de la École des Ponts
+    ParisTech" ("Universidad de Buenos Aires" is one name, and so are "Le Monde" and "Los Angeles")."""
+    if p.initial and len(p.toks) >= 2 and p.toks[0].core in _ARTICLES and p.toks[1].core.casefold() in lex.of_heads:
+        return True
+    if not (p.initial and not p.the and len(p.toks) >= 3 and p.toks[0].strength == 2 and not p.toks[1].cap):
+        return False
+    first = p.toks[0].core.casefold()
+    return not (first in lex.of_heads or first in lex.org_suffixes or first in _NAME_HEADS or lex.well_known(p.name)) \
+        and foreign(text, lex)
+
+
+_ARTICLES = frozenset("El La Los Las Le Les Il Lo".split())
 
 
 def _trim_weak_tail(p: Phrase, text: str, lex: Lexicon) -> Phrase:

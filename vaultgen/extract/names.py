@@ -19,6 +19,13 @@ _VERSION = re.compile(rf"v?{VERSION_NUMBER}|['’]\d\d", re.I)
 _DOMAIN = re.compile(r"[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)",
                      re.I)
 MINOR_WORDS = frozenset("a an the and or of for to in on at by with from as vs via".split())
+# Words an acronym skips, written in lower case, in the languages whose names join words with them: "AESIA" is the
+# Agencia Española de Supervisión de la Inteligencia Artificial ("LAPD" the Los Angeles Police Department).
+_PARTICLES = frozenset("de del della dei des du da di la le les las los y e et und für el".split())
+
+
+def _unabbreviated(word: str) -> bool:
+    return word.casefold() in MINOR_WORDS or word in _PARTICLES
 PLURAL_ACRONYM = re.compile(r"[A-Z][A-Z0-9-]*[A-Z0-9]s")
 # Last words that make a run of ordinary capitalised words a name, and the kind they give it.
 NAME_HEADS = {
@@ -96,7 +103,7 @@ _CACHE: dict[str, tuple] = {}   # token text → features: most tokens recur acr
 # One \b first turns most positions away at once; possessive quantifiers skip backtracking that cannot
 # succeed ("." and the separators are not in the runs before them): same matches, a third of the time.
 _CANDIDATE_TOKEN = re.compile(
-    r"\b(?=\w)(?:(?:of|for|de|del|della|der|den|da|di|du|la|le|van|von|y|and|on|in|at|the|bin|ibn|al|el)\b"
+    r"\b(?=\w)(?:(?:of|for|de|del|della|der|den|des|da|di|du|la|le|las|los|les|van|von|y|and|on|in|at|the|bin|ibn|al|el)\b"
     r"(?![.\-+&'’]\w)"
     r"|[a-z0-9][\w-]*+\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)\b"
     r"|(?<![\w.'’\-+&])(?=[a-z]*+(?:[-.'’+&][a-z]++)*+[-.'’+&]?[^\W_a-z])(?:" + TOKEN.pattern + "))")
@@ -190,13 +197,13 @@ def abbreviates(acronym: str, words) -> bool:
 
 def initial(words) -> str:
     """The capital an acronym of words must open with (abbreviates is False for any other); "" if none."""
-    return next((w for w in words if w.casefold() not in MINOR_WORDS), "")[:1].upper()
+    return next((w for w in words if not _unabbreviated(w)), "")[:1].upper()
 
 
 @lru_cache(maxsize=1 << 16)     # the same acronyms and names meet in issue after issue
 def _abbreviates(acronym: str, words: tuple[str, ...]) -> bool:
     letters = [c for c in acronym if c.isupper() or c.isdigit()]
-    ws = [w for w in words if w.casefold() not in MINOR_WORDS]
+    ws = [w for w in words if not _unabbreviated(w)]
     if len(letters) < 2 or not ws or len(ws) > len(letters):
         return False
 

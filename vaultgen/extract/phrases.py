@@ -9,7 +9,7 @@ from typing import Callable, Sequence
 from .lexicon import Lexicon
 from .names import MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok
 
-_PARTICLES = frozenset("de del della der den da di du la le van von bin ibn al el dos das ter ten".split())
+_PARTICLES = frozenset("de del della der den des da di du la le van von bin ibn al el dos das ter ten".split())
 _ON_HEADS = frozenset("conference workshop symposium committee commission council summit forum partnership task "
                       "initiative center centre meeting congress".split())
 
@@ -149,9 +149,12 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = 
             if t.ends:
                 _close(text, run, lex, out)
                 run = []
-        elif joined and t.core.casefold() in lex.connectors and i + 1 < n and toks[i + 1].cap \
-                and text[t.end:toks[i + 1].start] == " " and _may_join(run, t, toks[i + 1:i + 4], text, lex):
-            run.append(t)
+        elif joined and t.core.casefold() in lex.connectors and (k := _past_article(toks, i, text)) < n \
+                and toks[k].cap and text[toks[k - 1].end:toks[k].start] == " " \
+                and _may_join(run, t, toks[k:k + 3], text, lex) and not (k > i + 1 and _two_bodies(run, toks[k], lex)):
+            run.extend(toks[i:k])               # "University of the Arts", "Ursula von der Leyen"
+            i = k
+            continue
         elif run:
             _close(text, run, lex, out)
             run = []
@@ -159,6 +162,24 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = 
     if run:
         _close(text, run, lex, out)
     return out
+
+
+# Articles that follow a connector inside a name: "of the", "de la", "de los", "von der", "van den".
+_ARTICLES = frozenset("the la las los le les der den".split())
+
+
+def _past_article(toks: list[Tok], i: int, text: str) -> int:
+    """The index of the token after the connector toks[i] and the lower-case article that follows it, if one does."""
+    k = i + 1
+    if k < len(toks) and toks[k].core in _ARTICLES and text[toks[i].end:toks[k].start] == " ":
+        k += 1
+    return k
+
+
+def _two_bodies(run: list[Tok], t: Tok, lex: Lexicon) -> bool:
+    """A head after "of the" / "de la" when the run has one already: "Facultad de Ciencias Exactas de la Universidad
+    de Buenos Aires" is a faculty of a university, two bodies ("Ben-Gurion University of the Negev" is one)."""
+    return t.core.casefold() in lex.of_heads and any(r.core.casefold() in lex.of_heads for r in run)
 
 
 def _joined(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon, breaks: tuple[int, ...],
@@ -236,7 +257,7 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
         return True                                   # "International Conference on Learning Representations"
     # A body named by its fields: "Institute of Science and Technology", "Department of Health and Human Services".
     headed = any(h in lex.of_heads or h in _ON_HEADS for h in heads[:-1])
-    if word in ("and", "&") and (headed or all(t.strength <= 1 for t in run) and heads[-1] not in lex.org_suffixes):
+    if word in ("and", "&", "y") and (headed or all(t.strength <= 1 for t in run) and heads[-1] not in lex.org_suffixes):
         # "Food and Drug Administration": ordinary words joined, then an organisation's last word; after a head, the
         # ordinary words ending the name ("... Cooperation and Development", but not "... and Facebook").
         prev = connector
