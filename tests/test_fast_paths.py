@@ -72,11 +72,11 @@ def test_an_equal_targets_mapping_keeps_its_linker():
 
 
 _PLAIN_TOKEN = re.compile(
-    r"\b(?:of|for|de|del|della|der|den|da|di|du|la|le|van|von|y|and|on|in|at|the|bin|ibn|al|el)\b(?![.\-+&'’]\w)"
+    rf"\b(?:{'|'.join(names.NAME_CONNECTORS)})\b(?![.\-+&'’]\w)"
     r"|\b[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)\b"
     r"|(?<![\w.'’\-+&])(?=[a-z]*(?:[-.'’+&][a-z]+)*[-.'’+&]?[^\W_a-z])(?:" + names.TOKEN.pattern + ")")
 _WORDISH = st.lists(st.sampled_from(list("abzAZ09_.-'’+&# \n,;:()éÉİΣ") + [
-    "of", "the", "and", "de", ".ai", ".com", "C++", "C#", "e.g.", "U.S.", "GPT-3", "x-of", "'s", "’s", "Dr. ",
+    "of", "the", "and", "de", "des", "los", ".ai", ".com", "C++", "C#", "e.g.", "U.S.", "GPT-3", "x-of", "'s", "’s", "Dr. ",
     "called ", "the ", "is a ", ", a company"]), max_size=40).map("".join)
 
 
@@ -85,6 +85,13 @@ _WORDISH = st.lists(st.sampled_from(list("abzAZ09_.-'’+&# \n,;:()éÉİΣ") + 
 def test_candidate_tokens_match_the_plain_pattern(text):
     assert [m.span() for m in names._CANDIDATE_TOKEN.finditer(text)] == \
         [m.span() for m in _PLAIN_TOKEN.finditer(text)]
+
+
+def test_every_connector_of_the_lexicon_is_a_token_the_phrase_builder_sees():
+    words = [c for c in lexicon().connectors if c.isalpha()]
+    assert set(words) <= set(names.NAME_CONNECTORS)
+    assert all([t.core for t in names.tokens(f"Universidad {w} Chile", lexicon())] == ["Universidad", w, "Chile"]
+               for w in words)
 
 
 @settings(max_examples=500, deadline=None)

@@ -293,7 +293,6 @@ def _as_before(items: list[IssueMention], earlier: list[IssueMention]) -> list[I
     return out
 
 
-
 class StoredShares:
     """Each issue's share as work_out made it, in the build state (state.Lasting) under the digest of what it was made
     from (its candidates, the keys vetoed archive-wide, and `salt`: code, options, gazetteer), for a merge in another
@@ -307,7 +306,8 @@ class StoredShares:
 
     def _deps(self, share: IssueShare, vetoed: frozenset[str]) -> str:
         if self._vetoed is None or self._vetoed[0] is not vetoed:
-            self._vetoed = (vetoed, hashlib.sha256("\n".join(sorted(vetoed)).encode("utf-8", "surrogatepass")).hexdigest())
+            keys = "\n".join(sorted(vetoed)).encode("utf-8", "surrogatepass")
+            self._vetoed = (vetoed, hashlib.sha256(keys).hexdigest())
         return f"{self.salt} {self._vetoed[1]} {content_digest(share.candidates)}"
 
     def work_out(self, source: str, share: IssueShare, gaz: Lookups, vetoed: frozenset[str], surfaces: dict[str, str],

@@ -168,16 +168,21 @@ def author_names(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n and len(n) <= 100))
 
 
+def _sender_parts(name: str | None) -> tuple[str, str]:
+    """(who, what) an e-mail sender's display name says: "Jack Clark from Import AI" (Substack's form) is Jack Clark
+    writing Import AI; a name alone is ("", the name)."""
+    who, _, what = clean_inline(name or "").strip(" \"'").rpartition(" from ")
+    return who, what
+
+
 def sender_author(name: str | None) -> tuple[str, ...]:
-    """Who an e-mail's sender names as writing it: "Jack Clark from Import AI" (Substack's form) is Jack Clark."""
-    name = clean_inline(name or "").strip(" \"'")
-    return author_names(name.rsplit(" from ", 1)[0]) if " from " in name else ()
+    """Who an e-mail's sender names as writing it: "Jack Clark from Import AI" is Jack Clark; a name alone, no one."""
+    return author_names(_sender_parts(name)[0])
 
 
 def sender_newsletter(name: str | None) -> str | None:
-    """The newsletter an e-mail's sender names: "Jack Clark from Import AI" is Import AI's (Substack's form)."""
-    name = clean_inline(name or "").strip(" \"'")
-    return (name.rsplit(" from ", 1)[-1] if " from " in name else name) or None
+    """The newsletter an e-mail's sender names: "Jack Clark from Import AI" is Import AI's."""
+    return _sender_parts(name)[1] or None
 
 
 def _guess_number(issue: Issue) -> int | None:

@@ -254,8 +254,8 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
     # From here on, the global phase: always over every issue, cached or not (an incremental build that
     # skipped it would leave stale cross-issue links, entity pages and indexes behind).
     from .gazetteer import load_gazetteer
-    from .notes import plan_notes  # imported here: a build that changes nothing needs none of the global phase
     from .mentions import StoredShares
+    from .notes import plan_notes  # imported here: a build that changes nothing needs none of the global phase
     from .resolve import MergeMemo, collector_paused, merge_sources
     from .starter import install_template
     with _timed(t, "extraction"):

@@ -146,11 +146,7 @@ class TextEntityExtractor:
                 if s.title and not listing and p.name != s.text.strip():
                     parts = _headline_parts(p, s.text, lex)
                 elif title and not listing:
-                    # A link's text in Title Case is often a name itself ("Animal Politico"), unless it reads as a
-                    # headline: an ordinary word in Title Case between names ("OpenAI Launches ChatGPT Edu").
-                    typography, kept = headline_words(p.toks, s.text, lex)
-                    parts = cut_at(s.text, p, typography, lex) if verb_between_names(p.toks, typography, kept) else \
-                        [_trim_weak_tail(p, s.text, lex)]
+                    parts = _headline_parts(p, s.text, lex, within=True)
                 for part in parts:
                     variants = [part]
                     rest = _after_opener(part, s.text, lex)
@@ -372,7 +368,8 @@ def _foreign_opener(p: Phrase, text: str, lex: Lexicon) -> bool:
     """A sentence of another language opens with an article before a head ("La Facultad de …"), or with a word the
     English dictionary lacks, no head of a name, joined by a particle to a name: "Investigadores de la École des Ponts
     ParisTech" ("Universidad de Buenos Aires" is one name, and so are "Le Monde" and "Los Angeles")."""
-    if p.initial and len(p.toks) >= 2 and p.toks[0].core in _ARTICLES and p.toks[1].core.casefold() in lex.of_heads:
+    if p.initial and len(p.toks) >= 2 and p.toks[0].core in _OPENING_ARTICLES \
+            and p.toks[1].core.casefold() in lex.of_heads:
         return True
     if not (p.initial and not p.the and len(p.toks) >= 3 and p.toks[0].strength == 2 and not p.toks[1].cap):
         return False
@@ -381,7 +378,7 @@ def _foreign_opener(p: Phrase, text: str, lex: Lexicon) -> bool:
         and foreign(text, lex)
 
 
-_ARTICLES = frozenset("El La Los Las Le Les Il Lo".split())
+_OPENING_ARTICLES = frozenset("El La Los Las Le Les Il Lo".split())
 
 
 def _trim_weak_tail(p: Phrase, text: str, lex: Lexicon) -> Phrase:
@@ -396,12 +393,18 @@ def _trim_weak_tail(p: Phrase, text: str, lex: Lexicon) -> Phrase:
     return Phrase(tuple(toks), p.start, end, text[p.start:end], text[p.start:end], p.initial, p.the)
 
 
-def _headline_parts(p: Phrase, text: str, lex: Lexicon) -> list[Phrase]:
+def _headline_parts(p: Phrase, text: str, lex: Lexicon, within: bool = False) -> list[Phrase]:
     """In a headline, "Nvidia Unveils Blackwell", "Apple in Talks to License Google", "Keras Overview": title-cased
-    ordinary words are typography, so the names are what is left between them (see phrases.headline_words)."""
-    if lex.well_known(p.name):
+    ordinary words are typography, so the names are what is left between them (see phrases.headline_words).
+
+    `within`: p is Title Case inside a sentence (a link's text): often a name itself ("Animal Politico"), less the
+    common words after it, unless it reads as a headline, a verb between names ("OpenAI Launches ChatGPT Edu")."""
+    if lex.well_known(p.name) and not within:
         return [p]
-    return cut_at(text, p, headline_words(p.toks, text, lex)[0], lex)
+    typography, kept = headline_words(p.toks, text, lex)
+    if within and not verb_between_names(p.toks, typography, kept):
+        return [_trim_weak_tail(p, text, lex)]
+    return cut_at(text, p, typography, lex)
 
 
 @hookimpl

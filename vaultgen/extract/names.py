@@ -21,11 +21,11 @@ _DOMAIN = re.compile(r"[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|
 MINOR_WORDS = frozenset("a an the and or of for to in on at by with from as vs via".split())
 # Words an acronym skips, written in lower case, in the languages whose names join words with them: "AESIA" is the
 # Agencia Española de Supervisión de la Inteligencia Artificial ("LAPD" the Los Angeles Police Department).
-_PARTICLES = frozenset("de del della dei des du da di la le les las los y e et und für el".split())
+_SKIPPED_PARTICLES = frozenset("de del della dei des du da di la le les las los y e et und für el".split())
 
 
 def _unabbreviated(word: str) -> bool:
-    return word.casefold() in MINOR_WORDS or word in _PARTICLES
+    return word.casefold() in MINOR_WORDS or word in _SKIPPED_PARTICLES
 PLURAL_ACRONYM = re.compile(r"[A-Z][A-Z0-9-]*[A-Z0-9]s")
 # Last words that make a run of ordinary capitalised words a name, and the kind they give it.
 NAME_HEADS = {
@@ -98,12 +98,16 @@ CASELESS = re.compile(rf"[{_CJK_RANGES}\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u
 
 
 _CACHE: dict[str, tuple] = {}   # token text → features: most tokens recur across an archive
+# The lower-case words kept as tokens, for phrases.py to join names with: the lexicon's connectors and name particles
+# ("bin", "al"). Every word of the lexicon's `connectors` must be here, or it never reaches the phrase builder.
+NAME_CONNECTORS = ("of", "for", "de", "del", "della", "der", "den", "des", "da", "di", "du", "la", "le", "las", "los",
+                   "les", "van", "von", "y", "and", "on", "in", "at", "the", "bin", "ibn", "al", "el")
 # TOKEN, less the plain lower-case words, which the regex engine skips (a word is tried only where it
 # starts): connectors, domains ("remove.bg"), and tokens with a capital or a digit ("arXiv", "t-SNE").
 # One \b first turns most positions away at once; possessive quantifiers skip backtracking that cannot
 # succeed ("." and the separators are not in the runs before them): same matches, a third of the time.
 _CANDIDATE_TOKEN = re.compile(
-    r"\b(?=\w)(?:(?:of|for|de|del|della|der|den|des|da|di|du|la|le|las|los|les|van|von|y|and|on|in|at|the|bin|ibn|al|el)\b"
+    rf"\b(?=\w)(?:(?:{'|'.join(NAME_CONNECTORS)})\b"
     r"(?![.\-+&'’]\w)"
     r"|[a-z0-9][\w-]*+\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)\b"
     r"|(?<![\w.'’\-+&])(?=[a-z]*+(?:[-.'’+&][a-z]++)*+[-.'’+&]?[^\W_a-z])(?:" + TOKEN.pattern + "))")

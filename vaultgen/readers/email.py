@@ -498,13 +498,13 @@ class EmailReader:
             doc.text, _THIS_ISSUE_OF)
         # The footer's copyright holder, or the sender, only when the text names no newsletter, and only as a
         # guess (metadata.complete)
-        sender = None if newsletter else (copyright_holder(footer_text)
-                                          or sender_newsletter(parseaddr(headers.get("from", ""))[0]))
+        sent_by = parseaddr(headers.get("from", ""))[0]
+        sender = None if newsletter else (copyright_holder(footer_text) or sender_newsletter(sent_by))
         title = clean_inline(headers.get("subject", "")) or None
         body = link_references(_render(units, _roles(units)), references)
         return Issue(source=doc.rel, body=body, title=title, url=url, newsletter=newsletter or sender,
                      newsletter_guessed=sender is not None, number=number, date=date,
-                     authors=sender_author(parseaddr(headers.get("from", ""))[0]), reader=self.name,
+                     authors=sender_author(sent_by), reader=self.name,
                      warnings=tuple(warnings))
 
 

@@ -134,11 +134,12 @@ class MimeReader:
         subject = clean_inline(_REPLY_PREFIX.sub("", _text(_header(message, "subject") or "")))
         # The subject is the title the reader saw in their inbox; the page's own date and name, when it says them,
         # are the issue's, the sending date and the sender's name otherwise.
-        sender = None if issue.newsletter else sender_newsletter(_sender(message))
+        sent_by = _sender(message)
+        sender = None if issue.newsletter else sender_newsletter(sent_by)
         return replace(issue, title=subject or issue.title, date=issue.date or _sent(message),
                        newsletter=issue.newsletter or sender, newsletter_guessed=sender is not None,
                        url=issue.url or _location(message, part),
-                       authors=issue.authors or sender_author(_sender(message)))
+                       authors=issue.authors or sender_author(sent_by))
 
 
 @hookimpl
