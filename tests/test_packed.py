@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultgen.model import Candidate, Issue, Link
-from vaultgen.packed import Packed, Spill, StoredIssue, content_digest, issue_digest, pack, pack_parsed, unpack_parsed
+from vaultgen.packed import (Packed, Spill, StoredIssue, _packed, _stored_issue, content_digest, issue_digest, pack,
+                             pack_parsed, unpack_parsed)
 from vaultgen.state import Parsed
 
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
@@ -54,6 +55,27 @@ def test_a_digest_tells_issues_apart_by_every_field_packed_or_not(tmp_path_facto
     assert issue_digest(replace(plain.issue, number=1)) != issue_digest(replace(plain.issue, number=True))
     # The body's bytes and the other fields' repr do not run into each other.
     assert issue_digest(replace(plain.issue, body=body + "x")) != issue_digest(replace(plain.issue, body=body + "y"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(body=st.text(max_size=200), other=st.text(min_size=1, max_size=20), names=st.lists(st.text(max_size=10), max_size=4))
+def test_digests_taken_when_packed_travel_with_the_pickle_and_go_with_a_change(tmp_path_factory, body, other, names):
+    """An edit's build asks for every issue's digests, which are taken when the issue is packed (not by
+    decompressing it again): they must be the digests of what is held, through a pickle (the build state, a
+    worker's result) and a spill, and a changed copy (`replace`) must not keep its original's."""
+    plain = _parsed(body, names)
+    packed = pack_parsed(plain, Spill(tmp_path_factory.mktemp("spill")))
+    again = pickle.loads(pickle.dumps(packed))
+    for parsed in (packed, again):
+        assert parsed.issue._digest == issue_digest(plain.issue)
+        assert parsed.candidates._digest == content_digest(plain.candidates)
+    changed = replace(again.issue, title=(again.issue.title or "") + other)
+    assert issue_digest(changed) == issue_digest(replace(plain.issue, title=changed.title)) != issue_digest(plain.issue)
+    # What an older vaultgen pickled holds no digest: worked out when asked for.
+    old_issue = _stored_issue(again.issue.__reduce__()[1][0])
+    old_candidates = _packed(*again.candidates.__reduce__()[1][:2])
+    assert issue_digest(old_issue) == issue_digest(plain.issue)
+    assert content_digest(old_candidates) == content_digest(plain.candidates)
 
 
 def test_pack_keeps_empty_tuples_and_packed_sequences_compare_as_tuples():

@@ -161,13 +161,20 @@ def plan_notes(issues: list[Issue], links: Mapping[str, list[Link]], entities: l
     # (links.names_nothing), are not resources.
     cited: dict[str, list[_Cited]] = defaultdict(list)
     table = memo.table("cited")
+    resource: dict[str, bool] = {}  # canonical URL → whether it is a resource (the same URLs recur issue after issue)
+
+    def is_resource(url: str) -> bool:
+        found = resource.get(url)
+        if found is None:
+            found = resource[url] = not any(cross.get(k) for k in _url_keys(url)) and not linkmod.names_nothing(url)
+        return found
     for issue in issues:
         own = tuple(links[issue.source])
         mine = table.get(issue.source, (own, crossing))
         if mine is Memo.MISSING:
             mine = table.put(issue.source, (own, crossing), tuple(
                 (link.canonical, _Cited(issue.source, link.text, link.sentence)) for link in own
-                if not any(cross.get(k) for k in _url_keys(link.canonical)) and not linkmod.names_nothing(link.canonical)))
+                if is_resource(link.canonical)))
         for url, citation in mine:
             cited[url].append(citation)
 

@@ -87,19 +87,23 @@ def _unpack(blob: "bytes | Spilled") -> tuple:
 
 
 class Packed(Sequence):
-    """A tuple of picklable values, held as compressed pickle bytes and unpacked when read."""
+    """A tuple of picklable values, held as compressed pickle bytes and unpacked when read; with the digest of those
+    bytes (content_digest), taken when they are made: an edit's build asks for every issue's, and would otherwise
+    decompress them all for it."""
 
-    __slots__ = ("_blob", "_len")
+    __slots__ = ("_blob", "_len", "_digest")
 
     def __init__(self, items: tuple):
-        self._blob = zlib.compress(pickle.dumps(tuple(items), pickle.HIGHEST_PROTOCOL), LEVEL)
+        data = pickle.dumps(tuple(items), pickle.HIGHEST_PROTOCOL)
+        self._blob = zlib.compress(data, LEVEL)
         self._len = len(items)
+        self._digest = hashlib.sha256(data).hexdigest()
 
     def __reduce__(self):
-        return (_packed, (_held(self._blob), self._len))
+        return (_packed, (_held(self._blob), self._len, self._digest))
 
     def spilled(self, spill: Spill) -> "Packed":
-        return _packed(_spilled(self._blob, spill), self._len)
+        return _packed(_spilled(self._blob, spill), self._len, self._digest)
 
     def __len__(self) -> int:
         return self._len
@@ -125,14 +129,15 @@ class Packed(Sequence):
 def content_digest(items: tuple | Packed) -> str:
     """A digest of items' pickle: the same for the same objects read back (a packed tuple's from its bytes, unpacked
     for nothing). Equal items pickled apart may differ: a digest tells "the same as then", never "different"."""
-    data = zlib.decompress(_held(items._blob)) if isinstance(items, Packed) else \
-        pickle.dumps(tuple(items), pickle.HIGHEST_PROTOCOL)
-    return hashlib.sha256(data).hexdigest()
+    if isinstance(items, Packed):
+        return items._digest or hashlib.sha256(zlib.decompress(_held(items._blob))).hexdigest()
+    return hashlib.sha256(pickle.dumps(tuple(items), pickle.HIGHEST_PROTOCOL)).hexdigest()
 
 
-def _packed(blob: bytes, length: int) -> Packed:
+def _packed(blob: bytes, length: int, digest: str | None = None) -> Packed:
+    """`digest`: None in what an older vaultgen pickled (worked out when asked for)."""
     packed = Packed.__new__(Packed)
-    packed._blob, packed._len = blob, length
+    packed._blob, packed._len, packed._digest = blob, length, digest
     return packed
 
 
@@ -158,19 +163,22 @@ _ALL_BUT_BODY = operator.attrgetter(*(name for name in _FIELDS if name != "body"
 
 
 class StoredIssue(Issue):
-    """An Issue whose body is held as compressed UTF-8 and decompressed each time it is read.
+    """An Issue whose body is held as compressed UTF-8 and decompressed each time it is read, with the digest of all
+    its fields (issue_digest) taken when it is packed: an edit's build asks for every issue's.
 
-    Made like an Issue (`replace` works too), equal to a StoredIssue of the same fields, and with an Issue's
-    repr: notes keyed by an issue's repr keep their keys.
+    Made like an Issue (`replace` works too, and gives an issue whose digest is worked out again when asked for),
+    equal to a StoredIssue of the same fields, and with an Issue's repr: notes keyed by an issue's repr keep their keys.
     """
 
-    __slots__ = ()
+    __slots__ = ("_digest",)
 
     @classmethod
     def of(cls, issue: Issue) -> "StoredIssue":
         if isinstance(issue, StoredIssue):
             return issue
-        return cls(**{name: getattr(issue, name) for name in _FIELDS})
+        stored = cls(**{name: getattr(issue, name) for name in _FIELDS})
+        object.__setattr__(stored, "_digest", issue_digest(issue))
+        return stored
 
     @property
     def body(self) -> str:
@@ -191,22 +199,29 @@ class StoredIssue(Issue):
         return hash(_ALL_BUT_BODY(self))
 
     def __reduce__(self):
-        return (_stored_issue, (self._values(_held(_BODY.__get__(self))),))
+        return (_stored_issue, (self._values(_held(_BODY.__get__(self))), _known_digest(self)))
 
     def spilled(self, spill: Spill) -> "StoredIssue":
-        return _stored_issue(self._values(_spilled(_BODY.__get__(self), spill)))
+        return _stored_issue(self._values(_spilled(_BODY.__get__(self), spill)), _known_digest(self))
 
     def _values(self, body) -> dict[str, Any]:
         return {name: body if name == "body" else getattr(self, name) for name in _FIELDS}
 
 
-def _stored_issue(values: dict[str, Any]) -> StoredIssue:
+def _known_digest(issue: StoredIssue) -> str | None:
+    return getattr(issue, "_digest", None)  # unset in one made by its constructor (replace)
+
+
+def _stored_issue(values: dict[str, Any], digest: str | None = None) -> StoredIssue:
+    """`digest`: None in what an older vaultgen pickled (worked out when asked for)."""
     issue = StoredIssue.__new__(StoredIssue)
     for name, value in values.items():
         if name == "body":
             _BODY.__set__(issue, value)
         else:
             object.__setattr__(issue, name, value)
+    if digest is not None:
+        object.__setattr__(issue, "_digest", digest)
     return issue
 
 
@@ -214,6 +229,9 @@ def issue_digest(issue: Issue) -> str:
     """A digest of every field of an issue: its body's UTF-8 bytes (a StoredIssue's are not decoded for it), then the
     repr of the others (an issue's number may be any int a reader gave: 1 == True, but their reprs differ)."""
     if isinstance(issue, StoredIssue):
+        known = _known_digest(issue)
+        if known is not None:
+            return known
         body = zlib.decompress(_held(_BODY.__get__(issue)))
     else:
         body = issue.body.encode("utf-8", "surrogatepass")
