@@ -731,3 +731,36 @@ def test_the_first_names_a_newsletter_signs_with_are_no_entities():
 def test_a_list_of_names_that_opens_an_issue_is_no_sign_off():
     found = names_of(issue("Mistral, Cohere and Reka — the new open models\n\n" + "Reka shipped a model. " * 3))
     assert "Reka" in found
+
+
+def test_a_title_in_quotes_beside_what_it_is_is_a_paper_and_a_quoted_remark_is_not():
+    found = names_of(issue(
+        "Matt Sheehan's Carnegie Endowment for International Peace report \"China's AI Regulations and How They Get "
+        "Made\" is still the best guide.\n\nThis week's translation: “After the Hundred Model War: Who Survives "
+        "China's Large Model Shakeout?”\n\n“We Are Excited About the Report,” said Sam Altman.\n\n"
+        "The paper \"attention is what we need\" is a remark.\n"))
+    assert found["China's AI Regulations and How They Get Made"].kind == "paper"
+    assert found["After the Hundred Model War: Who Survives China's Large Model Shakeout"].kind == "paper"
+    assert "Sam Altman" in found
+    for junk in ("We Are Excited About the Report", "We Are Excited About the Report,", "attention is what we need"):
+        assert junk not in found
+
+
+def test_an_arxiv_link_titled_in_ordinary_words_is_a_paper_and_an_ordinary_link_is_nothing():
+    found = names_of(issue(
+        "### 3. [Instruction Tuning With Loss Over Instructions](https://arxiv.org/abs/2405.14394)\n\n"
+        "Read about [Electricity Systems and Storage](https://example.com/electricity) too.\n"))
+    assert found["Instruction Tuning With Loss Over Instructions"].kind == "paper"
+    assert not any("Electricity" in name for name in found)
+
+
+def test_a_body_of_the_state_keeps_its_of_and_for_and_a_place_before_it_starts_no_second_body():
+    found = names_of(issue(
+        "Matt Sheehan of the Carnegie Endowment for International Peace wrote it. Dozens of models have completed "
+        "the Cyberspace Administration of China's filing process. The United States Food and Drug Administration "
+        "approved it. Researchers at the Allen Institute for AI and Carnegie Mellon University built it.\n"))
+    for name in ("Carnegie Endowment for International Peace", "Cyberspace Administration of China",
+                 "United States Food and Drug Administration", "Allen Institute for AI", "Carnegie Mellon University"):
+        assert found[name].kind == "organization", name
+    for fragment in ("Carnegie Endowment", "International Peace", "Cyberspace Administration", "United States Food"):
+        assert fragment not in found

@@ -172,3 +172,20 @@ def test_a_read_online_link_gives_an_issue_without_a_url_its_own():
     body = f"[View online](https://mailchi.mp/jack-clark/import-ai-371?e=4f2a1b9c&utm_source=x)\n\n{story}\n\n{story}\n"
     assert read("title: T", body).url == "https://mailchi.mp/jack-clark/import-ai-371"  # the reader's own id goes too
     assert read("title: T\nurl: https://importai.substack.com/p/371", body).url == "https://importai.substack.com/p/371"
+
+
+@pytest.mark.parametrize("body,newsletter,number", [
+    ("# Le Fil IA n°37 : Mistral AI change de dimension\n\nBonjour à toutes et à tous.\n", "Le Fil IA", 37),
+    ("# Grok-2 Climbs the Arena\n\n**AlphaSignal** | Top repos of the week | Tuesday, Aug 20, 2024\n\nHey there.\n",
+     "AlphaSignal", None),
+    # A dateline that opens with the day or the issue names no newsletter.
+    ("# Grok-2 Climbs the Arena\n\nTuesday | Aug 20, 2024\n\nHey there.\n", "Newsletter", None),
+    ("# Grok-2 Climbs the Arena\n\n**Issue** | Aug 20, 2024\n\nHey there.\n", "Newsletter", None),
+])
+def test_a_newsletter_named_by_its_masthead_or_a_french_number_sign(tmp_path, body, newsletter, number):
+    """Markdown without frontmatter: the name before "n°37" in the title, or before a masthead's tagline and date."""
+    from vaultgen.metadata import complete
+    path = tmp_path / "2024-5-6-12.md"
+    path.write_text(body, encoding="utf-8")
+    issue = complete(MarkdownReader().read(SourceDoc(path, path.name, body)), {})
+    assert (issue.newsletter, issue.number) == (newsletter, number)

@@ -18,7 +18,7 @@ _LEADING_NUMBER = re.compile(r"^\s*#\s?(\d{1,5})\s*[:.\-–—]\s*")
 _NAMED_NUMBER = re.compile(
     r"\b(?:welcome to (?:the |this week's |issue #?\d+ of )?)?"
     r"((?:[A-Z][\w.&'’-]*|of|the|and|AI|NLP|ML)(?:\s+(?:[A-Z][\w.&'’-]*|of|the|and|AI|NLP|ML)){0,4})"
-    r"\s*(?:[:—–-]\s*(?=issue))?[(（]?(?:issue\s*#?\s*|no\.?\s*|#)(\d{1,5})\b", re.I)  # "Weekly: Issue #227"
+    r"\s*(?:[:—–-]\s*(?=issue))?[(（]?(?:issue\s*#?\s*|no\.?\s*|n[°º]\s*|#)(\d{1,5})\b", re.I)  # "Weekly: Issue #227"
 # "NLP Newsletter 13": a bare number after a word that names a newsletter.
 _SERIES_NUMBER = re.compile(r"\b((?:[A-Z][\w.&'’-]*\s+){0,3}(?:Newsletter|Digest|Weekly|Bulletin|Roundup))\s+(\d{1,5})\b")
 _WELCOME = re.compile(r"\b(?i:welcome to )(?:the \d+\w* issue of |this week's |the )?"
@@ -43,6 +43,12 @@ _DATELINE = re.compile(rf"^[\s*_>#]*(?:(?:published|posted|sent|dated|updated)(?
                        rf"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)|.{{0,60}}?\s[•·|—–]\s+[*_]*)?"
                        rf"({_WRITTEN_DATE})", re.I | re.M)
 _HEAD_LINES = 12
+# A masthead: the newsletter's name, then what it is or its issue, and the date ("**AlphaSignal** | Top repos and papers
+# of the week | Tuesday, Aug 20, 2024"); a dateline that opens with the day or the issue names no newsletter.
+_MASTHEAD = re.compile(r"^[\s*_>#]*((?:The )?[A-Z][\w’'&.-]*(?:[ \t]+[A-Z][\w’'&.-]*){0,3})[*_]*[ \t]+[|•·][ \t]+(.+)$",
+                       re.M)
+_DATELINE_OPENER = re.compile(rf"(?i)(?:issue|edition|vol(?:ume)?|no|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+                              rf"{_MONTH})\b")
 DEFAULT_NEWSLETTER = "Newsletter"
 
 
@@ -130,6 +136,9 @@ def _guess_newsletter(issue: Issue) -> str | None:
         if match:
             return match.group(1).strip()
     head = issue.body[:3000]
+    for match in _MASTHEAD.finditer("\n".join(head.splitlines()[:_HEAD_LINES])):
+        if re.search(_WRITTEN_DATE, match.group(2), re.I) and not _DATELINE_OPENER.match(match.group(1)):
+            return match.group(1)
     for pattern, text in ((_WELCOME, head), (_SUBSCRIBE, issue.body[-3000:])):
         match = pattern.search(text)
         if match:

@@ -278,6 +278,8 @@ class LinkEntityExtractor:
             return
         person = profile and len(words) <= 4 and all(t.core.isalpha() or "-" in t.core for t in words)
         if best <= 1 and not (matched or person or repo or intro or lex.well_known(name)):
+            if url_kind == "paper" and len(words) >= 3:
+                emit(anchor, link, C_LINK_TITLE, "paper")  # "[Instruction Tuning With Loss Over Instructions](arxiv…)"
             return                     # "Electricity Systems", "Transportation": ordinary words in a list of links
         if best == 2 and len(words) == 1 and not (matched or person or repo) and foreign(sentence, lex):
             return                     # "Aquí", "Suscríbete": a word of another language, the URL's name or not

@@ -12,7 +12,7 @@ from .names import NAME_HEADS as _NAME_HEADS
 from .context import capitalises_nouns, context, foreign, in_author_list
 from .names import abbreviates, clip, is_generic, self_names, shape_kind, tokens, trim_punct
 from .phrases import Phrase, cut_at, headline_words, opens_known_name, phrases, verb_between_names, without_words
-from .prose import Sentence, parse, title_spans
+from .prose import Sentence, parse, title_case, title_spans
 
 # Confidence of one mention, by evidence; resolve.py adds mentions up and keeps what reaches KEEP (0.5).
 C_DEFINED = 0.8         # "Climate Change AI (CCAI)"
@@ -29,9 +29,11 @@ _ET_AL = re.compile(r"\b([A-Z][\w'’-]+)(?:\s+(?:and|&)\s+([A-Z][\w'’-]+))?\s
 _TWO_AUTHORS = re.compile(r"\b([A-Z][\w'’-]+)\s+(?:and|&)\s+([A-Z][\w'’-]+)\s+\(((?:19|20)\d\d)\)")
 _DEFINITION = re.compile(r"^\s*(?:[a-z]+\s+)?\((?:or |aka |a\.k\.a\.? |also known as |short for )?"
                          r"([A-Za-z][\w&.-]*[A-Za-z0-9])\)")
+_QUOTED = re.compile(r"[“\"]([^”\"\n]{5,150})[”\"]")
 _QUOTED_TITLE = re.compile(r"\b(titled|called|named|entitled)\s+[“\"]([^”\"]{3,150})[”\"]")
 _CALLED_LOWER = re.compile(r"\b(?:called|named|dubbed)\s+([a-z][\w.-]{3,})\b")
 _WORK_CUES = {"paper": "paper", "papers": "paper", "essay": "paper", "book": "paper", "report": "paper",
+              "translation": "paper",
               "article": "paper", "thesis": "paper", "study": "paper", "post": "paper", "preprint": "paper",
               "dissertation": "paper", "film": "other", "movie": "other", "song": "other", "album": "other",
               "podcast": "other", "show": "other", "series": "other", "documentary": "other", "video": "other"}
@@ -274,13 +276,21 @@ class TextEntityExtractor:
             emit(f"{m.group(1)} and {m.group(2)} ({m.group(3)})", s, C_CITATION, "paper")
             emit(m.group(1), s, C_AUTHOR, "person")
             emit(m.group(2), s, C_AUTHOR, "person")
-        for a, b in s.emphasis:
-            title = text[a:b].strip(" ,.;:")
+        # A work's title, emphasised or in quotes, beside a word that says what it is: "the report “China's AI
+        # Regulations and How They Get Made”", "*Attention Is All You Need* (the paper)". Quoted, it is in Title Case
+        # (prose.title_case): a quoted remark is not.
+        spans = [(a, b, False) for a, b in s.emphasis]
+        if '"' in text or "“" in text:
+            spans += [(m.start(1), m.end(1), True) for m in _QUOTED.finditer(text)]
+        for a, b, quoted_span in spans:
+            title = text[a:b].strip(" ,.;:?!")
             words = title.split()
-            if not (2 <= len(words) <= 15 and title[:1].isupper()):
+            if not (2 <= len(words) <= 15 and title[:1].isupper()) or quoted_span and not title_case(title):
                 continue
-            near = [w.casefold().strip(",.;:()") for w in (text[:a].split()[-3:] + text[b:].split()[:4])]
+            near = [w.casefold().strip(",.;:()\"“”") for w in (text[:a].split()[-3:] + text[b:].split()[:4])]
             cue = next((_WORK_CUES[w] for w in near if w in _WORK_CUES), None)
+            if quoted_span and not text[:a - 1].strip() and not text[b + 1:].strip(" .?!"):
+                cue = "paper"  # a line that is a title in quotes and nothing else, its label gone: "Translation: “…”"
             if cue:
                 emit(title, s, C_LINK_TITLE, cue)
         quoted = "titled" in text or "called" in text or "named" in text

@@ -261,13 +261,16 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
         # "Food and Drug Administration": ordinary words joined, then an organisation's last word; after a head, the
         # ordinary words ending the name ("... Cooperation and Development", but not "... and Facebook").
         prev = connector
+        # After a body's own head, a head further on starts another body ("... Institute for AI and Carnegie Mellon
+        # University"); after a place's ("United States Food and Drug Administration"), it ends this one.
+        bodied = any(h in lex.org_suffixes for h in heads[:-1])
         for t in ahead:
             if not t.cap or t.strength > 1 or text[prev.end:t.start] != " ":
                 # The name ends here, not another one going on ("... and Facebook researchers", "... of").
                 goes_on = text[prev.end:t.start] == " " and (t.cap or t.core.casefold() in lex.connectors)
                 return headed and prev is not connector and not goes_on
             low = t.core.casefold()
-            if headed and (low in lex.of_heads or low in _ON_HEADS):
+            if headed and (low in lex.of_heads or low in _ON_HEADS) and (prev is connector or bodied):
                 return False                          # "Allen Institute for AI and University ...": two bodies
             if low in lex.org_suffixes:
                 return True

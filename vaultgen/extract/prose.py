@@ -147,7 +147,7 @@ def _spans(text: str) -> tuple[str, list[tuple[int, int]], list[tuple[int, int]]
 _MINOR = frozenset("a an the and or nor but of for to in on at by with from as vs via into onto over per up".split())
 
 
-def _title_case(text: str) -> bool:
+def title_case(text: str) -> bool:
     """Headline capitalisation: nearly every word but the short function words starts with a capital."""
     words = [w for w in _TITLE_WORD.findall(text) if w.casefold() not in _MINOR]
     if len(words) < 2:
@@ -183,7 +183,7 @@ def _sentences(paragraph: str, section: int, is_word, heading: bool = False) -> 
     words = len(text.split())
     rest = _outside(text, anchors, keep_spaces=True) if anchors else text
     # Prose that ends like a sentence is prose, however many names it holds.
-    title = (heading or not _TERMINAL.search(text)) and (_title_case(rest) or words <= (6 if heading else 14))
+    title = (heading or not _TERMINAL.search(text)) and (title_case(rest) or words <= (6 if heading else 14))
     if anchors and not _LETTER.search(rest):
         title = True  # nothing but links
     out = []
@@ -197,7 +197,7 @@ def _sentences(paragraph: str, section: int, is_word, heading: bool = False) -> 
         seg_anchors = [(x - off, y - off) for x, y in anchors if x >= off and y <= off + len(seg)]
         seg_rest = _outside(seg, seg_anchors, keep_spaces=True) if seg_anchors else seg
         out.append(Sentence(
-            seg, section, title or (not _TERMINAL.search(seg) and _title_case(seg_rest)),
+            seg, section, title or (not _TERMINAL.search(seg) and title_case(seg_rest)),
             tuple((x - off, y - off) for x, y in anchors if x >= off and y <= off + len(seg)),
             tuple((x - off, y - off) for x, y in emphasis if x >= off and y <= off + len(seg)),
         ))
@@ -217,7 +217,7 @@ def _outside(text: str, spans, keep_spaces: bool = False) -> str:
 
 def title_spans(s: Sentence) -> list[tuple[int, int]]:
     """Anchors and emphasised spans written in Title Case: headline typography inside a sentence."""
-    return [(a, b) for a, b in (*s.anchors, *s.emphasis) if _title_case(s.text[a:b])]
+    return [(a, b) for a, b in (*s.anchors, *s.emphasis) if title_case(s.text[a:b])]
 
 
 def parse(body: str, is_word) -> Prose:
