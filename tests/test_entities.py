@@ -764,3 +764,14 @@ def test_a_body_of_the_state_keeps_its_of_and_for_and_a_place_before_it_starts_n
         assert found[name].kind == "organization", name
     for fragment in ("Carnegie Endowment", "International Peace", "Cyberspace Administration", "United States Food"):
         assert fragment not in found
+
+
+def test_acronyms_of_techniques_and_french_common_nouns_are_no_entities():
+    """"SSM" (state space model) and "KV" (key-value cache) are kinds of thing, as LSTM is; ADN and ARN are French for
+    DNA and RNA."""
+    found = names_of(issue(
+        "Mamba is an SSM from Albert Gu. The KV cache grows with context, and Microsoft Research built YOCO.\n\n"
+        "Les chercheurs de l'Inria séquencent l'ADN et l'ARN.\n"))
+    assert "Albert Gu" in found and "Microsoft Research" in found
+    for generic in ("SSM", "KV", "ADN", "ARN"):
+        assert generic not in found
