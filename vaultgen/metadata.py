@@ -35,20 +35,20 @@ _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
           r"|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _WRITTEN_DATE = rf"(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+{_MONTH},?\s+{_YEAR}|{_YEAR}-\d\d-\d\d)(?![^\W_]|-)"
 # A dateline near the top: the date opens its line ("*May 27, 2024* · …", "Published October 5, 2021 · by …",
 # "Tuesday, May 7, 2024") or follows a separator ("Issue 498 • August 6, 2024"); a date inside a sentence ("On May 5,
 # 2024, OpenAI …") is an event's, not the issue's.
 _DATELINE = re.compile(rf"^[\s*_>#]*(?:(?:published|posted|sent|dated|updated)(?:\s+on)?:?\s+|"
-                       rf"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)|.{{0,60}}?\s[•·|—–]\s+[*_]*)?"
+                       rf"(?:{_WEEKDAY},?\s+)|.{{0,60}}?\s[•·|—–]\s+[*_]*)?"
                        rf"({_WRITTEN_DATE})", re.I | re.M)
 _HEAD_LINES = 12
 # A masthead: the newsletter's name, then what it is or its issue, and the date ("**AlphaSignal** | Top repos and papers
 # of the week | Tuesday, Aug 20, 2024"); a dateline that opens with the day or the issue names no newsletter.
 _MASTHEAD = re.compile(r"^[\s*_>#]*((?:The )?[A-Z][\w’'&.-]*(?:[ \t]+[A-Z][\w’'&.-]*){0,3})[*_]*[ \t]+[|•·][ \t]+(.+)$",
                        re.M)
-_DATELINE_OPENER = re.compile(rf"(?i)(?:issue|edition|vol(?:ume)?|no|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
-                              rf"{_MONTH})\b")
+_DATELINE_OPENER = re.compile(rf"(?i)(?:issue|edition|vol(?:ume)?|no|{_WEEKDAY}|{_MONTH})\b")
 DEFAULT_NEWSLETTER = "Newsletter"
 
 
