@@ -775,3 +775,74 @@ def test_acronyms_of_techniques_and_french_common_nouns_are_no_entities():
     assert "Albert Gu" in found and "Microsoft Research" in found
     for generic in ("SSM", "KV", "ADN", "ARN"):
         assert generic not in found
+
+
+def test_a_models_size_goes_with_its_name_as_an_alias_and_a_technical_report_is_a_paper():
+    """"Llama 3 70B" is Llama's, as "Llama 3" is; the word after a size is a tier ("Nemotron-4 340B Reward"), not a
+    name of its own; "Nemotron-4 340B Technical Report" is the title of a paper, not a model and an anchor head."""
+    found = names_of(issue(
+        "Mistral AI released Mixtral 8x22B. Meta trained Llama 3 70B and Llama 3.1 405B Instruct. Google shipped "
+        "Gemma 2 9B. NVIDIA trained Nemotron-4 340B Reward, described in the "
+        "[Nemotron-4 340B Technical Report](https://research.nvidia.com/publication/nemotron-4-340b).\n"))
+    assert {"Llama 3 70B", "Llama 3.1 405B Instruct"} <= set(found["Llama"].aliases)
+    assert "Mixtral 8x22B" in found["Mixtral"].aliases
+    assert "Gemma 2 9B" in found["Gemma"].aliases
+    assert "Nemotron-4 340B Reward" in found["Nemotron-4"].aliases
+    assert found["Nemotron-4 340B Technical Report"].kind == "paper"
+    for fragment in ("Reward", "Instruct", "Nemotron-4 340B Technical", "70B", "8x22B"):
+        assert fragment not in found
+
+
+def test_the_plural_of_an_i_product_is_the_product():
+    found = names_of(issue("Only recent iPhones and iPads run it; the iPhone 15 Pro does, and iOS 18 ships it.\n"))
+    assert "iPhones" in found["iPhone"].aliases and "iPads" in found["iPad"].aliases
+    assert "iPhones" not in found and "iO" not in found
+
+
+def test_a_citation_without_its_year_names_its_author_and_a_surname_may_be_a_word():
+    """"Lepikhin et al." names the first author; with its year it is a paper too. Before "et al." a word is a surname
+    ("Sun", "Brown")."""
+    found = names_of(issue("As Lepikhin et al. showed, sharding works. Sun et al. propose a fix that "
+                           "Brown et al. (2020) had hinted at.\n"))
+    assert found["Lepikhin"].kind == found["Sun"].kind == "person"
+    assert found["Brown et al. (2020)"].kind == "paper"
+    assert not any(name.startswith(("Lepikhin et al", "Sun et al")) for name in found)
+
+
+def test_a_licence_is_no_entity_and_a_release_adjective_is_no_part_of_a_name():
+    found = names_of(issue(
+        "The weights ship under an MIT license and the code is Apache 2.0-licensed. Duke University licensed it "
+        "to a startup.\n\n"
+        "[Introducing Computer Use, a New Claude 3.5 Sonnet, and Claude 3.5 Haiku](https://www.anthropic.com/news/x)"
+        "\n\nThe New York Times and the New England Journal of Medicine covered it.\n"))
+    assert "MIT" not in found and "Apache" not in found
+    assert "Duke University" in found
+    assert "Claude 3.5 Sonnet" in found["Claude"].aliases and not any(n.startswith("New Claude") for n in found)
+    assert {"The New York Times", "New England Journal of Medicine"} <= set(found)
+
+
+def test_a_headline_linked_to_its_site_is_news_not_a_paper():
+    """A Title Case link to the site of the name it opens is a post: titled ("Attention Is All You Need") it is a
+    paper, but a headline whose verb stands between names is news."""
+    found = names_of(issue(
+        "- [Meta Releases Quantized Llama 3.2 Models for Mobile](https://ai.meta.com/blog/quantized-llama/)\n"
+        "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n"))
+    assert found["Attention Is All You Need"].kind == "paper"
+    assert not any(name.startswith("Meta Releases") for name in found)
+    assert "Meta" in found
+
+
+def test_german_prose_keeps_its_nouns_out_of_names():
+    """German capitalises its nouns: job titles ("Gründer", "Binnenmarktkommissar", "EU-Präsidentin") and opening
+    articles are no part of a name, "der" joins nouns only to a body's head, "für" and "und" join a body's name, and
+    a German text's lone nouns are no names."""
+    text = ("Gestern kündigte Gründer Jonas Andrulis an, dass Aleph Alpha sich neu ausrichtet. Am Morgen kam der "
+            "Rücktritt von Binnenmarktkommissar Thierry Breton. Gestern sprach EU-Präsidentin Ursula von der Leyen "
+            "über die Pläne. Das Bundesministerium für Bildung und Forschung zahlt für das Projekt. Die Bundesnetzagentur "
+            "prüft die Regeln. Das Ergebnis ist ein Abschluss.\n\nDer Bericht kommt im Herbst.\n")
+    found = names_of(issue(text))
+    for name in ("Jonas Andrulis", "Thierry Breton", "Ursula von der Leyen", "Bundesministerium für Bildung und Forschung"):
+        assert name in found, name
+    assert found["Bundesnetzagentur"].kind == "organization"
+    for junk in ("Gründer Jonas Andrulis", "Morgen der Rücktritt", "Rücktritt", "Abschluss", "Bericht", "Ergebnis"):
+        assert junk not in found, junk

@@ -11,15 +11,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .extract.lexicon import lexicon
-from .extract.names import PLURAL_ACRONYM, TOKEN, VERSION_NUMBER, abbreviates, initial
+from .extract.names import MODEL_SIZE, PLURAL_ACRONYM, TOKEN, VERSION_NUMBER, abbreviates, initial
 from .gazetteer import Gazetteer
 from .gazetteer import entity_key as _entity_key
 from .model import Candidate
 from .packed import content_digest
 
-_VERSIONED = re.compile(rf"^(.*?\S)(?:\s+(?:v(?:ersion)?\s*)?({VERSION_NUMBER})|['’]\d\d)$", re.I)
+_VERSIONED = re.compile(rf"^(.*?\S)(?:\s+(?:v(?:ersion)?\s*)?({VERSION_NUMBER})(?:\s+(?-i:{MODEL_SIZE}))?"
+                        rf"|\s+(?-i:{MODEL_SIZE})|['’]\d\d)$", re.I)
 _DOMAIN = re.compile(r"\.(?:com|org|net)$", re.I)
 _DOTTED = re.compile(r"(?:^|\s)(?:[^\W\d_]\.){2,}$")
+# "iPhones", "iPads": the plural of an i-product is the product ("iOS" is no plural).
+_PLURAL_I_PRODUCT = re.compile(r"i[A-Z][a-z]*[a-rt-z]s")
 _POSSESSIVE = re.compile(r"['’]s$")
 _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -66,7 +69,8 @@ def _without_tiers(name: str) -> str:
 
 @lru_cache(maxsize=1 << 17)
 def base_name(name: str) -> tuple[str, str | None]:
-    """("TensorFlow 2.0") → ("TensorFlow", "TensorFlow 2.0"); ("TPUs") → ("TPU", "TPUs")."""
+    """("TensorFlow 2.0") → ("TensorFlow", "TensorFlow 2.0"); ("TPUs") → ("TPU", "TPUs"); ("iPhones") → ("iPhone",
+    "iPhones")."""
     dotted = _DOTTED.search(name.strip())
     name = " ".join(name.split()).strip(" .,;:!?\"“”‘’'[]") + ("." if dotted else "")
     if name.endswith(")") and "(" not in name:
@@ -78,7 +82,7 @@ def base_name(name: str) -> tuple[str, str | None]:
     if m and _TWO_LETTERS.search(m.group(1)) and not m.group(1).endswith(("-", "et al.")) \
             and not _cut_short(m.group(1)):  # "52 things I learned in 2018" is a title, not version 2018 of one
         return m.group(1), name
-    if PLURAL_ACRONYM.fullmatch(name):
+    if PLURAL_ACRONYM.fullmatch(name) or _PLURAL_I_PRODUCT.fullmatch(name):
         return name[:-1], name
     return name, None
 

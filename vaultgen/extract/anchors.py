@@ -8,8 +8,8 @@ from urllib.parse import unquote, urlsplit
 
 from ..model import Candidate, Issue, Link
 from .lexicon import Lexicon, lexicon
-from .context import context, foreign
-from .names import CJK, clip, is_generic, self_names, shape_kind, tokens, trim_punct
+from .context import context
+from .names import CJK, TITLED_REPORTS, clip, foreign, is_generic, self_names, shape_kind, tokens, trim_punct
 from .phrases import headline_words, verb_between_names
 
 C_LINK_NAME = 0.85      # a link whose anchor names its target ("[Spleeter](github.com/deezer/spleeter)")
@@ -142,6 +142,8 @@ def _strip_anchor(anchor: str, lex: Lexicon) -> str:
     """ "Runway ML’s website" → "Runway ML", "PyTorch library" → PyTorch; a title stays as it is."""
     name = anchor
     words = name.split()
+    if len(words) > 2 and " ".join(words[-2:]).casefold() in TITLED_REPORTS:
+        return name            # "GPT-4 Technical Report": a title, whose last word is no anchor head
     while len(words) > 1 and words[-1].islower() and lex.is_word(words[-1]) and not any(
             w.islower() for w in words[:-1]) and words[-2].casefold() not in lex.connectors:
         words.pop()
@@ -272,7 +274,8 @@ class LinkEntityExtractor:
         if not name_like or (len(words) >= 3 and intro and not matched):
             if matched and len(words) <= 5 and not clause:
                 emit(name, link, C_LINK_NAME, cue_kind or "product", desc)
-            elif intro or url_kind == "paper" or (matched and not clause):  # a site's own post, titled
+            elif url_kind == "paper" or (intro or matched and not clause) and not verb_between_names(
+                    toks, *headline_words(toks, name, lex)):  # a site's own post, titled; not its news
                 kind = "other" if host in ("youtube.com", "youtu.be", "vimeo.com") else "paper"
                 emit(anchor, link, C_LINK_TITLE, kind)
             return

@@ -106,7 +106,7 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
             *heads, last = text[start:end].casefold().split()
             organization = last in lex.org_suffixes or any(h in lex.of_heads for h in heads)
             kind, boost = "organization" if organization else "person", max(boost, 0.15)
-        elif w in lex.titles and w not in ("he", "she") and not w.endswith("s"):
+        elif lex.is_title(w) and w not in ("he", "she") and not w.endswith("s"):
             kind, boost = "organization", max(boost, 0.1)  # "Descript CEO"; not the plurals ("Cryptography researchers")
         elif w in lex.cues and lex.cues[w] not in ("person", "paper") and w not in ("post", "blog"):
             kind, boost = lex.cues[w], max(boost, 0.1)    # "YouTube-8M dataset", "ACES sensors"
@@ -118,26 +118,6 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
             or (2 <= n_words <= 4 and in_author_list(before, after)):
         kind, boost = kind or "person", max(boost, 0.15)
     return Context(kind, desc, boost)
-
-
-_LOWER_WORDS = re.compile(r"(?<![\w'’-])[^\W\d_A-Z]+(?![\w'’-])")
-
-
-def foreign(sentence: str, lex: Lexicon) -> bool:
-    """A sentence not in English: most of its lower-case words (three or more) are not English words. A capitalised
-    word that the English dictionary lacks says "name" only in English (in Chinese, a word in Latin letters does)."""
-    words = [w for w in _LOWER_WORDS.findall(sentence) if w != w.upper()]  # scripts without capitals aside (CJK)
-    return len(words) >= 3 and 2 * sum(map(lex.is_word, words)) < len(words)
-
-
-_CASED_WORDS = re.compile(r"(?<![\w'’-])[^\W\d_][^\W\d_'’-]*")
-
-
-def capitalises_nouns(sentence: str, lex: Lexicon) -> bool:
-    """A sentence in a language that writes its nouns with a capital (German): three of its function words or more,
-    and not English (foreign). A capital proves no name there."""
-    words = _CASED_WORDS.findall(sentence)
-    return len({w.casefold() for w in words} & lex.noun_capital_words) >= 3 and foreign(sentence, lex)
 
 
 def in_author_list(before: str, after: str) -> bool:

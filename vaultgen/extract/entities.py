@@ -9,8 +9,8 @@ from ..model import Candidate, Issue, Link
 from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
-from .context import capitalises_nouns, context, foreign, in_author_list
-from .names import abbreviates, clip, is_generic, self_names, shape_kind, tokens, trim_punct
+from .context import context, in_author_list
+from .names import abbreviates, capitalises_nouns, clip, foreign, is_generic, self_names, shape_kind, tokens, trim_punct
 from .phrases import Phrase, cut_at, headline_words, opens_known_name, phrases, verb_between_names, without_words
 from .prose import Sentence, parse, title_case, title_spans
 
@@ -26,6 +26,10 @@ ENUMERATION_BOOST = 0.15
 
 _ET_AL = re.compile(r"\b([A-Z][\w'’-]+)(?:\s+(?:and|&)\s+([A-Z][\w'’-]+))?\s+et\.?\s+al\.?"
                     r"(?:,?\s*\(?((?:19|20)\d\d)\)?)?")
+# German function words that no neighbouring language writes too (not "des", "es", "die", "den").
+_GERMAN_ONLY = frozenset("der das und nicht mit für ist sind wird werden wurde dass sich auch noch ein eine einen "
+                         "einem einer dem auf bei nach über zum zur im vom".split())
+_LICENSE_AFTER = re.compile(r" licen[cs]e\b|-licensed\b", re.I)
 _TWO_AUTHORS = re.compile(r"\b([A-Z][\w'’-]+)\s+(?:and|&)\s+([A-Z][\w'’-]+)\s+\(((?:19|20)\d\d)\)")
 _DEFINITION = re.compile(r"^\s*(?:[a-z]+\s+)?\((?:or |aka |a\.k\.a\.? |also known as |short for )?"
                          r"([A-Za-z][\w&.-]*[A-Za-z0-9])\)")
@@ -80,7 +84,15 @@ class CommonWords:
     _LOWER = re.compile(r"(?<![\w'’-])[a-z]+(?:['’-][a-z]+)*(?![\w'’-])")
 
     def __init__(self, text: str) -> None:
-        self._text, self._words = text, None
+        self._text, self._words, self._german = text, None, None
+
+    def german(self, lex: Lexicon) -> bool:
+        """The text is German (its own function words are one in twelve of its lower-case words): its nouns are
+        capitalised in every sentence, short ones and list items too, where one sentence alone does not tell."""
+        if self._german is None:
+            words = self._LOWER.findall(self._ADDRESS.sub(" ", self._text))
+            self._german = len(words) >= 40 and 12 * sum(w in _GERMAN_ONLY for w in words) >= len(words)
+        return self._german
 
     def __contains__(self, word: str) -> bool:
         if self._words is None:
@@ -161,6 +173,8 @@ class TextEntityExtractor:
 
     def _phrase(self, p: Phrase, s: Sentence, title: bool, listed: bool, role: str | None, lex: Lexicon, emit,
                 common: CommonWords):
+        if _LICENSE_AFTER.match(s.text, p.end):
+            return                           # "under an MIT license", "Apache 2.0-licensed": a licence, not MIT
         conf = self._confidence(p, s, title, lex, common)
         words = [t.core for t in p.words]
         known = lex.well_known(p.name) or lex.well_known(_THE_ANY_CASE.sub("", p.name))
@@ -203,7 +217,7 @@ class TextEntityExtractor:
             if t.core.isupper() and len(t.core) > 2 and lex.is_word(t.core) and (p.initial or t.core in common) \
                     and not lex.well_known(t.core):
                 return None               # "HubSpot's FREE guide", "EXPECT this…": a word in capitals for emphasis
-            if best == 2 and t.core.istitle() and capitalises_nouns(s.text, lex):
+            if best == 2 and t.core.istitle() and (common.german(lex) or capitalises_nouns(s.text, lex)):
                 return None               # "… einen verlässlichen Rechtsrahmen …": a German noun
             if title and best == 2 and t.core in common:
                 return None               # a headline's "Backprop", "Corpora": the issue writes them in lower case
@@ -263,12 +277,14 @@ class TextEntityExtractor:
     @staticmethod
     def _patterns(s: Sentence, emit, lex: Lexicon) -> None:
         text = s.text
+        # Before "et al." a word is a surname ("Sun et al.", "Brown et al. (2020)"); the citation is a paper only with
+        # its year: "Lepikhin et al." alone names the author.
         for m in _ET_AL.finditer(text) if " al" in text else ():
-            if lex.is_word(m.group(1)):
+            if m.group(1).casefold() in lex.stopwords:
                 continue
-            title = f"{m.group(1)}{' and ' + m.group(2) if m.group(2) else ''} et al." + (
-                f" ({m.group(3)})" if m.group(3) else "")
-            emit(title, s, C_CITATION, "paper")
+            if m.group(3):
+                emit(f"{m.group(1)}{' and ' + m.group(2) if m.group(2) else ''} et al. ({m.group(3)})", s, C_CITATION,
+                     "paper")
             emit(m.group(1), s, C_AUTHOR, "person")
         for m in _TWO_AUTHORS.finditer(text) if "(" in text else ():
             if lex.is_word(m.group(1)) or lex.is_word(m.group(2)):

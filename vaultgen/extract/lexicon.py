@@ -65,6 +65,15 @@ class Lexicon:
             return None
         return found
 
+    def is_title(self, folded: str) -> bool:
+        """A job title ("ceo", "gründer"), or a German compound ending in one ("binnenmarktkommissar",
+        "forschungsministerin", "konzernchef") or after a hyphen ("eu-präsidentin", "openai-chef")."""
+        if folded in self.titles:
+            return True
+        head, _, last = folded.rpartition("-")
+        return (len(folded) >= 9 and folded.endswith(_TITLE_ENDINGS) and folded.isalpha()) or bool(
+            head and last in self.titles and last.isalpha() and len(last) > 3)
+
     def is_word(self, token: str) -> bool:
         """True when token, lower-cased and without a possessive, is an ordinary English word, or one
         derived from one ("normalization" from "normal", "switchable" from "switch")."""
@@ -102,6 +111,9 @@ def _derived(word: str, words: frozenset[str]) -> bool:
             if len(stem) >= 4 and len(stem) > 1 and stem[-1] == stem[-2] and stem[:-1] in words:
                 return True       # "swapped" ← "swap"
     return False
+
+
+_TITLE_ENDINGS = ("kommissar", "kommissarin", "minister", "ministerin", "chef", "chefin")
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,10 @@ TOKEN = re.compile(r"[A-Z]/[A-Z](?![\w/+#&]|[.\-'’][^\W_])|"
 # A version number has at most four digits before its first dot ("2.0", "3.x", "2024"): "California 94609" is an
 # address, not version 94609. mentions.py reads versions after a name with it too.
 VERSION_NUMBER = r"\d{1,4}(?:\.\d+)*(?:\.x)?"
+# A model's size after its name or version ("Llama 3 70B", "Mixtral 8x22B"): read as a version is, part of the name as
+# written and not of the entity's.
+MODEL_SIZE = r"\d{1,4}(?:\.\d+)?[BMT]|\d{1,2}x\d{1,4}(?:\.\d+)?B"
+_SIZE = re.compile(MODEL_SIZE)
 _VERSION = re.compile(rf"v?{VERSION_NUMBER}|['’]\d\d", re.I)
 _DOMAIN = re.compile(r"[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)",
                      re.I)
@@ -35,6 +39,11 @@ NAME_HEADS = {
     "dataset": "dataset", "corpus": "dataset", "benchmark": "dataset", "library": "library",
     "framework": "library", "toolkit": "library", "sdk": "library",
 }
+# German heads that end compounds: "Forschungszentrum", "Fraunhofer-Institut", "Bundesnetzagentur".
+COMPOUND_HEADS = ("zentrum", "institut", "ministerium", "universität", "akademie", "gesellschaft", "stiftung",
+                  "verband", "agentur", "kommission", "behörde")
+# What a model's own report is called after its name: "GPT-4 Technical Report", "GPT-4o System Card" are papers.
+TITLED_REPORTS = frozenset({"technical report", "system card"})
 _DOTTED = re.compile(r"(?:^|\s)(?:[^\W\d_]\.){2,}$")
 _CODE_SUFFIX = re.compile(r"\.(?:js|py|jl)$")
 
@@ -101,7 +110,7 @@ _CACHE: dict[str, tuple] = {}   # token text → features: most tokens recur acr
 # The lower-case words kept as tokens, for phrases.py to join names with: the lexicon's connectors and name particles
 # ("bin", "al"). Every word of the lexicon's `connectors` must be here, or it never reaches the phrase builder.
 NAME_CONNECTORS = ("of", "for", "de", "del", "della", "der", "den", "des", "da", "di", "du", "la", "le", "las", "los",
-                   "les", "van", "von", "y", "and", "on", "in", "at", "the", "bin", "ibn", "al", "el")
+                   "les", "van", "von", "y", "and", "on", "in", "at", "the", "bin", "ibn", "al", "el", "für", "und")
 # TOKEN, less the plain lower-case words, which the regex engine skips (a word is tried only where it
 # starts): connectors, domains ("remove.bg"), and tokens with a capital or a digit ("arXiv", "t-SNE").
 # One \b first turns most positions away at once; possessive quantifiers skip backtracking that cannot
@@ -154,7 +163,7 @@ def _features(raw: str, start: int, lex: Lexicon) -> Tok:
                 ends = True       # "F1-score" stays whole, but no name runs on past it
     fold = core.casefold().replace("’", "'")
     letters = re.sub(r"[\W\d_]", "", core)
-    version = bool(_VERSION.fullmatch(core))
+    version = bool(_VERSION.fullmatch(core) or _SIZE.fullmatch(core))
     upper = sum(1 for c in letters if c.isupper())
     acronym = upper >= 2 and (letters.isupper() or bool(PLURAL_ACRONYM.fullmatch(core)))
     cap = core[:1].isupper()
@@ -166,7 +175,8 @@ def _features(raw: str, start: int, lex: Lexicon) -> Tok:
     if acronym:
         stop = fold in lex.titles     # "US" is a country, "us" a pronoun; "CEO" is a title either way
     else:
-        stop = (fold in lex.stopwords or fold in lex.calendar or fold in lex.titles or fold in lex.demonyms
+        stop = (fold in lex.stopwords or fold in lex.calendar or lex.is_title(fold)
+                or fold in lex.demonyms
                 or fold in lex.title_openers)
     parts = [p for p in core.split("-") if p]
     shape = max((_shape(p, lex) for p in parts), default=-1) if len(parts) > 1 else _shape(core, lex)
@@ -192,6 +202,11 @@ def _features(raw: str, start: int, lex: Lexicon) -> Tok:
     if _DOMAIN.fullmatch(core):
         ends = True           # "deeplearning.ai TensorFlow": a domain name ends a name
     return Tok(raw, start, start + len(core), core, strength, cap, stop, generic, version, ends, acronym)
+
+
+def is_size(tok: Tok) -> bool:
+    """A model's size: "70B", "8x22B"."""
+    return bool(_SIZE.fullmatch(tok.core))
 
 
 def abbreviates(acronym: str, words) -> bool:
@@ -276,12 +291,35 @@ def is_generic(fold: str, lex: Lexicon) -> bool:
 
 def shape_kind(words: list[str], lex: Lexicon) -> str | None:
     last = words[-1].casefold()
+    if len(words) > 2 and " ".join(words[-2:]).casefold() in TITLED_REPORTS:
+        return "paper"
     if last in NAME_HEADS and len(words) > 1:
         return NAME_HEADS[last]
-    if (last in lex.org_suffixes and len(words) > 1) or any(w.casefold() in lex.of_heads for w in words[:-1]):
+    if (last in lex.org_suffixes and len(words) > 1) or (last.endswith(COMPOUND_HEADS) and last not in COMPOUND_HEADS) \
+            or any(w.casefold() in lex.of_heads or w.casefold().endswith(COMPOUND_HEADS) for w in words[:-1]):
         return "organization"
     if _MODEL_SHAPE.search(words[-1]):
         return "model"
     if _CODE_SUFFIX.search(words[-1]):
         return "library"
     return None
+
+
+_LOWER_WORDS = re.compile(r"(?<![\w'’-])[^\W\d_A-Z]+(?![\w'’-])")
+
+
+def foreign(sentence: str, lex: Lexicon) -> bool:
+    """A sentence not in English: most of its lower-case words (three or more) are not English words. A capitalised
+    word that the English dictionary lacks says "name" only in English (in Chinese, a word in Latin letters does)."""
+    words = [w for w in _LOWER_WORDS.findall(sentence) if w != w.upper()]  # scripts without capitals aside (CJK)
+    return len(words) >= 3 and 2 * sum(map(lex.is_word, words)) < len(words)
+
+
+_CASED_WORDS = re.compile(r"(?<![\w'’-])[^\W\d_][^\W\d_'’-]*")
+
+
+def capitalises_nouns(sentence: str, lex: Lexicon) -> bool:
+    """A sentence in a language that writes its nouns with a capital (German): three of its function words or more,
+    and not English (foreign). A capital proves no name there."""
+    words = _CASED_WORDS.findall(sentence)
+    return len({w.casefold() for w in words} & lex.noun_capital_words) >= 3 and foreign(sentence, lex)

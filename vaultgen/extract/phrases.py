@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Callable, Sequence
 
 from .lexicon import Lexicon
-from .names import MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok
+from .names import COMPOUND_HEADS, MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok, capitalises_nouns, is_size
 
 _PARTICLES = frozenset("de del della der den des da di du la le van von bin ibn al el dos das ter ten".split())
 _ON_HEADS = frozenset("conference workshop symposium committee commission council summit forum partnership task "
@@ -136,7 +136,7 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = 
             if run and not joined:
                 _close(text, run, lex, out)
                 run = []
-            if t.stop and run and t.core.casefold() in lex.titles and i + 1 < n and toks[i + 1].cap \
+            if t.stop and run and lex.is_title(t.core.casefold()) and i + 1 < n and toks[i + 1].cap \
                     and text[t.end:toks[i + 1].start] == " " \
                     and text[run[-1].start:toks[i + 1].end].casefold() not in lex.generic_phrases:
                 # "Descript CEO Andrew Mason": a job title separates two names ("Artificial General Intelligence" is
@@ -164,6 +164,9 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = 
     return out
 
 
+# Particles that are articles too: in German they join nouns as often as names.
+_ARTICLE_PARTICLES = frozenset("der den des".split())
+_RELEASE_ADJECTIVES = frozenset("new latest upgraded updated improved revamped refreshed".split())
 # Articles that follow a connector inside a name: "of the", "de la", "de los", "von der", "van den".
 _ARTICLES = frozenset("the la las los le les der den".split())
 
@@ -186,8 +189,8 @@ def _joined(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon, breaks: t
             ampersand: bool) -> bool:
     """The next token (ahead[0]) goes on with the run's name (see phrases)."""
     last, t = run[-1], ahead[0]
-    if last.version and not last.ends and t.cap and t.core.casefold() in lex.model_tiers:
-        return text[last.end:t.start] == " "   # "Claude 3.5 Sonnet", "Gemini 1.5 Pro"
+    if last.version and not last.ends and (t.cap and t.core.casefold() in lex.model_tiers or is_size(t)):
+        return text[last.end:t.start] == " "   # "Claude 3.5 Sonnet", "Gemini 1.5 Pro", "Llama 3 70B"
     if last.ends or last.version or breaks and not t.version and any(last.end <= b <= t.start for b in breaks):
         return False
     if t.stop and last.core.endswith("."):
@@ -248,16 +251,22 @@ def _close(text: str, run: list[Tok], lex: Lexicon, out: list[Phrase]) -> None:
 
 def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: Lexicon) -> bool:
     word = connector.core.casefold()
+    heads = [t.core.casefold() for t in run]
+    if word in _ARTICLE_PARTICLES and capitalises_nouns(text, lex):
+        # In German "der" joins nouns as often as names: "Van der Waals", "Universität der Künste", not "Morgen der
+        # Rücktritt", "Willen der Bundesregierung" ("Indra den Bakker" in English is one name).
+        return heads[-1] in _PARTICLES or any(h in lex.of_heads or h.endswith(COMPOUND_HEADS) for h in heads)
     if word in _PARTICLES:
         return True                                   # "Gerald de Melo"
-    heads = [t.core.casefold() for t in run]
-    if word in ("of", "for") and any(h in lex.of_heads for h in heads) or word == "the" and heads[-1] == "of":
+    if word in ("of", "for", "für") and any(h in lex.of_heads or h.endswith(COMPOUND_HEADS) for h in heads) \
+            or word == "the" and heads[-1] == "of":
         return True                                   # "University of Arizona", "Institute for ..."
     if word == "on" and heads[-1] in _ON_HEADS:
         return True                                   # "International Conference on Learning Representations"
     # A body named by its fields: "Institute of Science and Technology", "Department of Health and Human Services".
     headed = any(h in lex.of_heads or h in _ON_HEADS for h in heads[:-1])
-    if word in ("and", "&", "y") and (headed or all(t.strength <= 1 for t in run) and heads[-1] not in lex.org_suffixes):
+    if word in ("and", "&", "y", "und") and (headed or all(t.strength <= 1 for t in run)
+                                             and heads[-1] not in lex.org_suffixes):
         # "Food and Drug Administration": ordinary words joined, then an organisation's last word; after a head, the
         # ordinary words ending the name ("... Cooperation and Development", but not "... and Facebook").
         prev = connector
@@ -301,21 +310,26 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
             break
         # "European Union", "May Day Foundation": a head noun keeps a leading nationality or month, even where it opens
         # the sentence; "AI" is no such head ("the French AI lab Mistral").
-        kept = t.stop and (low in lex.calendar or low in lex.demonyms or (low in lex.titles and not initial)) \
+        kept = t.stop and (low in lex.calendar or low in lex.demonyms or (lex.is_title(low) and not initial)) \
             and _headed([r for r in run[1:] if not r.generic], lex)
         if initial and opens_known_name(run, lex):  # no opener there: "New York Times Case Data:", "(The Verge)"
             break
         if low in MINOR_WORDS or low == "i":
             pass
         elif initial:
-            if not t.stop or kept:
-                break
-        elif not (t.stop and (low in lex.calendar or low in lex.titles or low in lex.demonyms)) or kept:
+            if not (t.stop or low in lex.noun_capital_words) or kept:
+                break                 # "Das Fraunhofer-Institut …", "Mit o1-preview …": a German opener goes too
+        elif not (t.stop and (low in lex.calendar or lex.is_title(low) or low in lex.demonyms)) or kept:
             break
         if t.core == "The" and not initial and len(run) > 1:
             the = True
             break
         initial = False if t.cap else initial
+        run = run[1:]
+    # "a New Claude 3.5 Sonnet", "Latest GPT-4o": a release's adjective before a name of the field is no part of it
+    # ("New York", "New Relic", "New Delhi" and "New England" stay whole).
+    while len(run) > 1 and run[0].core.casefold() in _RELEASE_ADJECTIVES and (
+            run[1].strength == 3 or (lex.well_known(run[1].core) or ("", "place"))[1] != "place"):
         run = run[1:]
     # Trailing pronouns stay ("Horace He", "Zhonghui You"); trailing months, titles, demonyms go, and so does a
     # generic acronym in the plural ("NVIDIA H100 GPUs"; "Google AI" is a name).
@@ -323,7 +337,7 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
         t = run[-1]
         low = t.core.casefold()
         if _surname_beside(run, -1) or not ((low in lex.connectors and not t.cap) or low in lex.calendar
-                                             or low in lex.demonyms or (low in lex.titles and (t.acronym or not t.cap))
+                                             or low in lex.demonyms or (lex.is_title(low) and (t.acronym or not t.cap))
                                              or (t.generic and PLURAL_ACRONYM.fullmatch(t.core) and len(run) > 1)):
             break
         run = run[:-1]
@@ -338,7 +352,7 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
     if not words or all(t.generic for t in words):
         return None
     versioned = next((i for i, t in enumerate(run) if t.version and i), None)
-    if versioned is not None and all(t.core.casefold() in lex.model_tiers for t in run[versioned + 1:]):
+    if versioned is not None and all(t.version or t.core.casefold() in lex.model_tiers for t in run[versioned + 1:]):
         words = [t for t in run[:versioned] if not t.version]  # the tier goes with the version: "Claude 3.5 Sonnet"
     last = words[-1]
     name = text[run[0].start:last.end]
