@@ -846,3 +846,10 @@ def test_german_prose_keeps_its_nouns_out_of_names():
     assert found["Bundesnetzagentur"].kind == "organization"
     for junk in ("Gründer Jonas Andrulis", "Morgen der Rücktritt", "Rücktritt", "Abschluss", "Bericht", "Ergebnis"):
         assert junk not in found, junk
+
+
+def test_a_lower_case_tier_after_a_models_name_is_part_of_it():
+    found = names_of(issue("OpenAI launched GPT-4o mini, cheaper than GPT-4o. The mini model is fast; a Mac mini "
+                           "runs it.\n"))
+    assert found["GPT-4o mini"].kind == "model" and "GPT-4o" in found
+    assert "Mac mini" not in found

@@ -111,12 +111,14 @@ _CACHE: dict[str, tuple] = {}   # token text → features: most tokens recur acr
 # ("bin", "al"). Every word of the lexicon's `connectors` must be here, or it never reaches the phrase builder.
 NAME_CONNECTORS = ("of", "for", "de", "del", "della", "der", "den", "des", "da", "di", "du", "la", "le", "las", "los",
                    "les", "van", "von", "y", "and", "on", "in", "at", "the", "bin", "ibn", "al", "el", "für", "und")
+# Model tiers written in lower case after a model's name ("GPT-4o mini"): kept as tokens too, for phrases.py.
+LOWER_TIERS = ("mini", "nano")
 # TOKEN, less the plain lower-case words, which the regex engine skips (a word is tried only where it
 # starts): connectors, domains ("remove.bg"), and tokens with a capital or a digit ("arXiv", "t-SNE").
 # One \b first turns most positions away at once; possessive quantifiers skip backtracking that cannot
 # succeed ("." and the separators are not in the runs before them): same matches, a third of the time.
 _CANDIDATE_TOKEN = re.compile(
-    rf"\b(?=\w)(?:(?:{'|'.join(NAME_CONNECTORS)})\b"
+    rf"\b(?=\w)(?:(?:{'|'.join(NAME_CONNECTORS + LOWER_TIERS)})\b"
     r"(?![.\-+&'’]\w)"
     r"|[a-z0-9][\w-]*+\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)\b"
     r"|(?<![\w.'’\-+&])(?=[a-z]*+(?:[-.'’+&][a-z]++)*+[-.'’+&]?[^\W_a-z])(?:" + TOKEN.pattern + "))")
@@ -290,6 +292,8 @@ def is_generic(fold: str, lex: Lexicon) -> bool:
 
 
 def shape_kind(words: list[str], lex: Lexicon) -> str | None:
+    if len(words) > 1 and words[-1] in LOWER_TIERS:
+        words = words[:-1]                      # "GPT-4o mini" is of GPT-4o's shape
     last = words[-1].casefold()
     if len(words) > 2 and " ".join(words[-2:]).casefold() in TITLED_REPORTS:
         return "paper"

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Callable, Sequence
 
 from .lexicon import Lexicon
-from .names import COMPOUND_HEADS, MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok, capitalises_nouns, is_size
+from .names import COMPOUND_HEADS, LOWER_TIERS, MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok, capitalises_nouns, is_size
 
 _PARTICLES = frozenset("de del della der den des da di du la le van von bin ibn al el dos das ter ten".split())
 _ON_HEADS = frozenset("conference workshop symposium committee commission council summit forum partnership task "
@@ -149,6 +149,10 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = 
             if t.ends:
                 _close(text, run, lex, out)
                 run = []
+        elif joined and t.core in LOWER_TIERS and (run[-1].version or any(c.isdigit() for c in run[-1].core)):
+            run.append(t)                       # "GPT-4o mini", "Llama 3.2 nano": the tier is part of the name
+            _close(text, run, lex, out)
+            run = []
         elif joined and t.core.casefold() in lex.connectors and (k := _past_article(toks, i, text)) < n \
                 and toks[k].cap and text[toks[k - 1].end:toks[k].start] == " " \
                 and _may_join(run, t, toks[k:k + 3], text, lex) and not (k > i + 1 and _two_bodies(run, toks[k], lex)):
