@@ -86,7 +86,7 @@ class CommonWords:
     def __init__(self, text: str) -> None:
         self._text, self._words, self._german = text, None, None
 
-    def german(self, lex: Lexicon) -> bool:
+    def german(self) -> bool:
         """The text is German (its own function words are one in twelve of its lower-case words): its nouns are
         capitalised in every sentence, short ones and list items too, where one sentence alone does not tell."""
         if self._german is None:
@@ -217,7 +217,7 @@ class TextEntityExtractor:
             if t.core.isupper() and len(t.core) > 2 and lex.is_word(t.core) and (p.initial or t.core in common) \
                     and not lex.well_known(t.core):
                 return None               # "HubSpot's FREE guide", "EXPECT this…": a word in capitals for emphasis
-            if best == 2 and t.core.istitle() and (common.german(lex) or capitalises_nouns(s.text, lex)):
+            if best == 2 and t.core.istitle() and (common.german() or capitalises_nouns(s.text, lex)):
                 return None               # "… einen verlässlichen Rechtsrahmen …": a German noun
             if title and best == 2 and t.core in common:
                 return None               # a headline's "Backprop", "Corpora": the issue writes them in lower case

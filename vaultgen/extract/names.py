@@ -299,7 +299,8 @@ def shape_kind(words: list[str], lex: Lexicon) -> str | None:
         return "paper"
     if last in NAME_HEADS and len(words) > 1:
         return NAME_HEADS[last]
-    if (last in lex.org_suffixes and len(words) > 1) or (last.endswith(COMPOUND_HEADS) and last not in COMPOUND_HEADS) \
+    compound = last.endswith(COMPOUND_HEADS) and last not in COMPOUND_HEADS     # "Bundesnetzagentur"
+    if (last in lex.org_suffixes and len(words) > 1) or compound \
             or any(w.casefold() in lex.of_heads or w.casefold().endswith(COMPOUND_HEADS) for w in words[:-1]):
         return "organization"
     if _MODEL_SHAPE.search(words[-1]):
