@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from ..model import Candidate, Issue, Link
 from .lexicon import Lexicon, lexicon
 from .context import context
-from .names import CJK, TITLED_REPORTS, clip, foreign, is_generic, self_names, shape_kind, tokens, trim_punct
+from .names import CJK, clip, foreign, is_generic, self_names, shape_kind, titled_report, tokens, trim_punct
 from .phrases import headline_words, verb_between_names
 
 C_LINK_NAME = 0.85      # a link whose anchor names its target ("[Spleeter](github.com/deezer/spleeter)")
@@ -142,7 +142,7 @@ def _strip_anchor(anchor: str, lex: Lexicon) -> str:
     """ "Runway ML’s website" → "Runway ML", "PyTorch library" → PyTorch; a title stays as it is."""
     name = anchor
     words = name.split()
-    if len(words) > 2 and " ".join(words[-2:]).casefold() in TITLED_REPORTS:
+    if titled_report(words):
         return name            # "GPT-4 Technical Report": a title, whose last word is no anchor head
     while len(words) > 1 and words[-1].islower() and lex.is_word(words[-1]) and not any(
             w.islower() for w in words[:-1]) and words[-2].casefold() not in lex.connectors:
@@ -269,13 +269,14 @@ class LinkEntityExtractor:
             if len(words) == 1 and (matched or best == 3) and not lex.is_word(name):
                 emit(name, link, C_LINK_WEAK, cue_kind or url_kind or "product", desc)
             return
-        name_like = not lower and not clause and len(words) <= 6 and (toks[0].cap or toks[0].strength >= 1) \
-            and not verb_between_names(toks, *headline_words(toks, name, lex))  # "OpenAI Launches ChatGPT Edu"
+        short = not lower and not clause and len(words) <= 6 and (toks[0].cap or toks[0].strength >= 1)
+        # A headline, not a name: a verb between names ("OpenAI Launches ChatGPT Edu"). Asked once, where it matters.
+        news = (short or intro or matched and not clause) and verb_between_names(toks, *headline_words(toks, name, lex))
+        name_like = short and not news
         if not name_like or (len(words) >= 3 and intro and not matched):
             if matched and len(words) <= 5 and not clause:
                 emit(name, link, C_LINK_NAME, cue_kind or "product", desc)
-            elif url_kind == "paper" or (intro or matched and not clause) and not verb_between_names(
-                    toks, *headline_words(toks, name, lex)):  # a site's own post, titled; not its news
+            elif url_kind == "paper" or (intro or matched and not clause) and not news:  # a site's post, not its news
                 kind = "other" if host in ("youtube.com", "youtu.be", "vimeo.com") else "paper"
                 emit(anchor, link, C_LINK_TITLE, kind)
             return

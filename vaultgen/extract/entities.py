@@ -84,19 +84,24 @@ class CommonWords:
     _LOWER = re.compile(r"(?<![\w'’-])[a-z]+(?:['’-][a-z]+)*(?![\w'’-])")
 
     def __init__(self, text: str) -> None:
-        self._text, self._words, self._german = text, None, None
+        self._text, self._listed, self._words, self._german = text, None, None, None
+
+    def _lower_words(self) -> list[str]:
+        if self._listed is None:
+            self._listed = self._LOWER.findall(self._ADDRESS.sub(" ", self._text))
+        return self._listed
 
     def german(self) -> bool:
         """The text is German (its own function words are one in twelve of its lower-case words): its nouns are
         capitalised in every sentence, short ones and list items too, where one sentence alone does not tell."""
         if self._german is None:
-            words = self._LOWER.findall(self._ADDRESS.sub(" ", self._text))
+            words = self._lower_words()
             self._german = len(words) >= 40 and 12 * sum(w in _GERMAN_ONLY for w in words) >= len(words)
         return self._german
 
     def __contains__(self, word: str) -> bool:
         if self._words is None:
-            self._words = set(self._LOWER.findall(self._ADDRESS.sub(" ", self._text)))
+            self._words = set(self._lower_words())
         low = word.casefold()
         return low in self._words or low + "s" in self._words or (low.endswith("s") and low[:-1] in self._words)
 

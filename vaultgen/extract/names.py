@@ -43,7 +43,18 @@ NAME_HEADS = {
 COMPOUND_HEADS = ("zentrum", "institut", "ministerium", "universität", "akademie", "gesellschaft", "stiftung",
                   "verband", "agentur", "kommission", "behörde")
 # What a model's own report is called after its name: "GPT-4 Technical Report", "GPT-4o System Card" are papers.
-TITLED_REPORTS = frozenset({"technical report", "system card"})
+_TITLED_REPORTS = frozenset({"technical report", "system card"})
+
+
+def body_head(folded: str, lex: Lexicon) -> bool:
+    """A word that heads the name of a body and takes its "of" ("university", "ministerium"), or a German compound
+    ending in one ("Forschungszentrum", "Fraunhofer-Institut")."""
+    return folded in lex.of_heads or folded.endswith(COMPOUND_HEADS)
+
+
+def titled_report(words: list[str]) -> bool:
+    """The words end in what a model's report is called, after a name: "GPT-4 Technical Report"."""
+    return len(words) > 2 and " ".join(words[-2:]).casefold() in _TITLED_REPORTS
 _DOTTED = re.compile(r"(?:^|\s)(?:[^\W\d_]\.){2,}$")
 _CODE_SUFFIX = re.compile(r"\.(?:js|py|jl)$")
 
@@ -295,13 +306,13 @@ def shape_kind(words: list[str], lex: Lexicon) -> str | None:
     if len(words) > 1 and words[-1] in LOWER_TIERS:
         words = words[:-1]                      # "GPT-4o mini" is of GPT-4o's shape
     last = words[-1].casefold()
-    if len(words) > 2 and " ".join(words[-2:]).casefold() in TITLED_REPORTS:
+    if titled_report(words):
         return "paper"
     if last in NAME_HEADS and len(words) > 1:
         return NAME_HEADS[last]
     compound = last.endswith(COMPOUND_HEADS) and last not in COMPOUND_HEADS     # "Bundesnetzagentur"
     if (last in lex.org_suffixes and len(words) > 1) or compound \
-            or any(w.casefold() in lex.of_heads or w.casefold().endswith(COMPOUND_HEADS) for w in words[:-1]):
+            or any(body_head(w.casefold(), lex) for w in words[:-1]):
         return "organization"
     if _MODEL_SHAPE.search(words[-1]):
         return "model"

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Callable, Sequence
 
 from .lexicon import Lexicon
-from .names import COMPOUND_HEADS, LOWER_TIERS, MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok, capitalises_nouns, is_size
+from .names import LOWER_TIERS, MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok, body_head, capitalises_nouns, is_size
 
 _PARTICLES = frozenset("de del della der den des da di du la le van von bin ibn al el dos das ter ten".split())
 _ON_HEADS = frozenset("conference workshop symposium committee commission council summit forum partnership task "
@@ -259,10 +259,10 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
     if word in _ARTICLE_PARTICLES and capitalises_nouns(text, lex):
         # In German "der" joins nouns as often as names: "Van der Waals", "Universität der Künste", not "Morgen der
         # Rücktritt", "Willen der Bundesregierung" ("Indra den Bakker" in English is one name).
-        return heads[-1] in _PARTICLES or any(h in lex.of_heads or h.endswith(COMPOUND_HEADS) for h in heads)
+        return heads[-1] in _PARTICLES or any(body_head(h, lex) for h in heads)
     if word in _PARTICLES:
         return True                                   # "Gerald de Melo"
-    if word in ("of", "for", "für") and any(h in lex.of_heads or h.endswith(COMPOUND_HEADS) for h in heads) \
+    if word in ("of", "for", "für") and any(body_head(h, lex) for h in heads) \
             or word == "the" and heads[-1] == "of":
         return True                                   # "University of Arizona", "Institute for ..."
     if word == "on" and heads[-1] in _ON_HEADS:
