@@ -853,3 +853,24 @@ def test_a_lower_case_tier_after_a_models_name_is_part_of_it():
                            "runs it.\n"))
     assert found["GPT-4o mini"].kind == "model" and "GPT-4o" in found
     assert "Mac mini" not in found
+
+
+def test_a_code_name_a_benchmarks_variant_and_a_general_companys_name_stay_whole():
+    found = names_of(issue("We served it with llama.cpp and whisper.cpp. It scored 49% on SWE-bench Verified, up from "
+                           "SWE-bench Lite. General Motors and General Electric cut jobs. General Mark Milley spoke.\n"))
+    assert found["llama.cpp"].kind == found["whisper.cpp"].kind == "library"
+    assert "SWE-bench Verified" in found and "Verified" not in found and "Lite" not in found
+    assert {"General Motors", "General Electric", "Mark Milley"} <= set(found) and "General Mark Milley" not in found
+
+
+def test_a_headline_with_a_lower_case_code_name_is_still_a_headline():
+    found = names_of(issue("[Run GGUF Models Locally With llama.cpp and Ollama](https://github.com/ggerganov/llama.cpp)"
+                           "\nA quick guide to quantization formats and the server endpoint.\n"))
+    assert {"GGUF", "llama.cpp", "Ollama"} <= set(found)
+    assert not [n for n in found if "Locally" in n]
+
+
+def test_a_well_known_thing_is_no_surname_of_a_person_the_issue_names():
+    found = names_of(issue("Nvidia unveiled the Blackwell GPU platform, named after the mathematician David Harold "
+                           "Blackwell. Blackwell ships this year.\n"))
+    assert found["Blackwell"].kind == "product" and found["David Harold Blackwell"].kind == "person"

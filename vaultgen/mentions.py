@@ -157,7 +157,8 @@ def _local_aliases(items: list[IssueMention]) -> None:
                 rename[n] = next(iter(longs.values()))
                 continue
         if n[:1].isupper() and n.isalpha():
-            owners = by_last.get(n, ())
+            # A well-known thing of another kind is no surname: Nvidia's Blackwell beside David Blackwell.
+            owners = by_last.get(n, ()) if (lex.well_known(n) or ("", "person"))[1] == "person" else ()
             if len(owners) == 1:
                 rename[n] = next(iter(owners))
                 continue

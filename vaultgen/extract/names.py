@@ -20,8 +20,9 @@ VERSION_NUMBER = r"\d{1,4}(?:\.\d+)*(?:\.x)?"
 MODEL_SIZE = r"\d{1,4}(?:\.\d+)?[BMT]|\d{1,2}x\d{1,4}(?:\.\d+)?B"
 _SIZE = re.compile(MODEL_SIZE)
 _VERSION = re.compile(rf"v?{VERSION_NUMBER}|['’]\d\d", re.I)
-_DOMAIN = re.compile(r"[a-z0-9][\w-]*\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)",
-                     re.I)
+# A name written as a domain or a file of code: "deeplearning.ai", "three.js", "llama.cpp".
+_DOTTED_NAME = r"[a-z0-9][\w-]*+\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl|cpp)"
+_DOMAIN = re.compile(_DOTTED_NAME, re.I)
 MINOR_WORDS = frozenset("a an the and or of for to in on at by with from as vs via".split())
 # Words an acronym skips, written in lower case, in the languages whose names join words with them: "AESIA" is the
 # Agencia Española de Supervisión de la Inteligencia Artificial ("LAPD" the Los Angeles Police Department).
@@ -56,7 +57,7 @@ def titled_report(words: list[str]) -> bool:
     """The words end in what a model's report is called, after a name: "GPT-4 Technical Report"."""
     return len(words) > 2 and " ".join(words[-2:]).casefold() in _TITLED_REPORTS
 _DOTTED = re.compile(r"(?:^|\s)(?:[^\W\d_]\.){2,}$")
-_CODE_SUFFIX = re.compile(r"\.(?:js|py|jl)$")
+_CODE_SUFFIX = re.compile(r"\.(?:js|py|jl|cpp)$")  # "three.js", "llama.cpp"
 
 
 class Tok(NamedTuple):          # a tuple: made for every capitalised token of an archive, so it must be cheap
@@ -131,7 +132,7 @@ LOWER_TIERS = ("mini", "nano")
 _CANDIDATE_TOKEN = re.compile(
     rf"\b(?=\w)(?:(?:{'|'.join(NAME_CONNECTORS + LOWER_TIERS)})\b"
     r"(?![.\-+&'’]\w)"
-    r"|[a-z0-9][\w-]*+\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl)\b"
+    rf"|{_DOTTED_NAME}\b"
     r"|(?<![\w.'’\-+&])(?=[a-z]*+(?:[-.'’+&][a-z]++)*+[-.'’+&]?[^\W_a-z])(?:" + TOKEN.pattern + "))")
 
 

@@ -146,7 +146,7 @@ def phrases(text: str, toks: list[Tok], lex: Lexicon, breaks: tuple[int, ...] = 
                 i += 1
                 continue
             run.append(t)
-            if t.ends:
+            if t.ends and not (i + 1 < n and _joined(run, toks[i + 1:i + 5], text, lex, breaks, ampersand)):
                 _close(text, run, lex, out)
                 run = []
         elif joined and t.core in LOWER_TIERS and (run[-1].version or any(c.isdigit() for c in run[-1].core)):
@@ -195,6 +195,8 @@ def _joined(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon, breaks: t
     last, t = run[-1], ahead[0]
     if last.version and not last.ends and (t.cap and t.core.casefold() in lex.model_tiers or is_size(t)):
         return text[last.end:t.start] == " "   # "Claude 3.5 Sonnet", "Gemini 1.5 Pro", "Llama 3 70B"
+    if last.ends and last.core == last.text and "-" in last.core and t.cap and t.core.casefold() in lex.model_tiers:
+        return text[last.end:t.start] == " "   # "SWE-bench Verified": a compound's variant, not another name
     if last.ends or last.version or breaks and not t.version and any(last.end <= b <= t.start for b in breaks):
         return False
     if t.stop and last.core.endswith("."):
@@ -325,6 +327,8 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
                 break                 # "Das Fraunhofer-Institut …", "Mit o1-preview …": a German opener goes too
         elif not (t.stop and (low in lex.calendar or lex.is_title(low) or low in lex.demonyms)) or kept:
             break
+        if low == "general" and len(run) > 1 and run[1].cap and run[1].strength == 0:
+            break                     # "General Catalyst", "General Motors": a company ("General Mark Milley" is not)
         if t.core == "The" and not initial and len(run) > 1:
             the = True
             break

@@ -69,7 +69,7 @@ _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|al|dr|mr|mrs|ms|st|inc|corp|ltd|
 # A sentence's end, and what may follow it in a paragraph that is prose: "… 15 cents. (The Verge)" credits a source.
 _TERMINAL = re.compile(r"[.!?…:;][\"”’)\]]*(?:\s*\([^()]{1,60}\))?\s*$")
 _LABEL_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_TITLE_WORD = re.compile(r"[^\W\d_](?:[\w'’-]|\.(?=\w))*")   # "llama.cpp" is one word
 _SPACES = re.compile(r"[ \t\n]+")
 _WORD_CHAR = re.compile(r"\w")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -152,7 +152,8 @@ def title_case(text: str) -> bool:
     words = [w for w in _TITLE_WORD.findall(text) if w.casefold() not in _MINOR]
     if len(words) < 2:
         return False
-    caps = sum(1 for w in words if w[0].isupper())
+    # A name written in lower case keeps its case in a headline: "vLLM", "llama.cpp" are no lower-case words.
+    caps = sum(1 for w in words if w[0].isupper() or not w.islower() or "." in w)
     # Headlines have at most one lower-case content word; name-dense prose has several.
     return caps / len(words) >= 0.7 and len(words) - caps <= 1
 
