@@ -874,3 +874,40 @@ def test_a_well_known_thing_is_no_surname_of_a_person_the_issue_names():
     found = names_of(issue("Nvidia unveiled the Blackwell GPU platform, named after the mathematician David Harold "
                            "Blackwell. Blackwell ships this year.\n"))
     assert found["Blackwell"].kind == "product" and found["David Harold Blackwell"].kind == "person"
+
+
+def test_a_romance_of_after_a_things_name_starts_another_name_and_an_opening_word_is_no_part_of_one():
+    found = names_of(issue("A xAI de Elon Musk apresentou o Grok 3. O Google liberou o Gemini. Segundo Rodrigo "
+                           "Nogueira, o modelo é bom. A IA da Meta treina com dados da Universidade de São Paulo. "
+                           "Intanto Spotify usa Claude di Anthropic. Eles conheceram Gerald de Melo e Luiz Inácio Lula "
+                           "da Silva.\n"))
+    assert {"xAI", "Elon Musk", "Google", "Rodrigo Nogueira", "Meta", "Universidade de São Paulo", "Spotify",
+            "Claude", "Anthropic", "Gerald de Melo", "Luiz Inácio Lula da Silva"} <= set(found)
+    assert not [n for n in found if n.startswith(("O ", "Segundo", "Intanto", "da ")) or " de E" in n or " di " in n]
+
+
+def test_a_heading_in_capitals_names_only_what_the_text_names_elsewhere():
+    body = ("GROK 3 E O COLOSSUS\n\nA xAI treinou o Grok 3 no Colossus, em Memphis.\n\n"
+            "ANPD ABRE CONSULTA SOBRE DADOS\n\nA ANPD quer ouvir a sociedade sobre o uso de dados.\n\n"
+            "O RESTO DO MUNDO\n\nNo BLUEX, o resto ficou para trás.\n")
+    found = names_of(issue(body))
+    assert {"Colossus", "ANPD", "Grok 3"} <= {e.name for e in found.values()} | {a for e in found.values()
+                                                                                for a in e.aliases}
+    assert not [n for n in found if n.casefold() in ("e o colossus", "abre", "consulta", "resto", "mundo")
+                or "ABRE" in n or "RESTO" in n]
+
+
+def test_a_well_known_company_before_its_well_known_product_is_two_names():
+    found = names_of(issue("Labs rent Nvidia H100 chips and NVIDIA Blackwell racks. Google Gemini and Google Translate "
+                           "and Meta AI grew.\n"))
+    assert {"Nvidia", "H100", "Blackwell", "Google", "Gemini", "Google Translate", "Meta AI"} <= set(found)
+    assert "Nvidia H100" not in found and "Google Gemini" not in found
+
+
+def test_laws_are_named_by_their_heads_and_officials_titles_and_initials_are_read_as_such():
+    found = names_of(issue("Korea passed the AI Basic Act and Brussels withdrew the AI Liability Directive. Baroness "
+                           "Beeban Kidron, MEP Axel Voss and Delegate Michelle Maldonado objected. TSMC CEO C.C. Wei "
+                           "did not. The A.I. Bot replied.\n"))
+    assert found["AI Basic Act"].kind == found["AI Liability Directive"].kind == "other"
+    assert {"Beeban Kidron", "Axel Voss", "Michelle Maldonado", "C.C. Wei"} <= set(found)
+    assert not [n for n in found if n.startswith(("Baroness", "MEP", "Delegate", "A.I."))] and "Wei" not in found

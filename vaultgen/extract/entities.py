@@ -11,7 +11,8 @@ from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
 from .context import context, in_author_list
 from .names import abbreviates, capitalises_nouns, clip, foreign, is_generic, self_names, shape_kind, tokens, trim_punct
-from .phrases import Phrase, cut_at, headline_words, opens_known_name, phrases, verb_between_names, without_words
+from .phrases import (Phrase, cut_at, headline_words, opens_known_name, phrases, split_at, verb_between_names,
+                      without_words)
 from .prose import Sentence, parse, title_case, title_spans
 
 # Confidence of one mention, by evidence; resolve.py adds mentions up and keeps what reaches KEEP (0.5).
@@ -83,8 +84,18 @@ class CommonWords:
     _ADDRESS = re.compile(r"\]\([^)\s]*\)?|\S*(?:/|@|\.\w)\S*")
     _LOWER = re.compile(r"(?<![\w'’-])[a-z]+(?:['’-][a-z]+)*(?![\w'’-])")
 
+    _WORD = re.compile(r"\w[\w'’-]*")
+
     def __init__(self, text: str) -> None:
-        self._text, self._listed, self._words, self._german = text, None, None, None
+        self._text, self._listed, self._words, self._german, self._capitalised = text, None, None, None, None
+
+    def capitalised(self, word: str) -> bool:
+        """The text writes the word with a capital on a line not all in capitals: "Colossus" beside the heading "GROK 3
+        E O COLOSSUS" (whose "E" and "O" it writes nowhere else so)."""
+        if self._capitalised is None:
+            self._capitalised = {w.casefold() for line in self._text.splitlines() if not _shouted(line)
+                                 for w in self._WORD.findall(line) if w[0].isupper()}
+        return word.casefold() in self._capitalised
 
     def _lower_words(self) -> list[str]:
         if self._listed is None:
@@ -110,6 +121,13 @@ def _shouted(text: str) -> bool:
     """Every letter a capital, and enough of them to be words, not an acronym."""
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 6 and all(c.isupper() for c in letters)
+
+
+def _named_in_capitals(word: str, lex: Lexicon, common: CommonWords) -> bool:
+    """A word of a line in capitals that may be a name: a model's ("GPT-4.5", "SABIÁ-3"), a well-known one, or one the
+    text writes with a capital elsewhere and never in lower case ("COLOSSUS", "BLUEX"; not "CONSULTA", "MUNDO")."""
+    return any(c.isdigit() for c in word) or bool(lex.well_known(word)) or (
+        common.capitalised(word) and word not in common)
 
 
 class TextEntityExtractor:
@@ -146,7 +164,7 @@ class TextEntityExtractor:
             toks = tokens(s.text, lex)
             found = phrases(s.text, toks, lex, tuple(x for span in s.anchors for x in span), ampersand=not s.title)
             if _shouted(s.text):  # "BIG TECH & STARTUPS", "OPENAI RELEASES GPT-4": labels and headlines in capitals
-                found = without_words(s.text, found, lex)
+                found = without_words(s.text, found, lex, lambda t: _named_in_capitals(t.core, lex, common))
             neighbours = _enumerated(s.text, found)
             of_pairs = _of_pairs(s.text, found)
             headline = title_spans(s)
@@ -166,7 +184,7 @@ class TextEntityExtractor:
                     parts = _headline_parts(p, s.text, lex)
                 elif title and not listing:
                     parts = _headline_parts(p, s.text, lex, within=True)
-                for part in parts:
+                for part in (q for part in parts for q in _known_parts(part, s.text, lex)):
                     variants = [part]
                     rest = _after_opener(part, s.text, lex)
                     if rest:
@@ -410,6 +428,18 @@ def _foreign_opener(p: Phrase, text: str, lex: Lexicon) -> bool:
 
 
 _OPENING_ARTICLES = frozenset("El La Los Las Le Les Il Lo".split())
+
+
+def _known_parts(p: Phrase, text: str, lex: Lexicon) -> list[Phrase]:
+    """"Nvidia H100", "NVIDIA Blackwell", "Google Gemini": a well-known company, then a well-known thing of its own, are
+    two names. A listed whole stays one ("Google Translate", "Meta AI")."""
+    if len(p.words) < 2 or lex.well_known(p.name):
+        return [p]
+    company = lex.well_known(p.toks[0].core)
+    if company is None or company[1] != "organization":
+        return [p]
+    rest = lex.well_known(text[p.toks[1].start:p.words[-1].end])
+    return split_at(text, p, 1, lex) if rest is not None and rest[1] not in ("organization", "place") else [p]
 
 
 def _trim_weak_tail(p: Phrase, text: str, lex: Lexicon) -> Phrase:

@@ -39,6 +39,7 @@ NAME_HEADS = {
     "competition": "event", "prize": "event", "award": "event", "hackathon": "event", "olympiad": "event",
     "dataset": "dataset", "corpus": "dataset", "benchmark": "dataset", "library": "library",
     "framework": "library", "toolkit": "library", "sdk": "library",
+    "act": "other", "directive": "other", "bill": "other", "regulation": "other", "treaty": "other",
 }
 # German heads that end compounds: "Forschungszentrum", "Fraunhofer-Institut", "Bundesnetzagentur".
 COMPOUND_HEADS = ("zentrum", "institut", "ministerium", "universität", "akademie", "gesellschaft", "stiftung",

@@ -58,10 +58,11 @@ def opens_sentence(text: str, pos: int) -> bool:
     return pos in positions
 
 
-def without_words(text: str, found: list[Phrase], lex: Lexicon) -> list[Phrase]:
+def without_words(text: str, found: list[Phrase], lex: Lexicon, named: Callable[[Tok], bool] = lambda t: True
+                  ) -> list[Phrase]:
     """The phrases of a text in capitals ("OPENAI RELEASES GPT-4", "BIG TECH & STARTUPS"), each cut at its English
-    words: capitals set no name apart there, so only the words that are no English word can be names."""
-    return [part for p in found for part in cut_at(text, p, lambda t: lex.is_word(t.core), lex)]
+    words and at the words that `named` says are no name: capitals set no name apart there."""
+    return [part for p in found for part in cut_at(text, p, lambda t: lex.is_word(t.core) or not named(t), lex)]
 
 
 def cut_at(text: str, p: Phrase, cut, lex: Lexicon) -> list[Phrase]:
@@ -77,6 +78,14 @@ def cut_at(text: str, p: Phrase, cut, lex: Lexicon) -> list[Phrase]:
             run.append(t)
     if run:
         _close(text, run, lex, out)
+    return out
+
+
+def split_at(text: str, p: Phrase, k: int, lex: Lexicon) -> list[Phrase]:
+    """The phrase as two, before and from its k-th token."""
+    out: list[Phrase] = []
+    _close(text, list(p.toks[:k]), lex, out)
+    _close(text, list(p.toks[k:]), lex, out)
     return out
 
 
@@ -263,7 +272,11 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
         # Rücktritt", "Willen der Bundesregierung" ("Indra den Bakker" in English is one name).
         return heads[-1] in _PARTICLES or any(body_head(h, lex) for h in heads)
     if word in _PARTICLES:
-        return True                                   # "Gerald de Melo"
+        # "Gerald de Melo", "Luiz Inácio Lula da Silva", "Universidad de Buenos Aires": after a person's given names or
+        # a body's head; a Romance "of" after a thing's name starts another name ("xAI de Elon Musk", "Claude di
+        # Anthropic", "Leonardo del CINECA").
+        return any(body_head(h, lex) for h in heads) or (_given_names(run, lex) and not ahead[0].acronym
+                                                          and ahead[0].strength < 3)
     if word in ("of", "for", "für") and any(body_head(h, lex) for h in heads) \
             or word == "the" and heads[-1] == "of":
         return True                                   # "University of Arizona", "Institute for ..."
@@ -292,6 +305,27 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
             prev = t
         return headed and prev is not connector
     return word in ("of", "the") and heads[0] == "the"  # "The Art of Research"
+
+
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,3}")
+_FIELD_INITIALS = frozenset({"A.I.", "M.L."})   # "A.I. Bot" is no person's
+
+
+def _initials_of(run: list[Tok]) -> bool:
+    """"C.C. Wei", "J.R. Smith": dotted initials before a surname, not the acronym they spell ("CC")."""
+    return len(run) == 2 and bool(_INITIALS.fullmatch(run[0].core)) and run[0].core not in _FIELD_INITIALS \
+        and run[1].strength >= 2 and run[1].core.isalpha()
+
+
+def _given_names(run: list[Tok], lex: Lexicon) -> bool:
+    """One to three words that may be a person's names before a particle: capitalised, in letters (or hyphenated:
+    "Jean-Claude"), none an acronym nor a well-known thing other than a person; a title before them aside
+    ("EU-Präsidentin Ursula von der Leyen")."""
+    while run and run[0].stop:
+        run = run[1:]
+    return 1 <= len(run) <= 3 and all(
+        t.cap and not t.acronym and t.strength in (1, 2) and t.core.replace("-", "").isalpha()
+        and (lex.well_known(t.core) or ("", "person"))[1] == "person" for t in run)
 
 
 def _headed(rest: list[Tok], lex: Lexicon) -> bool:
@@ -352,8 +386,10 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
     # Leading generic acronyms ("AI researchers", "ML Research") describe; they do not name, and what they leave of
     # "NLP Newsletter" or "AI Researchers", one English word, names nothing either.
     described = False
-    while len(run) > 1 and run[0].generic and not _headed(run[1:], lex):
+    while len(run) > 1 and run[0].generic and not _headed(run[1:], lex) and not _initials_of(run):
         run, described = run[1:], True
+    while described and len(run) > 1 and not run[0].cap:
+        run = run[1:]                 # "IA da Meta": Meta, not "da Meta"
     if described and len(run) == 1 and lex.is_word(run[0].core):
         return None
     words = [t for t in run if not t.version]
