@@ -911,3 +911,11 @@ def test_laws_are_named_by_their_heads_and_officials_titles_and_initials_are_rea
     assert found["AI Basic Act"].kind == found["AI Liability Directive"].kind == "other"
     assert {"Beeban Kidron", "Axel Voss", "Michelle Maldonado", "C.C. Wei"} <= set(found)
     assert not [n for n in found if n.startswith(("Baroness", "MEP", "Delegate", "A.I."))] and "Wei" not in found
+
+
+def test_a_bodys_name_takes_the_romance_particles_of_the():
+    found = names_of(issue("A Fundação de Amparo à Pesquisa do Estado de São Paulo paga. A Câmara dos Deputados vota. "
+                           "Fomos à Universidade de Lisboa. La Società Italiana degli Autori protesta.\n"))
+    assert {"Fundação de Amparo à Pesquisa do Estado de São Paulo", "Câmara dos Deputados", "Universidade de Lisboa",
+            "Società Italiana degli Autori"} <= set(found)
+    assert not [n for n in found if n.startswith("Fomos")]

@@ -9,7 +9,10 @@ from typing import Callable, Sequence
 from .lexicon import Lexicon
 from .names import LOWER_TIERS, MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok, body_head, capitalises_nouns, is_size
 
-_PARTICLES = frozenset("de del della der den des da di du la le van von bin ibn al el dos das ter ten".split())
+_PARTICLES = frozenset("de del della degli dei delle dello der den des da di do du à la le van von bin ibn al el dos das "
+                       "ter ten".split())
+# Particles of bodies' names only, never of a person's: "Fundação de Amparo à Pesquisa", "Società … degli Autori".
+_BODY_PARTICLES = frozenset("à degli dei delle dello".split())
 _ON_HEADS = frozenset("conference workshop symposium committee commission council summit forum partnership task "
                       "initiative center centre meeting congress".split())
 
@@ -275,8 +278,8 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
         # "Gerald de Melo", "Luiz Inácio Lula da Silva", "Universidad de Buenos Aires": after a person's given names or
         # a body's head; a Romance "of" after a thing's name starts another name ("xAI de Elon Musk", "Claude di
         # Anthropic", "Leonardo del CINECA").
-        return any(body_head(h, lex) for h in heads) or (_given_names(run, lex) and not ahead[0].acronym
-                                                          and ahead[0].strength < 3)
+        return any(body_head(h, lex) for h in heads) or (word not in _BODY_PARTICLES and _given_names(run, lex)
+                                                          and not ahead[0].acronym and ahead[0].strength < 3)
     if word in ("of", "for", "für") and any(body_head(h, lex) for h in heads) \
             or word == "the" and heads[-1] == "of":
         return True                                   # "University of Arizona", "Institute for ..."
