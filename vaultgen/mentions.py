@@ -158,7 +158,7 @@ def _local_aliases(items: list[IssueMention]) -> None:
                 continue
         if n[:1].isupper() and n.isalpha():
             # A well-known thing of another kind is no surname: Nvidia's Blackwell beside David Blackwell.
-            owners = by_last.get(n, ()) if (lex.well_known(n) or ("", "person"))[1] == "person" else ()
+            owners = () if lex.known_as_other_than_person(n) else by_last.get(n, ())
             if len(owners) == 1:
                 rename[n] = next(iter(owners))
                 continue

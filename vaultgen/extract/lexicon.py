@@ -65,6 +65,12 @@ class Lexicon:
             return None
         return found
 
+    def known_as_other_than_person(self, name: str) -> bool:
+        """A well-known name of a thing that is not a person ("Blackwell" the chip, "Claude" the model): no surname
+        nor given name."""
+        found = self.well_known(name)
+        return found is not None and found[1] != "person"
+
     def is_title(self, folded: str) -> bool:
         """A job title ("ceo", "gründer"), or a German compound ending in one ("binnenmarktkommissar",
         "forschungsministerin", "konzernchef") or after a hyphen ("eu-präsidentin", "openai-chef")."""

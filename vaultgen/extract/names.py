@@ -123,8 +123,8 @@ _CACHE: dict[str, tuple] = {}   # token text → features: most tokens recur acr
 # The lower-case words kept as tokens, for phrases.py to join names with: the lexicon's connectors and name particles
 # ("bin", "al"). Every word of the lexicon's `connectors` must be here, or it never reaches the phrase builder.
 NAME_CONNECTORS = ("of", "for", "de", "del", "della", "degli", "dei", "delle", "dello", "der", "den", "des", "da", "di",
-                   "do", "dos", "du", "à", "la", "le", "las", "los", "les", "van", "von", "y", "and", "on", "in", "at", "the",
-                   "bin", "ibn", "al", "el", "für", "und")
+                   "do", "dos", "du", "à", "la", "le", "las", "los", "les", "van", "von", "y", "and", "on", "in", "at",
+                   "the", "bin", "ibn", "al", "el", "für", "und")
 # Model tiers written in lower case after a model's name ("GPT-4o mini"): kept as tokens too, for phrases.py.
 LOWER_TIERS = ("mini", "nano")
 # TOKEN, less the plain lower-case words, which the regex engine skips (a word is tried only where it

@@ -9,8 +9,8 @@ from typing import Callable, Sequence
 from .lexicon import Lexicon
 from .names import LOWER_TIERS, MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok, body_head, capitalises_nouns, is_size
 
-_PARTICLES = frozenset("de del della degli dei delle dello der den des da di do du à la le van von bin ibn al el dos das "
-                       "ter ten".split())
+_PARTICLES = frozenset("de del della degli dei delle dello der den des da di do du à la le van von bin ibn al el dos "
+                       "das ter ten".split())
 # Particles of bodies' names only, never of a person's: "Fundação de Amparo à Pesquisa", "Società … degli Autori".
 _BODY_PARTICLES = frozenset("à degli dei delle dello".split())
 _ON_HEADS = frozenset("conference workshop symposium committee commission council summit forum partnership task "
@@ -328,7 +328,7 @@ def _given_names(run: list[Tok], lex: Lexicon) -> bool:
         run = run[1:]
     return 1 <= len(run) <= 3 and all(
         t.cap and not t.acronym and t.strength in (1, 2) and t.core.replace("-", "").isalpha()
-        and (lex.well_known(t.core) or ("", "person"))[1] == "person" for t in run)
+        and not lex.known_as_other_than_person(t.core) for t in run)
 
 
 def _headed(rest: list[Tok], lex: Lexicon) -> bool:

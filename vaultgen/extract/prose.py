@@ -153,7 +153,7 @@ def title_case(text: str) -> bool:
     if len(words) < 2:
         return False
     # A name written in lower case keeps its case in a headline: "vLLM", "llama.cpp" are no lower-case words.
-    caps = sum(1 for w in words if w[0].isupper() or not w.islower() or "." in w)
+    caps = sum(1 for w in words if w[0].isupper() or "." in w or any(c.isupper() for c in w[1:]))
     # Headlines have at most one lower-case content word; name-dense prose has several.
     return caps / len(words) >= 0.7 and len(words) - caps <= 1
 
