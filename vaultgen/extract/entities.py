@@ -79,11 +79,11 @@ def _signed(text: str, newsletter: str, lex: Lexicon) -> frozenset[str]:
 
 class CommonWords:
     """The words a text writes in lower case (links and addresses aside), found when first asked for: a word the
-    dictionary lacks is a common word of the text's field when the text writes it so ("arrhythmias")."""
+    dictionary lacks is a common word of the text's field when the text writes it so ("arrhythmias"). Also asked:
+    whether the text is German, and whether it writes a word with a capital outside lines in capitals."""
 
     _ADDRESS = re.compile(r"\]\([^)\s]*\)?|\S*(?:/|@|\.\w)\S*")
     _LOWER = re.compile(r"(?<![\w'’-])[a-z]+(?:['’-][a-z]+)*(?![\w'’-])")
-
     _WORD = re.compile(r"\w[\w'’-]*")
 
     def __init__(self, text: str) -> None:

@@ -51,7 +51,7 @@ class Lexicon:
     url_kinds: tuple[tuple[str, str], ...]
     platform_hosts: frozenset[str]
     title_openers: frozenset[str]
-    noun_capital_words: frozenset[str]      # German function words (see context.capitalises_nouns)
+    noun_capital_words: frozenset[str]      # German function words (see names.capitalises_nouns)
     model_tiers: frozenset[str]             # "Sonnet" in "Claude 3.5 Sonnet"
     known: Mapping[str, tuple[str, str]]  # casefolded name → (name as written, kind)
     same: tuple[tuple[str, ...], ...]     # well-known names of one thing ("United States", "US", "U.S.")
