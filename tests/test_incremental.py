@@ -184,6 +184,22 @@ def test_an_edit_renders_only_the_notes_whose_inputs_changed(source, tmp_path, m
     assert files(vault).keys() == from_scratch(source, tmp_path / "fresh").keys()
 
 
+def test_an_edit_in_another_process_renders_only_the_notes_whose_inputs_changed(source, tmp_path, monkeypatch):
+    """A note's key (maker.py) is the same in every process for the same inputs, whatever the string hashes and
+    whichever objects the inputs were built from: the last build ran in another process, from freshly parsed issues."""
+    from vaultgen import maker
+    vault = tmp_path / "vault"
+    seed = "1" if os.environ.get("PYTHONHASHSEED") == "0" else "0"
+    subprocess.run([sys.executable, "-m", "vaultgen", "build", str(source), str(vault), "-q"], check=True, cwd=tmp_path,
+                   env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)})
+    reword(source)
+    rendered: list[str] = []
+    real = maker.render_body
+    monkeypatch.setattr(maker, "render_body", lambda kind, context, *a: rendered.append(kind) or real(kind, context, *a))
+    assert build(Options(source, vault)).report.updated
+    assert rendered == ["issue"]
+
+
 def test_a_new_process_links_only_the_edited_issue_and_the_state_forgets_a_removed_issue(source, tmp_path, monkeypatch):
     """Each issue's linking (the entity names its body links) is kept in the build state, under the digest of what it
     is made from: a build in a new process links again only the issue whose text changed."""

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import pickle
 from typing import Callable
 
 from . import plugins
@@ -22,11 +24,9 @@ class Maker:
         """context: the template's variables, or a function making them from `inputs` (which then stand for them
         in the key: only what is cheap to gather is gathered for a note that will not be rendered)."""
         frontmatter = self.finish(note_id, path, frontmatter)
-        # repr of frozen dataclasses, tuples, lists and dicts is deterministic: the same inputs give the same
-        # key in every process. The template is the note's type; salt covers templates and code.
-        given = repr((self.salt, self.template_dir, note_type, path, frontmatter,
-                      context if inputs is None else inputs))
-        key = hashlib.sha256(given.encode("utf-8", "surrogatepass")).hexdigest()
+        # The template is the note's type; salt covers templates and code.
+        key = _digest((self.salt, self.template_dir, note_type, path, frontmatter,
+                       context if inputs is None else inputs))
         return self.again(Note(note_id, note_type, path, frontmatter, None, key), context if inputs is None else None,
                           context if inputs is not None else None)
 
@@ -42,6 +42,21 @@ class Maker:
         # Rendered when the writer needs the text, one note at a time: a vault's worth of rendered notes is
         # never held at once, and a note the vault holds as made from the same inputs is never rendered.
         return Note(note.id, note.type, note.path, note.frontmatter, None, note.key, lambda: transformed(render()))
+
+
+def _digest(given) -> str:
+    """The same digest for equal inputs in every process. Pickled without its memo: with it, an object met twice
+    is written once and then referred to, so equal inputs built differently (one string object used twice, or two
+    equal ones) would pickle differently. Frozen dataclasses, tuples, lists and dicts pickle their items in order;
+    a set would not (string hashes differ between processes), and inputs hold none. Faster than repr."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    try:
+        pickler.dump(given)
+    except (pickle.PicklingError, TypeError, AttributeError):  # a plugin's template variables may hold anything
+        return hashlib.sha256(repr(given).encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(buffer.getbuffer()).hexdigest()
 
 
 def transformed(note: Note) -> Note:
