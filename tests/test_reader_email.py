@@ -243,6 +243,23 @@ def test_hard_wrapped_lines_and_urls_are_joined(tmp_path):
     assert "Cheers,\n\nMaya\n\n## Warehouse Arms Learn to Stack\n\n_(image: A robotic arm stacking boxes)_" in body
 
 
+def test_lines_wrapped_before_a_capital_are_joined_though_urls_run_past_the_column(tmp_path):
+    """The column is the prose's: a tracking URL is not broken at it, and a line that ends on a first name goes on
+    with the surname (a capital after no full stop, which only the column tells from a new paragraph)."""
+    prose = ("Co-founder and CEO Dana Whitfield spent six years running trade\n"
+             "compliance at Flexport before starting Harbor in 2023 with CTO Rafael\n"
+             "Okonkwo-Reyes, formerly a staff engineer on Stripe's risk team. Their\n"
+             "pitch: a container that sits in a harbor for one extra day because of\n"
+             "a misfiled tariff code costs a shipper more than Harbor charges for a\n"
+             "month, which is why the company has now raised a $40M Series B led by\n"
+             "Index Ventures. Lightspeed and Base10 Partners also joined the round.\n")
+    urls = "".join(f"https://example.com/r/{n}?utm_source=email&utm_medium=newsletter&utm_campaign=dp-{n}\n"
+                   for n in range(3))
+    body = _read(tmp_path, f"{prose}\nRead more:\n{urls}\nForward to a friend: https://example.com/share?ref=9f3a1c&utm_source=email\nThanks!\n").body
+    assert "with CTO Rafael Okonkwo-Reyes, formerly" in body and "led by Index Ventures. Lightspeed" in body
+    assert "campaign=dp-0 https://example.com/r/1?" in body  # two URLs on two lines are two URLs
+
+
 def test_unwrapped_lines_stay_separate_paragraphs(tmp_path):
     body = _read(tmp_path, "The first sentence is a whole paragraph.\nThe second one is too.\n").body
     assert body == "The first sentence is a whole paragraph.\n\nThe second one is too.\n"

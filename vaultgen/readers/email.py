@@ -130,7 +130,8 @@ def _is_short(line: str) -> bool:
 
 def _wrap_width(blocks: list[list[str]]) -> int | None:
     """The column the text was hard-wrapped at, or None when lines are whole paragraphs."""
-    lengths = [len(line) for block in blocks for line in block[:-1]]
+    # A line holding an address may run past the column: a URL is not broken at it (or is, anywhere).
+    lengths = [len(line) for block in blocks for line in block[:-1] if "://" not in line and "www." not in line]
     width = max((n for n in lengths if n <= 100), default=0)
     if width < 50:  # short lines everywhere: addresses, lists, signatures, not a wrapped text
         return None
@@ -138,10 +139,13 @@ def _wrap_width(blocks: list[list[str]]) -> int | None:
     return width if filled >= max(3, len(lengths) // 2) else None
 
 
+_URL_START = re.compile(r"[<(]?(https?://|www\.)")
+
+
 def _url_break(prev: str, cur: str) -> bool:
     """A URL cut by the wrap: the previous line ends inside it and this line goes on with it."""
     tail, head = prev.rsplit(" ", 1)[-1], cur.split(" ", 1)[0]
-    if not re.match(r"[<(]?(https?://|www\.)", tail):
+    if not _URL_START.match(tail) or _URL_START.match(head):  # a URL on each line: two of them
         return False
     if tail[0] in "<(" and head[-1:] in ">)":
         return True
