@@ -53,6 +53,19 @@ def test_link_anchors_name_things_and_generic_anchors_do_not():
         assert junk not in found
 
 
+def test_a_lower_case_link_text_names_its_target_when_the_url_says_it_too():
+    body = ("- [uv](https://github.com/astral-sh/uv/releases/tag/0.10.0) makes lockfiles the default.\n"
+            "- [ty](https://docs.astral.sh/ty/) is out of beta.\n"
+            "- [mise](https://mise.jdx.dev/) installs tools from lockfiles.\n"
+            "- [ripgrep 15](https://github.com/BurntSushi/ripgrep/releases/tag/15.0.0) adds hyperlinks.\n"
+            "- Their [nowcasting](https://openclimatefix.org/projects/nowcasting) work, a [youtube](https://youtube.com/"
+            "watch?v=1) talk by [karpathy](https://twitter.com/karpathy), the [results](https://aiweirdness.com/results) "
+            "and [court-cases-that-sound-weird](https://aiweirdness.com/court-cases-that-sound-weird).\n")
+    found = names_of(issue(body))
+    assert {"uv", "ty", "mise", "ripgrep"} <= set(found) and found["uv"].kind == "library"
+    assert not {"nowcasting", "youtube", "karpathy", "results", "court-cases-that-sound-weird"} & set(found)
+
+
 def test_a_name_in_prose_ends_where_a_links_text_ends_and_starts_where_it_starts():
     body = ("The [Larq](https://larq.dev) TensorFlow models are small, says [Google AI Blog](https://ai.googleblog.com) "
             "It explains. Learn [Barbara Oakley](https://barbaraoakley.com)'s method.\n")

@@ -160,6 +160,10 @@ def _strip_anchor(anchor: str, lex: Lexicon) -> str:
     return name
 
 
+# One plain lower-case word, perhaps with a version: "uv", "pgvector", "ripgrep 15" (names.tokens leaves such words out).
+_LOWER_NAME = re.compile(r"([a-z]+(?:-[a-z]+){0,2})(?:\s+v?\d+(?:\.\d+)*)?")  # not a slug; "vid2vid" is a token
+
+
 @lru_cache(maxsize=4)
 def _heads_by_length(heads: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
     sizes = sorted({len(h) for h in heads}, reverse=True)
@@ -227,6 +231,26 @@ class LinkEntityExtractor:
             self._anchor(anchor, link, url, host, repo, owner, emit, in_text, lex)
         return out
 
+    @staticmethod
+    def _lower_case_name(name, word, link, url, host, repo, sentence, emit, lex):
+        """"[uv](github.com/astral-sh/uv)", "[mise](mise.jdx.dev)", "[ty](docs.astral.sh/ty/)": a word the dictionary
+        lacks names its target when the URL says it too: its repository, or off the platforms its site, a subdomain or
+        the first folder of its path."""
+        if lex.is_word(word) or len(word) < 2:
+            return
+        if repo:
+            if _compact(repo[1]) != _compact(word):
+                return
+        elif any(host == p or host.endswith("." + p) for p in lex.platform_hosts):
+            return                     # "[youtube](youtube.com/…)", "[karpathy](twitter.com/karpathy)": not the target
+        elif not (_host_matches(word, host) or _compact(word) in {_compact(p) for p in host.split(".")}
+                  or _compact(word) == _compact(urlsplit(url).path.strip("/").split("/")[0])):
+            return                     # (a later folder is a page's: "…/projects/nowcasting")
+        at = sentence.find(name)
+        ctx = context(sentence, at, at + len(name), lex, 1) if at >= 0 else None
+        kind = (ctx.kind if ctx else None) or ("library" if repo else _url_kind(url, lex)) or "product"
+        emit(name, link, C_LINK_WEAK, kind, ctx.description if ctx else None)
+
     def _anchor(self, anchor, link, url, host, repo, owner, emit, in_text, lex):
         name = _strip_anchor(anchor, lex)
         first, _, rest = name.partition(" ")
@@ -234,12 +258,16 @@ class LinkEntityExtractor:
             if not rest or rest[:1].islower():
                 return                 # "DM on Twitter", "Follow us": a button, not a name
             name, first = rest, rest.split(" ", 1)[0]   # "Try DeOldify": DeOldify
+        lone = _LOWER_NAME.fullmatch(name)
+        if lone:
+            self._lower_case_name(name, lone.group(1), link, url, host, repo, " ".join(link.sentence.split()), emit, lex)
+            return
         if (" " in name and first.islower() and first.isalpha() and first != "the") or CJK.search(name):
             return                     # "according to IBPAP", "AraBERT模型" (the AraBERT model): a phrase, not a name
+        sentence = " ".join(link.sentence.split())
         toks = tokens(name, lex)
         if not toks:
             return
-        sentence = " ".join(link.sentence.split())
         at = sentence.find(anchor)
         before = sentence[:at] if at >= 0 else ""
         intro = bool(_INTRO.search(before)) if at > 0 else False
@@ -265,7 +293,7 @@ class LinkEntityExtractor:
         cue_kind = ctx.kind if ctx else None
         desc = ctx.description if ctx else None
         if not capital:
-            # "sotabench", "fast.ai": a lower-case anchor names its target only when the URL agrees.
+            # "fast.ai", "wav2letter": a lower-case anchor with a name's shape names its target when the URL agrees.
             if len(words) == 1 and (matched or best == 3) and not lex.is_word(name):
                 emit(name, link, C_LINK_WEAK, cue_kind or url_kind or "product", desc)
             return
