@@ -932,3 +932,11 @@ def test_a_bodys_name_takes_the_romance_particles_of_the():
     assert {"Fundação de Amparo à Pesquisa do Estado de São Paulo", "Câmara dos Deputados", "Universidade de Lisboa",
             "Società Italiana degli Autori"} <= set(found)
     assert not [n for n in found if n.startswith("Fomos")]
+
+
+def test_a_well_known_name_after_and_is_another_name_and_funding_rounds_are_no_names():
+    body = ("The benchmark was built by the Center for AI Safety and Scale AI. Harbor raised a $40M Series B led by "
+            "Index Ventures, after a Series A from Sequoia Capital. The Food and Drug Administration approved it.\n")
+    found = names_of(issue(body))
+    assert {"Center for AI Safety", "Scale AI", "Food and Drug Administration", "Index Ventures"} <= set(found)
+    assert not {"Center for AI Safety and Scale AI", "Series A", "Series B"} & set(found)

@@ -304,7 +304,8 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
             if headed and (low in lex.of_heads or low in _ON_HEADS) and (prev is connector or bodied):
                 return False                          # "Allen Institute for AI and University ...": two bodies
             if low in lex.org_suffixes:
-                return True
+                # "… Center for AI Safety and Scale AI": a well-known name after "and" is another name.
+                return not lex.well_known(text[ahead[0].start:t.end])
             prev = t
         return headed and prev is not connector
     return word in ("of", "the") and heads[0] == "the"  # "The Art of Research"
