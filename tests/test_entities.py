@@ -940,3 +940,16 @@ def test_a_well_known_name_after_and_is_another_name_and_funding_rounds_are_no_n
     found = names_of(issue(body))
     assert {"Center for AI Safety", "Scale AI", "Food and Drug Administration", "Index Ventures"} <= set(found)
     assert not {"Center for AI Safety and Scale AI", "Series A", "Series B"} & set(found)
+
+
+def test_a_dutch_issue_names_bodies_without_their_articles_demonyms_titles_or_compound_nouns():
+    body = ("De Europese Commissie houdt vast aan haar plannen voor de regels. Het Amsterdamse Weaviate haalde geld op "
+            "bij Index Ventures. Volgens de Nederlandse toezichthouder gebruiken steeds meer Nederlanders apps als ChatGPT "
+            "en Le Chat. Critici, onder wie Tweede Kamerlid Lotte van Dijk-de Jong, wijzen op het AiNed-programma en de "
+            "Mistral-modellen die op Instagram-foto's zijn getraind. De Vries verwacht dat het GPT-NL-model wint.\n"
+            "The Dutch railway Nederlandse Spoorwegen runs trains in the Netherlands, says Dan Barnes.\n")
+    found = names_of(issue(body))
+    assert {"Europese Commissie", "Weaviate", "Index Ventures", "Lotte van Dijk-de Jong", "AiNed", "Mistral",
+            "Instagram", "GPT-NL", "De Vries", "Nederlandse Spoorwegen", "Dan Barnes"} <= set(found)
+    assert not {"De Europese Commissie", "Het Amsterdamse Weaviate", "Nederlandse", "Nederlanders", "Volgens",
+                "Mistral-modellen", "AiNed-programma", "GPT-NL-model", "Tweede Kamerlid Lotte van Dijk-de Jong"} & set(found)

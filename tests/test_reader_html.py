@@ -253,6 +253,21 @@ def test_a_footers_copyright_holder_is_the_newsletter_when_nothing_else_names_it
     assert READER.read(write(named)).newsletter == "The Sequence"
 
 
+@pytest.mark.parametrize("view, leave", [
+    ("Bekijk deze e-mail in je browser", "Afmelden"),                   # Dutch
+    ("Im Browser ansehen", "Abmelden"),                                 # German
+    ("Voir dans votre navigateur", "Se désabonner"),                    # French
+    ("Ver en el navegador", "Darse de baja"),                           # Spanish
+])
+def test_a_footer_and_a_web_version_link_in_another_language_are_boilerplate(write, view, leave):
+    page = (f"<p><a href='https://news.example.nl/archief/41?utm_source=mail'>{view}</a></p>"
+            "<p>Het verhaal van deze week gaat over taalmodellen en hun gebruikers.</p>"
+            f"<p><a href='https://news.example.nl/u?id=3'>{leave}</a> · <a href='https://news.example.nl/p'>Voorkeuren</a></p>")
+    issue = READER.read(write(page))
+    assert issue.url == "https://news.example.nl/archief/41"
+    assert view not in issue.body and leave not in issue.body and "taalmodellen" in issue.body
+
+
 def test_headings_carry_no_colon(write):
     body = body_of(write, "<h2>Quick links:</h2><h3>Meet at 10:30</h3><p>text</p>")
     assert body.startswith("## Quick links\n\n### Meet at 10-30\n\n")

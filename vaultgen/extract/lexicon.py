@@ -38,7 +38,8 @@ class Lexicon:
     stopwords: frozenset[str]
     calls_to_action: frozenset[str]    # also stopwords
     calendar: frozenset[str]
-    demonyms: frozenset[str]
+    demonyms: frozenset[str]            # those below included
+    demonyms_in_their_language: frozenset[str]   # demonyms only in a sentence not in English (phrases._finish)
     generic_acronyms: frozenset[str]
     generic_anchors: frozenset[str]
     anchor_heads: tuple[str, ...]       # longest first, so "blog post" is tried before "post"
@@ -142,7 +143,8 @@ def lexicon() -> Lexicon:
         stopwords=_folded(data.get("stopwords")) | _folded(data.get("calls_to_action")),
         calls_to_action=_folded(data.get("calls_to_action")),
         calendar=_folded(data.get("calendar")),
-        demonyms=_folded(data.get("demonyms")),
+        demonyms=_folded(data.get("demonyms")) | _folded(data.get("demonyms_in_their_language")),
+        demonyms_in_their_language=_folded(data.get("demonyms_in_their_language")),
         generic_acronyms=_folded(data.get("generic_acronyms")),
         generic_anchors=_folded(data.get("generic_anchors")),
         anchor_heads=tuple(heads),

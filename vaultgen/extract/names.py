@@ -41,9 +41,9 @@ NAME_HEADS = {
     "framework": "library", "toolkit": "library", "sdk": "library",
     "act": "other", "directive": "other", "bill": "other", "regulation": "other", "treaty": "other",
 }
-# German heads that end compounds: "Forschungszentrum", "Fraunhofer-Institut", "Bundesnetzagentur".
+# German and Dutch heads that end compounds: "Forschungszentrum", "Fraunhofer-Institut", "Rijksuniversiteit".
 COMPOUND_HEADS = ("zentrum", "institut", "ministerium", "universität", "akademie", "gesellschaft", "stiftung",
-                  "verband", "agentur", "kommission", "behörde")
+                  "verband", "agentur", "kommission", "behörde", "universiteit", "instituut", "inspectie", "autoriteit")
 # What a model's own report is called after its name: "GPT-4 Technical Report", "GPT-4o System Card" are papers.
 _TITLED_REPORTS = frozenset({"technical report", "system card"})
 
@@ -218,6 +218,26 @@ def _features(raw: str, start: int, lex: Lexicon) -> Tok:
     if _DOMAIN.fullmatch(core):
         ends = True           # "deeplearning.ai TensorFlow": a domain name ends a name
     return Tok(raw, start, start + len(core), core, strength, cap, stop, generic, version, ends, acronym)
+
+
+def lower_tail(tok: Tok, lex: Lexicon) -> bool:
+    """A compound ending in a word in lower case, not a model's tier: "Mistral-modellen", "AI-reisagent"."""
+    head, _, tail = tok.core.rpartition("-")
+    return len(head) > 1 and tail.isalpha() and tail.islower() and len(tail) >= 3 and tail not in lex.model_tiers \
+        and not any(c.isdigit() for c in head)   # "Phi-4-multimodal", "K-means": a model's variant, a method
+
+
+def compound_head(tok: Tok, lex: Lexicon) -> Tok | None:
+    """The name a compound of another language makes a noun of, with its tail in lower case: "AiNed-programma",
+    "Mistral-modellen", "Instagram-foto's", "GPT-NL-model" (the caller knows the sentence is not English); None when
+    there is none, or the name is a generic acronym ("AI-verordening", the Dutch AI Act) or a model's tier follows."""
+    if not lower_tail(tok, lex):
+        return None
+    head = tok.core.rpartition("-")[0]
+    if head.casefold() in lex.generic_acronyms:
+        return None
+    part = _features(head, tok.start, lex)
+    return part._replace(ends=True) if part.strength >= 1 else None
 
 
 def is_size(tok: Tok) -> bool:

@@ -7,7 +7,8 @@ from functools import cached_property
 from typing import Callable, Sequence
 
 from .lexicon import Lexicon
-from .names import LOWER_TIERS, MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok, body_head, capitalises_nouns, is_size
+from .names import (LOWER_TIERS, MINOR_WORDS, NAME_HEADS, PLURAL_ACRONYM, Tok, body_head, capitalises_nouns,
+                    compound_head, foreign, is_size, lower_tail)
 
 _PARTICLES = frozenset("de del della degli dei delle dello der den des da di do du à la le van von bin ibn al el dos "
                        "das ter ten".split())
@@ -342,6 +343,22 @@ def opens_known_name(toks, lex: Lexicon) -> bool:
     return len(toks) > 1 and f"{toks[0].core} {toks[1].core}".casefold() in lex.known_openers
 
 
+def _article(run: list[Tok], text: str, lex: Lexicon) -> bool:
+    """"De" opening a sentence of another language is its article, save before one plain capitalised word: the
+    surname "De Vries", "De Graaf"."""
+    plain_surname = len(run) == 2 and run[1].strength == 2 and run[1].core.isalpha()
+    return len(run) > 1 and not plain_surname and foreign(text, lex)
+
+
+def _compound_heads(run: list[Tok], lex: Lexicon) -> list[Tok]:
+    """In another language, a name in a compound noun: "Mistral-modellen" ends on Mistral; a compound before a name
+    says what it is ("AI-reisagent Booking Companion", "Mistral-directeur Claire Dubois") and goes."""
+    while len(run) > 1 and lower_tail(run[0], lex):
+        run = run[1:]
+    last = compound_head(run[-1], lex) if run else None
+    return run[:-1] + [last] if last else run
+
+
 def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
     initial = opens_sentence(text, run[0].start)
     the = False
@@ -352,6 +369,8 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
         low = t.core.casefold()
         if _surname_beside(run, 0):
             break
+        if low in lex.demonyms_in_their_language and len(run) > 1 and not foreign(text, lex):
+            break                     # "Nederlandse Spoorwegen" in English; "de Ierse toezichthouder" in Dutch
         # "European Union", "May Day Foundation": a head noun keeps a leading nationality or month, even where it opens
         # the sentence; "AI" is no such head ("the French AI lab Mistral").
         kept = t.stop and (low in lex.calendar or low in lex.demonyms or (lex.is_title(low) and not initial)) \
@@ -361,8 +380,10 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
         if low in MINOR_WORDS or low == "i":
             pass
         elif initial:
-            if not (t.stop or low in lex.noun_capital_words) or kept:
-                break                 # "Das Fraunhofer-Institut …", "Mit o1-preview …": a German opener goes too
+            # "Das Fraunhofer-Institut …", "Mit o1-preview …": a German opener goes too, and so does a Dutch article
+            # ("De Europese Commissie …", "De AI-verordening …"; "De Vries" is a name)
+            if not (t.stop or low in lex.noun_capital_words or low == "de" and _article(run, text, lex)) or kept:
+                break
         elif not (t.stop and (low in lex.calendar or lex.is_title(low) or low in lex.demonyms)) or kept:
             break
         if low == "general" and len(run) > 1 and run[1].cap and run[1].strength == 0:
@@ -372,6 +393,8 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
             break
         initial = False if t.cap else initial
         run = run[1:]
+    if any("-" in t.core and t.core[-1].islower() for t in run) and foreign(text, lex):
+        run = _compound_heads(run, lex)
     # "a New Claude 3.5 Sonnet", "Latest GPT-4o": a release's adjective before a name of the field is no part of it
     # ("New York", "New Relic", "New Delhi" and "New England" stay whole).
     while len(run) > 1 and run[0].core.casefold() in _RELEASE_ADJECTIVES and (

@@ -26,8 +26,19 @@ POSTAL = (r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Z0-9][\w.'’-]*\s+){0,3}(?:St|Street|Ave
           r"Lane|Way|Pl|Place|Ct|Court|Pkwy|Parkway|Hwy|Highway|Sq|Square|Broadway|Terrace|Plaza)\.?(?:\s+[NSEW]{1,2})?,"
           r"|\bP\.?\s?O\.?\s+Box\s+\d+|\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+(?:[A-Z]{2}|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),?"
           r"\s+\d{5}(?:-\d{4})?(?=\s*(?:[,·•|\n]|$|USA\b|United States\b))")
+# "Unsubscribe" in the languages of the archives read so far: Dutch, German, French, Spanish, Italian, Portuguese.
+UNSUBSCRIBE_ABROAD = (r"afmelden|uitschrijven|abmelden|abbestellen|se\s+d[ée]sabonner|se\s+d[ée]sinscrire|darse\s+de\s+baja|"
+                      r"cancelar\s+(?:la\s+|a\s+)?(?:suscripci[óo]n|inscri[çc][ãa]o)|disiscriviti|descadastr")
+# "View in browser" in the languages of the archives read so far: "Bekijk deze e-mail in je browser", "Im Browser
+# ansehen", "Voir dans votre navigateur", "Ver en el navegador".
+VIEW_ABROAD = (r"(?:bekijk|lees)\s+(?:deze\s+)?(?:e-?mail\s+|nieuwsbrief\s+)?(?:online|in\s+(?:je|jouw|uw|de)\s+browser)"
+               r"|im\s+(?:web)?browser\s+(?:ansehen|anzeigen|öffnen|lesen)|online\s+(?:ansehen|lesen)"
+               r"|(?:voir|lire|afficher)\s+(?:cet?\s+(?:e-?mail|message)\s+)?(?:en\s+ligne|dans\s+(?:votre|ton|le)\s+navigateur)"
+               r"|(?:ver|leer|visualizar|visualizza|abrir)\s+(?:este\s+(?:correo|e-?mail)\s+)?(?:en\s+(?:el\s+|tu\s+|su\s+)?"
+               r"navegador|no\s+(?:seu\s+)?navegador|nel\s+browser|en\s+línea)")
 _JUNK = re.compile(
-    POSTAL + r"|stop\s+receiving|unsubscribe|view\s+(?:this\s+(?:e-?mail|newsletter|issue|message)\s+|it\s+)?(?:in|on)\s+(?:your|a|the)?\s*"
+    POSTAL + r"|stop\s+receiving|unsubscribe|" + UNSUBSCRIBE_ABROAD + "|" + VIEW_ABROAD +
+    r"|view\s+(?:this\s+(?:e-?mail|newsletter|issue|message)\s+|it\s+)?(?:in|on)\s+(?:your|a|the)?\s*"
     r"(?:web\s*)?browser|view\s+(?:it\s+|this\s+e-?mail\s+)?online|(?:manage|update)\s+(?:your\s+)?(?:e-?mail\s+)?"
     r"(?:preferences|subscription)|you\s+(?:are\s+)?receiv(?:ed|ing)\s+this|no\s+longer\s+wish\s+to\s+receive|©|"
     r"copyright\s*(?:©\s*)?\d{4}|all\s+rights\s+reserved|forward\s+(?:this\s+)?to\s+a\s+friend|having\s+trouble\s+"
@@ -47,7 +58,8 @@ BUTTON = re.compile(r"(?:like|comments?|share(?: this post)?|restack|reply|forwa
                     rf"give a gift subscription|{COUNTER.pattern})[.!]?", re.I)
 # The link to an issue's web version, near its top: "Read Online", "View this email in your browser".
 WEB_VERSION = re.compile(r"(?:read|view|open)\s+(?:it\s+|this\s+(?:e-?mail|post|issue|newsletter)\s+)?(?:online|in\s+"
-                         r"(?:your\s+|a\s+|the\s+)?(?:web\s+)?browser)", re.I)
+                         r"(?:your\s+|a\s+|the\s+)?(?:web\s+)?browser)"
+                         r"|" + VIEW_ABROAD, re.I)
 _MD_WEB_VERSION = re.compile(rf"\[[*_]*(?:{WEB_VERSION.pattern})[*_]*\]\((https?://[^)\s]+)\)", re.I)
 
 

@@ -14,7 +14,7 @@ from ..model import Issue, SourceDoc
 from ..metadata import copyright_holder, heading_text, parse_human_date, sender_author, sender_newsletter, to_date
 from ..textfix import clean_inline
 from . import labels
-from .boilerplate import BUTTON, COUNTER, POSTAL, WEB_VERSION, web_version
+from .boilerplate import BUTTON, COUNTER, POSTAL, UNSUBSCRIBE_ABROAD, WEB_VERSION, web_version
 from .references import cited, cites, link_references, take_references, uncited
 
 # --- line shapes -------------------------------------------------------------------------------
@@ -46,7 +46,8 @@ _ISSUE_NO = re.compile(r"(?:\bissue|\bno\.|#)\s*#?\s*(\d{1,5})\b", re.I)
 
 # --- footer, ads, newsletter names ---------------------------------------------------------------
 _FOOTER = re.compile(
-    POSTAL + r"|stop receiving|unsubscribe|\bsubscribe (?:here|now|to\b)|update (?:your )?preferences|manage (?:your )?"
+    POSTAL + r"|stop receiving|unsubscribe|" + UNSUBSCRIBE_ABROAD +
+    r"|\bsubscribe (?:here|now|to\b)|update (?:your )?preferences|manage (?:your )?"
     r"(?:subscription|preferences)|copyright\s*(?:©|\(c\)|\d{4})|©\s*\d{4}|all rights reserved|"
     r"thoughts, suggestions|view (?:this email |it )?in (?:your |a )?browser|forward(?:ed)? this|"
     r"forward to a friend|you (?:are receiving|received) this|privacy policy|follow us on|"
