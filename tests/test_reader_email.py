@@ -255,7 +255,8 @@ def test_lines_wrapped_before_a_capital_are_joined_though_urls_run_past_the_colu
              "Index Ventures. Lightspeed and Base10 Partners also joined the round.\n")
     urls = "".join(f"https://example.com/r/{n}?utm_source=email&utm_medium=newsletter&utm_campaign=dp-{n}\n"
                    for n in range(3))
-    body = _read(tmp_path, f"{prose}\nRead more:\n{urls}\nForward to a friend: https://example.com/share?ref=9f3a1c&utm_source=email\nThanks!\n").body
+    footer = "Forward to a friend: https://example.com/share?ref=9f3a1c&utm_source=email\nThanks!\n"
+    body = _read(tmp_path, f"{prose}\nRead more:\n{urls}\n{footer}").body
     assert "with CTO Rafael Okonkwo-Reyes, formerly" in body and "led by Index Ventures. Lightspeed" in body
     assert "campaign=dp-0 https://example.com/r/1?" in body  # two URLs on two lines are two URLs
 

@@ -258,13 +258,13 @@ class LinkEntityExtractor:
             if not rest or rest[:1].islower():
                 return                 # "DM on Twitter", "Follow us": a button, not a name
             name, first = rest, rest.split(" ", 1)[0]   # "Try DeOldify": DeOldify
+        sentence = " ".join(link.sentence.split())
         lone = _LOWER_NAME.fullmatch(name)
         if lone:
-            self._lower_case_name(name, lone.group(1), link, url, host, repo, " ".join(link.sentence.split()), emit, lex)
+            self._lower_case_name(name, lone.group(1), link, url, host, repo, sentence, emit, lex)
             return
         if (" " in name and first.islower() and first.isalpha() and first != "the") or CJK.search(name):
             return                     # "according to IBPAP", "AraBERT模型" (the AraBERT model): a phrase, not a name
-        sentence = " ".join(link.sentence.split())
         toks = tokens(name, lex)
         if not toks:
             return

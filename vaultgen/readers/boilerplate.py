@@ -27,15 +27,16 @@ POSTAL = (r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Z0-9][\w.'’-]*\s+){0,3}(?:St|Street|Ave
           r"|\bP\.?\s?O\.?\s+Box\s+\d+|\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+(?:[A-Z]{2}|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),?"
           r"\s+\d{5}(?:-\d{4})?(?=\s*(?:[,·•|\n]|$|USA\b|United States\b))")
 # "Unsubscribe" in the languages of the archives read so far: Dutch, German, French, Spanish, Italian, Portuguese.
-UNSUBSCRIBE_ABROAD = (r"afmelden|uitschrijven|abmelden|abbestellen|se\s+d[ée]sabonner|se\s+d[ée]sinscrire|darse\s+de\s+baja|"
-                      r"cancelar\s+(?:la\s+|a\s+)?(?:suscripci[óo]n|inscri[çc][ãa]o)|disiscriviti|descadastr")
+UNSUBSCRIBE_ABROAD = (r"afmelden|uitschrijven|abmelden|abbestellen|se\s+d[ée]sabonner|se\s+d[ée]sinscrire|"
+                      r"darse\s+de\s+baja|cancelar\s+(?:la\s+|a\s+)?(?:suscripci[óo]n|inscri[çc][ãa]o)|disiscriviti|"
+                      r"descadastr")
 # "View in browser" in the languages of the archives read so far: "Bekijk deze e-mail in je browser", "Im Browser
 # ansehen", "Voir dans votre navigateur", "Ver en el navegador".
-VIEW_ABROAD = (r"(?:bekijk|lees)\s+(?:deze\s+)?(?:e-?mail\s+|nieuwsbrief\s+)?(?:online|in\s+(?:je|jouw|uw|de)\s+browser)"
-               r"|im\s+(?:web)?browser\s+(?:ansehen|anzeigen|öffnen|lesen)|online\s+(?:ansehen|lesen)"
-               r"|(?:voir|lire|afficher)\s+(?:cet?\s+(?:e-?mail|message)\s+)?(?:en\s+ligne|dans\s+(?:votre|ton|le)\s+navigateur)"
-               r"|(?:ver|leer|visualizar|visualizza|abrir)\s+(?:este\s+(?:correo|e-?mail)\s+)?(?:en\s+(?:el\s+|tu\s+|su\s+)?"
-               r"navegador|no\s+(?:seu\s+)?navegador|nel\s+browser|en\s+línea)")
+VIEW_ABROAD = (r"(?:bekijk|lees)\s+(?:deze\s+)?(?:e-?mail\s+|nieuwsbrief\s+)?(?:online|in\s+(?:je|jouw|uw|de)\s+"
+               r"browser)|im\s+(?:web)?browser\s+(?:ansehen|anzeigen|öffnen|lesen)|online\s+(?:ansehen|lesen)"
+               r"|(?:voir|lire|afficher)\s+(?:cet?\s+(?:e-?mail|message)\s+)?(?:en\s+ligne|dans\s+(?:votre|ton|le)\s+"
+               r"navigateur)|(?:ver|leer|visualizar|visualizza|abrir)\s+(?:este\s+(?:correo|e-?mail)\s+)?(?:en\s+"
+               r"(?:el\s+|tu\s+|su\s+)?navegador|no\s+(?:seu\s+)?navegador|nel\s+browser|en\s+línea)")
 _JUNK = re.compile(
     POSTAL + r"|stop\s+receiving|unsubscribe|" + UNSUBSCRIBE_ABROAD + "|" + VIEW_ABROAD +
     r"|view\s+(?:this\s+(?:e-?mail|newsletter|issue|message)\s+|it\s+)?(?:in|on)\s+(?:your|a|the)?\s*"
