@@ -953,3 +953,16 @@ def test_a_dutch_issue_names_bodies_without_their_articles_demonyms_titles_or_co
             "Instagram", "GPT-NL", "De Vries", "Nederlandse Spoorwegen", "Dan Barnes"} <= set(found)
     assert not {"De Europese Commissie", "Het Amsterdamse Weaviate", "Nederlandse", "Nederlanders", "Volgens",
                 "Mistral-modellen", "AiNed-programma", "GPT-NL-model", "Tweede Kamerlid Lotte van Dijk-de Jong"} & set(found)
+
+
+def test_a_start_up_named_by_an_ordinary_word_is_a_name_where_a_round_or_a_sale_says_so():
+    body = ("* Tiller -- $8M seed from Conviction, with General Catalyst.\n"
+            "* Orchard (Munich): EUR 12M Series A led by Lakestar.\n"
+            "Sparrow, which builds agents for insurers, raised $14M. Databricks agreed to acquire Lattice for cash. "
+            "Also: a $3M pre-seed round in Kettle.\n"
+            "Price: $20 per month. Total -- $30M in seed rounds this week. Readers can buy Premium for $5. A tiller "
+            "steers; an orchard grows.\n")
+    found = names_of(issue(body))
+    assert {"Tiller", "Conviction", "General Catalyst", "Orchard", "Sparrow", "Lattice", "Kettle"} <= set(found)
+    assert found["Tiller"].kind == found["Sparrow"].kind == "organization"
+    assert not {"Price", "Total", "Premium", "Catalyst"} & set(found)

@@ -55,6 +55,33 @@ def _cue_in(words: list[str], lex: Lexicon, limit: int = 5) -> str | None:
     return None
 
 
+# A company's funding round or sale, a newsletter staple, names its start-up however ordinary the word: "Keel -- $8M
+# seed from General Catalyst", "Quarry (Berlin): EUR 18M Series A", "Harbor, which …, raised $40M", "acquire Anvil",
+# "a $6M seed from Conviction", "a Series A led by Accel".
+_MONEY = r"(?:(?:US|C|A)?[$€£]\s?\d|(?:EUR|USD|GBP|CHF)\s?\d)"
+_ROUND = r"(?:pre-seed|seed|series\s+[a-h]\b|round|raise|funding|investment|led\s+by)"
+_FUNDED_AFTER = re.compile(
+    rf"(?:\s*\([^()]{{1,40}}\))?(?:,[^,.;:]{{1,90}},)?(?:\s*(?:--|—|–|:)\s*{_MONEY}(?=[^.;\n]{{0,40}}\b{_ROUND})"
+    rf"|\s+(?:has\s+|just\s+)?(?:raise[sd]?|raising|close[sd]|land(?:s|ed)|secure[sd]|bag(?:s|ged)|nab(?:s|bed)|"
+    rf"picke?d?\s+up|picks\s+up)\s+(?:an?\s+|another\s+)?(?:fresh\s+|new\s+)?{_MONEY})", re.I)
+_TAKEN_BY = frozenset("acquire acquires acquired acquiring buys bought backed backs".split())  # not "buy Premium"
+_ROUND_BEFORE = re.compile(r"\b(?:pre-seed|seed|round|raise|funding|invest(?:s|ed|ing|ment)?|stake|series [a-h])\b")
+_PAID_BY = frozenset("acquired bought backed funded".split())
+
+
+def funded(text: str, start: int, end: int, prev_low: list[str] | None = None) -> bool:
+    """Whether text[start:end] is the company a funding round or a sale is about (see _FUNDED_AFTER)."""
+    if _FUNDED_AFTER.match(text, end):
+        return True
+    prev = prev_low if prev_low is not None else [w.casefold() for w in _last_words(text, start, 4)]
+    if not prev or text[:start].rstrip().endswith((",", ".", ":", ";", ")")):
+        return False
+    if prev[-1] in _TAKEN_BY:
+        return True                   # "acquire Anvil", "backed Slipway"; "acquired by Google" names the buyer (below)
+    return len(prev) >= 2 and (prev[-1] == "by" and prev[-2] in _PAID_BY or prev[-1] in ("from", "by", "in") and bool(
+        _ROUND_BEFORE.search(" ".join(prev[-4:-1]))))
+
+
 @dataclass(frozen=True)
 class Context:
     kind: str | None = None
@@ -112,6 +139,9 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
             kind, boost = lex.cues[w], max(boost, 0.1)    # "YouTube-8M dataset", "ACES sensors"
         elif len(nxt) > 1 and f"{w} {nxt[1].casefold()}" in lex.cues:
             kind, boost = lex.cues[f"{w} {nxt[1].casefold()}"], max(boost, 0.1)
+    if boost < 0.25 and ("$" in text or "€" in text or "£" in text or prev_low and prev_low[-1] in _TAKEN_BY
+                         or "EUR" in text or "USD" in text) and funded(text, start, end, prev_low):
+        kind, boost = kind or "organization", 0.25
     # After what comes next: "founded by UC Berkeley AI professor …" names the university.
     by_people = len(prev_low) >= 2 and prev_low[-1] == "by" and prev_low[-2] in _BY_PEOPLE
     if by_people or (nxt[:2] and [w.casefold() for w in nxt[:2]] == ["and", "colleagues"]) \

@@ -9,7 +9,7 @@ from ..model import Candidate, Issue, Link
 from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
-from .context import context, in_author_list
+from .context import context, funded, in_author_list
 from .names import abbreviates, capitalises_nouns, clip, foreign, is_generic, self_names, shape_kind, tokens, trim_punct
 from .phrases import (Phrase, cut_at, headline_words, opens_known_name, phrases, split_at, verb_between_names,
                       without_words)
@@ -247,8 +247,9 @@ class TextEntityExtractor:
             if t.acronym and len(_NOT_ASCII_LETTER.sub("", t.core)) == 2:
                 conf = 0.45               # two capitals ("SN", "DT") are often initials of something else
             if p.initial and not p.the:
-                if best <= 1:
+                if best <= 1 and not funded(s.text, p.start, p.end):
                     return None           # "Read", "Thanks", "Apple" at a sentence start: nothing to go on
+                    # ("Keel -- $8M seed …" says Keel is a company)
                 if best == 2:
                     if foreign(s.text, lex) or t.core in common:
                         # "Aquí se puede…": any first word of another language; "Arrhythmias occur…": a word the
@@ -275,7 +276,7 @@ class TextEntityExtractor:
             # A nationality or month that opens the sentence before a head ("European Union", "Indian Institute of
             # Science") is kept as mid-sentence (phrases.py), where the head vouches for it.
             if p.initial and not p.the and named[0].strength <= 0 and not (headed and named[0].stop) \
-                    and not opens_known_name(p.toks, lex):
+                    and not opens_known_name(p.toks, lex) and not funded(s.text, p.start, p.end):
                 if best <= 0:
                     # "Using AI to …", "Switchable Normalization outperforms": at a sentence start, ordinary
                     # capitalised words say little; with a generic acronym, nothing.

@@ -386,7 +386,8 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
                 break
         elif not (t.stop and (low in lex.calendar or lex.is_title(low) or low in lex.demonyms)) or kept:
             break
-        if low == "general" and len(run) > 1 and run[1].cap and run[1].strength == 0:
+        if low == "general" and len(run) > 1 and run[1].cap and (
+                run[1].strength == 0 or lex.well_known(text[t.start:run[1].end])):
             break                     # "General Catalyst", "General Motors": a company ("General Mark Milley" is not)
         if t.core == "The" and not initial and len(run) > 1:
             the = True
