@@ -64,6 +64,11 @@ _SIGNED_AS = re.compile(rf"^\W*({_FIRST_NAMES})\s*[–—,]\s*([^.!?]{{1,60}})$"
 _TEAM = re.compile(r"\b(?:team|editors?|editorial|crew|staff|writers?)\b", re.I)
 _GREETING = re.compile(rf"^\W*(?i:hey|hi|hello|howdy)\b[^.!?]{{0,30}}?\b({_FIRST}) here\b")
 _EDGE = 0.15  # greetings open an issue, sign-offs close it: within this share of its sentences
+# What a company or product does at the start of a sentence: "Apple said", "Runway released Gen-4", "Chrome follows".
+_ACTS = re.compile(r"\s+(?:said|says|released|releases|launched|launches|announced|announces|unveiled|unveils|"
+                   r"introduced|introduces|shipped|ships|follows|followed|debuted|debuts|rolled out|rolls out|"
+                   r"open-sourced|open-sources|published|publishes|acquired|acquires|raised|raises|updated|updates|"
+                   r"added|adds|plans|wants|will|has|had|is|was|now)\b")
 
 
 def _signed(text: str, newsletter: str, lex: Lexicon) -> frozenset[str]:
@@ -201,7 +206,7 @@ class TextEntityExtractor:
         conf = self._confidence(p, s, title, lex, common)
         words = [t.core for t in p.words]
         known = lex.well_known(p.name) or lex.well_known(_THE_ANY_CASE.sub("", p.name))
-        if known and not (p.initial and lex.is_word(p.name)):
+        if known and not (p.initial and lex.is_word(p.name) and not _ACTS.match(s.text, p.end)):
             conf = max(conf or 0.0, C_KNOWN)
         d = _DEFINITION.match(s.text[p.end:])
         defined = bool(d and len(words) > 1 and abbreviates(d.group(1), words))
@@ -271,7 +276,9 @@ class TextEntityExtractor:
             # given a third word or a word that is not ordinary ("AI Research", "Using AI" are not).
             headed = heads[-1] in lex.org_suffixes or heads[-1] in _NAME_HEADS or any(h in lex.of_heads
                                                                                           for h in heads[:-1])
-            if headed and (len(named) >= 3 or best >= 1 or any(h in lex.of_heads for h in heads[:-1])):
+            # "the Messages API", "the Batch API": a capitalised word before "API" names one.
+            if headed and (len(named) >= 3 or best >= 1 or any(h in lex.of_heads for h in heads[:-1])
+                           or heads[-1] == "api"):
                 conf = max(conf, 0.65)
             # A nationality or month that opens the sentence before a head ("European Union", "Indian Institute of
             # Science") is kept as mid-sentence (phrases.py), where the head vouches for it.

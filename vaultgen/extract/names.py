@@ -40,6 +40,7 @@ NAME_HEADS = {
     "dataset": "dataset", "corpus": "dataset", "benchmark": "dataset", "library": "library",
     "framework": "library", "toolkit": "library", "sdk": "library",
     "act": "other", "directive": "other", "bill": "other", "regulation": "other", "treaty": "other",
+    "protocol": "other", "api": "product",
 }
 # German and Dutch heads that end compounds: "Forschungszentrum", "Fraunhofer-Institut", "Rijksuniversiteit".
 COMPOUND_HEADS = ("zentrum", "institut", "ministerium", "universität", "akademie", "gesellschaft", "stiftung",
