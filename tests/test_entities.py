@@ -975,3 +975,14 @@ def test_a_well_known_word_that_opens_a_sentence_is_a_name_when_it_acts_and_apis
     assert {"Runway", "Chrome", "Messages API", "Agent Client Protocol"} <= set(found)
     assert found["Messages API"].kind == "product" and found["Agent Client Protocol"].kind == "other"
     assert not {"Zoom", "API", "Use"} & set(found)
+
+
+def test_whom_a_body_serves_and_a_leading_great_are_part_of_its_name():
+    body = ("Great Ormond Street Hospital’s evaluation is out. She moved to Brigham and Women's Hospital, then to the "
+            "National People's Congress. Great news from Anthropic today. Georgetown University's Center for Security "
+            "and Emerging Technology agreed.\n")
+    found = names_of(issue(body))
+    assert {"Great Ormond Street Hospital", "Brigham and Women's Hospital", "National People's Congress",
+            "Georgetown University", "Center for Security and Emerging Technology", "Anthropic"} <= set(found)
+    assert not {"Ormond Street Hospital", "Brigham", "Great news", "Great"} & set(found)
+    assert not any(n.startswith("Georgetown University's") for n in found)

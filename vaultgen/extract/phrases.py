@@ -210,6 +210,8 @@ def _joined(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon, breaks: t
         return text[last.end:t.start] == " "   # "Claude 3.5 Sonnet", "Gemini 1.5 Pro", "Llama 3 70B"
     if last.ends and last.core == last.text and "-" in last.core and t.cap and t.core.casefold() in lex.model_tiers:
         return text[last.end:t.start] == " "   # "SWE-bench Verified": a compound's variant, not another name
+    if last.ends and _possessive_head(last, t, text, lex):
+        return True
     if last.ends or last.version or breaks and not t.version and any(last.end <= b <= t.start for b in breaks):
         return False
     if t.stop and last.core.endswith("."):
@@ -217,6 +219,16 @@ def _joined(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon, breaks: t
     gap = text[last.end:t.start]
     return gap == " " or _middle_initial(run, t, text) or (
         ampersand and gap == " & " and last.cap and t.cap and _ampersand_joins(run, ahead, text, lex))
+
+
+_WHOSE = frozenset("women children men people".split())
+
+
+def _possessive_head(last: Tok, t: Tok, text: str, lex: Lexicon) -> bool:
+    """"Women's Hospital", "Children's Hospital", "National People's Congress": whom a body serves, in the possessive
+    before its head, is part of its name ("Georgetown University's Center for …" is two bodies)."""
+    return last.core.casefold() in _WHOSE and t.cap and text[last.end:t.start] in ("'s ", "’s ") \
+        and (t.core.casefold() in lex.org_suffixes or t.core.casefold() in lex.of_heads)
 
 
 def _ampersand_joins(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon) -> bool:
@@ -286,6 +298,9 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
         return True                                   # "University of Arizona", "Institute for ..."
     if word == "on" and heads[-1] in _ON_HEADS:
         return True                                   # "International Conference on Learning Representations"
+    if word == "and" and len(run) == 1 and run[0].strength >= 2 and len(ahead) > 1 and ahead[0].ends \
+            and _possessive_head(ahead[0], ahead[1], text, lex):
+        return True                                   # "Brigham and Women's Hospital"
     # A body named by its fields: "Institute of Science and Technology", "Department of Health and Human Services".
     headed = any(h in lex.of_heads or h in _ON_HEADS for h in heads[:-1])
     if word in ("and", "&", "y", "und") and (headed or all(t.strength <= 1 for t in run)
@@ -339,8 +354,10 @@ def _headed(rest: list[Tok], lex: Lexicon) -> bool:
 
 
 def opens_known_name(toks, lex: Lexicon) -> bool:
-    """The tokens open with a well-known name's first two words ("New York Times Case Data", "The Verge")."""
-    return len(toks) > 1 and f"{toks[0].core} {toks[1].core}".casefold() in lex.known_openers
+    """The tokens open with a well-known name's first two words ("New York Times Case Data", "The Verge"), or with
+    "Great" before a word no dictionary holds ("Great Ormond Street Hospital", "Great Barrington"; not "Great news")."""
+    return len(toks) > 1 and (f"{toks[0].core} {toks[1].core}".casefold() in lex.known_openers or toks[0].core == "Great"
+                              and toks[1].cap and toks[1].strength >= 2)
 
 
 def _article(run: list[Tok], text: str, lex: Lexicon) -> bool:
