@@ -986,3 +986,11 @@ def test_whom_a_body_serves_and_a_leading_great_are_part_of_its_name():
             "Georgetown University", "Center for Security and Emerging Technology", "Anthropic"} <= set(found)
     assert not {"Ormond Street Hospital", "Brigham", "Great news", "Great"} & set(found)
     assert not any(n.startswith("Georgetown University's") for n in found)
+
+
+def test_an_acronym_ending_in_s_is_no_plural_of_a_generic_one_and_a_country_before_an_agency_is_not_its_name():
+    body = ("One talk at AMS I keep thinking about: the US DOE's Genesis Mission. We redesigned the UIs and merged PRs "
+            "with new GPUs. The UK AISI agreed, as the EU AI Act says.\n")
+    found = names_of(issue(body))
+    assert {"AMS", "DOE", "US", "AISI", "EU AI Act", "Genesis Mission"} <= set(found)
+    assert not {"AMS I", "US DOE", "UIs", "UI", "PRs", "GPUs"} & set(found)

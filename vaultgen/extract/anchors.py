@@ -287,7 +287,7 @@ class LinkEntityExtractor:
         matched = _host_matches(name, host) or \
             bool(repo and _compact(repo[1]) in (_compact(name), _compact(name.split()[-1])))
         best = max((t.strength for t in words), default=-1)
-        if is_generic(name.casefold(), lex) and not matched:
+        if is_generic(name, lex) and not matched:
             return
         ctx = context(sentence, at, at + len(anchor), lex, len(words)) if at >= 0 else None
         cue_kind = ctx.kind if ctx else None

@@ -153,7 +153,8 @@ class TextEntityExtractor:
             if len(name) < 2 or len(name) > 120 or not _LETTER.search(name):
                 return
             bare = _THE.sub("", fold) if fold.startswith("the") else fold
-            if fold in banned or bare in banned or is_generic(bare, lex):
+            if fold in banned or bare in banned or is_generic(
+                    name if bare is fold else _THE_ANY_CASE.sub("", name), lex):
                 return
             out.append(Candidate(name, issue.source, self.name, kind, clip(sentence.text), None,
                                  round(min(conf, 0.95), 3), desc, tuple(aliases)))
@@ -440,10 +441,13 @@ _OPENING_ARTICLES = frozenset("El La Los Las Le Les Il Lo".split())
 
 def _known_parts(p: Phrase, text: str, lex: Lexicon) -> list[Phrase]:
     """"Nvidia H100", "NVIDIA Blackwell", "Google Gemini": a well-known company, then a well-known thing of its own, are
-    two names. A listed whole stays one ("Google Translate", "Meta AI")."""
+    two names; so are a country and its agency in acronyms ("US DOE"). A listed whole stays one ("Google Translate",
+    "Meta AI")."""
     if len(p.words) < 2 or lex.well_known(p.name):
         return [p]
     company = lex.well_known(p.toks[0].core)
+    if company is not None and company[1] == "place" and all(t.acronym for t in p.words):
+        return split_at(text, p, 1, lex)  # "the US DOE", "UK AISI": a country's agency, named without the country
     if company is None or company[1] != "organization":
         return [p]
     rest = lex.well_known(text[p.toks[1].start:p.words[-1].end])

@@ -185,8 +185,9 @@ def _features(raw: str, start: int, lex: Lexicon) -> Tok:
     acronym = upper >= 2 and (letters.isupper() or bool(PLURAL_ACRONYM.fullmatch(core)))
     cap = core[:1].isupper()
     # "A.I." is "AI": a dotted acronym is generic when its letters are.
-    generic = len(letters) > 1 and (fold in lex.generic_acronyms or (acronym and (fold.rstrip("s") in
-                                    lex.generic_acronyms or fold.replace(".", "") in lex.generic_acronyms)))
+    generic = len(letters) > 1 and (fold in lex.generic_acronyms or (acronym and (
+        (len(fold) > 3 or core.endswith("s")) and fold.rstrip("s") in lex.generic_acronyms  # "UIs", not "AMS"
+        or fold.replace(".", "") in lex.generic_acronyms)))
     if generic and not acronym and fold in lex.stopwords:
         generic = False       # "It" is a pronoun, "IT" the field
     if acronym:
@@ -320,9 +321,10 @@ def clip(sentence: str) -> str:
     return sentence if len(sentence) <= 300 else sentence[:297].rsplit(" ", 1)[0] + "…"
 
 
-def is_generic(fold: str, lex: Lexicon) -> bool:
-    """A concept or a generic acronym of the field, in the singular or the plural."""
-    singular = fold[:-1] if fold.endswith("s") else fold
+def is_generic(name: str, lex: Lexicon) -> bool:
+    """A concept or a generic acronym of the field, in the singular or the plural ("UIs"; "AMS" is no plural of "am")."""
+    fold = name.casefold()
+    singular = fold[:-1] if fold.endswith("s") and (len(fold) > 3 or name.endswith("s")) else fold
     return any(f in lex.generic_phrases or f in lex.generic_acronyms for f in (fold, singular))
 
 

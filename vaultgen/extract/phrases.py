@@ -212,6 +212,8 @@ def _joined(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon, breaks: t
         return text[last.end:t.start] == " "   # "SWE-bench Verified": a compound's variant, not another name
     if last.ends and _possessive_head(last, t, text, lex):
         return True
+    if t.core == "I" and last.acronym:
+        return False                           # "at AMS I keep thinking": the pronoun ("World War I" stays)
     if last.ends or last.version or breaks and not t.version and any(last.end <= b <= t.start for b in breaks):
         return False
     if t.stop and last.core.endswith("."):
