@@ -994,3 +994,12 @@ def test_an_acronym_ending_in_s_is_no_plural_of_a_generic_one_and_a_country_befo
     found = names_of(issue(body))
     assert {"AMS", "DOE", "US", "AISI", "EU AI Act", "Genesis Mission"} <= set(found)
     assert not {"AMS I", "US DOE", "UIs", "UI", "PRs", "GPUs"} & set(found)
+
+
+def test_a_court_case_is_named_by_its_caption_and_a_comparison_is_not():
+    body = ("In Bartz v. Anthropic, Judge William Alsup ruled on fair use. Getty Images v Stability AI went to the Court "
+            "of Appeal. We compared CrewAI vs. LangGraph for agents.\n")
+    found = names_of(issue(body))
+    assert {"Bartz v. Anthropic", "Getty Images v Stability AI", "Anthropic", "Stability AI", "CrewAI"} <= set(found)
+    assert found["Bartz v. Anthropic"].kind == "other"
+    assert not any(" vs" in n for n in found)

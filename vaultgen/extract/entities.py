@@ -21,6 +21,7 @@ C_CITATION = 0.75       # "Lepikhin et al. (2020)"
 C_AUTHOR = 0.6          # its first author
 C_KNOWN = 0.8           # a name in the built-in list of well-known names
 C_CREDIT = 0.6          # "… 15 cents. (Wired $)": the source a story credits, alone in parentheses
+C_CASE = 0.75           # "Getty Images v. Stability AI": a court case, by its caption
 C_SHAPE = {3: 0.7, 2: 0.55, 1: 0.45, 0: 0.25}   # one word, mid-sentence, by token strength (names.Tok)
 C_MULTI = {3: 0.7, 2: 0.7, 1: 0.55, 0: 0.45}    # several words
 ENUMERATION_BOOST = 0.15
@@ -44,6 +45,7 @@ _WORK_CUES = {"paper": "paper", "papers": "paper", "essay": "paper", "book": "pa
               "podcast": "other", "show": "other", "series": "other", "documentary": "other", "video": "other"}
 # Compiled once: these run for every phrase of every issue.
 _LETTERS = re.compile(r"[^\W\d_]+")
+_VERSUS = re.compile(r" v\.? ")  # a caption's "v." ("vs." compares: "CrewAI vs. LangGraph")
 _LETTER = re.compile(r"[^\W\d_]")
 _THE = re.compile(r"^the\s+")
 _THE_ANY_CASE = re.compile(r"(?i)^the\s+")
@@ -171,6 +173,9 @@ class TextEntityExtractor:
             found = phrases(s.text, toks, lex, tuple(x for span in s.anchors for x in span), ampersand=not s.title)
             if _shouted(s.text):  # "BIG TECH & STARTUPS", "OPENAI RELEASES GPT-4": labels and headlines in capitals
                 found = without_words(s.text, found, lex, lambda t: _named_in_capitals(t.core, lex, common))
+            for a, b in zip(found, found[1:]):
+                if _VERSUS.fullmatch(s.text, a.end, b.start):
+                    emit(s.text[a.start:b.end], s, C_CASE, "other")   # "Bartz v. Anthropic", "Getty Images v Stability AI"
             neighbours = _enumerated(s.text, found)
             of_pairs = _of_pairs(s.text, found)
             headline = title_spans(s)
