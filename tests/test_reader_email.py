@@ -640,3 +640,16 @@ def test_a_click_tracker_is_no_web_version_and_a_sentence_about_browsers_stays(t
     issue = _read(tmp_path, text)
     assert issue.url is None
     assert "read the model's answers online in your browser" in issue.body and "free to read online at" in issue.body
+
+
+def test_a_logos_alt_text_names_the_newsletter_and_numbered_headings_in_capitals_are_sections(tmp_path):
+    issue = _read(tmp_path, "[image: Wafer & Watt logo]\n\nWAFER & WATT #88 | Monday, October 5, 2026\n\n"
+                            "Good morning from Portland. This week: chips, memory and power.\n\n" + "-" * 40 + "\n"
+                            "1. N2 IS A VOLUME NODE NOW\n" + "-" * 40 + "\n\n"
+                            "TSMC's September revenue came in high, and N2 is now a volume node for real.\n\n"
+                            + "-" * 40 + "\n2. IS SCALING HITTING A WALL?\n" + "-" * 40 + "\n\n"
+                            "A report says the next model improves less than the last one did on its predecessor.\n\n"
+                            "Things to do:\n\n1. Read the report\n2. Reply to us\n")
+    assert issue.newsletter == "Wafer & Watt" and issue.number == 88
+    assert "\n## 1. N2 IS A VOLUME NODE NOW\n" in issue.body and "\n## 2. IS SCALING HITTING A WALL?\n" in issue.body
+    assert "1. Read the report\n2. Reply to us" in issue.body and "image" not in issue.body

@@ -673,3 +673,15 @@ def test_a_click_tracker_behind_read_online_gives_no_url(write):
     issue = READER.read(write(f"""<html><body><div>
 <p><a href="https://link.mail.beehiiv.com/ss/c/u001.Ab/4bm/h1">Read Online</a></p>{story}{story}</div></body></html>"""))
     assert issue.url is None
+
+
+def test_a_sites_name_after_the_headline_in_the_pages_title_is_the_newsletter(write):
+    issue = READER.read(write("<html><head><title>Agents learn to wait &#x27;a bit&#x27; &mdash; The Loop Log</title>"
+                              "</head><body><article><h1>Agents learn to wait &#x27;a bit&#x27; &mdash; and it is good"
+                              "</h1><p>Anthropic shipped a mode.</p></article></body></html>"))
+    assert issue.newsletter == "The Loop Log"
+    assert issue.title == "Agents learn to wait 'a bit' — and it is good"
+    assert "<h1" not in issue.body and "and it is good" not in issue.body
+    other = READER.read(write("<html><head><title>Issue 5 | Notes</title></head><body><h1>Masthead Name</h1>"
+                              "<p>text</p></body></html>", "other.html"))
+    assert other.newsletter is None and other.title == "Issue 5 | Notes"

@@ -31,6 +31,7 @@ _NAME = re.compile(r"^[-–—~ ]*[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,2}$")
 _LABEL = re.compile(r"^([A-Z][\w'’-]*(?:,? [\w'’-]+){0,3}):(?=\s+[\"“‘'(A-Z0-9•]|\s*$)")
 _BULLET = re.compile(r"^(\s*)(?:[•◦▪‣●○■□·*+-]|(\d{1,3})[.)])\s+(\S.*)$")
 _MAIL_IMAGE = re.compile(r"\[image:\s*([^\]]*)\]", re.I)
+_LOGO = re.compile(r"(.{2,40}?)\s+(?:logo|masthead|banner|header)", re.I)
 _DASH_ITEM = re.compile(r"^(\s*)()–\s+(\S.*)$")  # an en dash: an em dash opens a sign-off ("— Noah and Grant")
 _URL_LINE = re.compile(r"<?https?://\S+>?$")
 _WORD = re.compile(r"[^\W_]+")
@@ -122,6 +123,12 @@ def _date_in(line: str) -> _dt.date | None:
         filter(None, map(parse_human_date, [line, *_SEPARATORS.split(line)])), None)
 
 
+def _shouted(text: str) -> bool:
+    """Two words or more, every letter a capital."""
+    letters = [c for c in text if c.isalpha()]
+    return len(text.split()) >= 2 and len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
 def _is_short(line: str) -> bool:
     """A standalone line that could be a masthead, headline or image alt text rather than prose."""
     return (len(line) <= 100 and len(line.split()) <= 16 and line[-1] not in ".,;:"
@@ -198,7 +205,12 @@ def _units(blocks: list[list[str]], width: int | None) -> list[dict]:
             else:
                 units.append({"kind": "para", "text": text, "block": b})
             prev = text
-        if len(units) - first == 1 and units[first]["kind"] == "para" and _is_short(units[first]["text"]):
+        if len(units) - first == 1 and units[first]["kind"] == "bullet" and units[first]["num"] \
+                and _shouted(units[first]["text"]):
+            # "1. N2 IS A VOLUME NODE NOW" alone between rules: a numbered section's heading, not a list of one
+            units[first] = {"kind": "para", "text": f"{units[first]['num']}. {units[first]['text']}", "block": b,
+                            "short": _is_short(units[first]["text"])}
+        elif len(units) - first == 1 and units[first]["kind"] == "para" and _is_short(units[first]["text"]):
             units[first]["short"] = True
     return units
 
@@ -221,6 +233,11 @@ def _meta(lines: list[str]) -> tuple[str | None, _dt.date | None, int | None]:
     """Newsletter name, date and issue number from masthead lines."""
     name = date = number = None
     for line in lines:
+        image = _MAIL_IMAGE.fullmatch(line)
+        if image:  # "[image: Wafer & Watt logo]" names the newsletter; another picture names nothing
+            logo = _LOGO.fullmatch(image.group(1).strip())
+            name = name or (clean_inline(logo.group(1)) if logo else None)
+            continue
         found, issue_no = _date_in(line), _ISSUE_NO.search(line)
         date = date or found
         number = number or (int(issue_no.group(1)) if issue_no else None)

@@ -279,6 +279,18 @@ def _metadata(soup, root, warnings: list[str]) -> dict:
     return out
 
 
+def _site_after(title: str, h1: str) -> str | None:
+    """The site's name a page's title ends with after its headline, when no tag names the site: "Coding agents learn
+    to say 'I'm not sure' — The Loop Log" over the h1 "Coding agents learn to say 'I'm not sure' — and it's …"."""
+    for sep in (" | ", " — ", " – ", " - ", " · "):
+        head, _, site = title.rpartition(sep)
+        words = re.sub(r"\W", "", head).casefold()
+        if head and 0 < len(site) <= 40 and len(site.split()) <= 5 and words \
+                and re.sub(r"\W", "", h1).casefold().startswith(words) and site.casefold() not in h1.casefold():
+            return site.strip()
+    return None
+
+
 def _same(a: str, b: str | None) -> bool:
     a, b = re.sub(r"\W", "", a).casefold(), re.sub(r"\W", "", b or "").casefold()
     short, long_ = sorted((a, b), key=len)
@@ -479,6 +491,8 @@ class HtmlReader:
         meta = _metadata(soup, root, warnings)
         h1 = root.find("h1") or soup.find("h1")
         h1_text = clean_inline(_plain(h1)) if h1 is not None else ""
+        if not meta["newsletter"] and meta["title"] and h1_text and (site := _site_after(meta["title"], h1_text)):
+            meta["newsletter"], meta["title"] = site, h1_text
         title = meta["title"] or h1_text or None
         if h1_text and _same(h1_text, title):
             # A title that links somewhere links to the issue itself (an e-mail's "read online" headline).
