@@ -1003,3 +1003,11 @@ def test_a_court_case_is_named_by_its_caption_and_a_comparison_is_not():
     assert {"Bartz v. Anthropic", "Getty Images v Stability AI", "Anthropic", "Stability AI", "CrewAI"} <= set(found)
     assert found["Bartz v. Anthropic"].kind == "other"
     assert not any(" vs" in n for n in found)
+
+
+def test_a_code_of_two_capitals_and_digits_names_a_thing_and_a_size_or_number_format_does_not():
+    body = ("Oracle confirmed racks with MI450 parts, on N2P at the D1X fab. The card has 40GB of memory and trains "
+            "in BF16 or FP8.\n")
+    found = names_of(issue(body))
+    assert {"MI450", "N2P", "D1X", "Oracle"} <= set(found)
+    assert not {"40GB", "BF16", "FP8"} & set(found)

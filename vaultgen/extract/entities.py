@@ -70,7 +70,8 @@ _EDGE = 0.15  # greetings open an issue, sign-offs close it: within this share o
 _ACTS = re.compile(r"\s+(?:said|says|released|releases|launched|launches|announced|announces|unveiled|unveils|"
                    r"introduced|introduces|shipped|ships|follows|followed|debuted|debuts|rolled out|rolls out|"
                    r"open-sourced|open-sources|published|publishes|acquired|acquires|raised|raises|updated|updates|"
-                   r"added|adds|plans|wants|will|has|had|is|was|now)\b")
+                   r"added|adds|confirmed|confirms|agreed|agrees|signed|signs|reported|reports|plans|wants|will|has|had|is|"
+                   r"was|now)\b")
 
 
 def _signed(text: str, newsletter: str, lex: Lexicon) -> frozenset[str]:
@@ -255,7 +256,8 @@ class TextEntityExtractor:
                 return None               # "… einen verlässlichen Rechtsrahmen …": a German noun
             if title and best == 2 and t.core in common:
                 return None               # a headline's "Backprop", "Corpora": the issue writes them in lower case
-            if t.acronym and len(_NOT_ASCII_LETTER.sub("", t.core)) == 2:
+            if t.acronym and len(_NOT_ASCII_LETTER.sub("", t.core)) == 2 and (t.core[0].isdigit() or not any(
+                    c.isdigit() for c in t.core)):  # "MI450", "N2P" are codes of things, "40GB" a size
                 conf = 0.45               # two capitals ("SN", "DT") are often initials of something else
             if p.initial and not p.the:
                 if best <= 1 and not funded(s.text, p.start, p.end):
