@@ -109,8 +109,9 @@ HELDOUT = Path(__file__).resolve().parent.parent / "bench" / "heldout"
 
 
 def test_held_out_issues_keep_their_entity_score(tmp_path):
-    """Forty-two issues of shapes vaultgen was not tuned on (bench/heldout), scored by ../shared's score_vault against
-    their hand labels: 0.888 F1 when the last were added, 0.896 after their fixes; the floor catches a change that loses names on unseen input."""
+    """Forty-eight issues of shapes vaultgen was not tuned on (bench/heldout), scored by ../shared's score_vault against
+    their hand labels: 0.895 F1 with the last six added after their fixes; the floor catches a change that loses names
+    on unseen input."""
     script = SHARED / "eval" / "score_vault.py"
     if not script.is_file():
         pytest.skip("../shared/eval is not present")
@@ -121,4 +122,4 @@ def test_held_out_issues_keep_their_entity_score(tmp_path):
     assert run.returncode == 0 and "PROBLEM" not in run.stdout, run.stdout
     scores = re.search(r"entities: precision=([\d.]+) recall=([\d.]+) f1=([\d.]+)", run.stdout)
     precision, recall, f1 = map(float, scores.groups())
-    assert precision >= 0.905 and recall >= 0.86 and f1 >= 0.88, run.stdout
+    assert precision >= 0.9 and recall >= 0.865 and f1 >= 0.88, run.stdout
