@@ -970,9 +970,10 @@ def test_a_start_up_named_by_an_ordinary_word_is_a_name_where_a_round_or_a_sale_
 
 def test_a_well_known_word_that_opens_a_sentence_is_a_name_when_it_acts_and_apis_and_protocols_are_named():
     body = ("Runway released a video model on Monday. Chrome follows in version 146. Zoom in on the chart below. "
-            "It works against the Messages API and speaks the Agent Client Protocol. Use the API with care.\n")
+            "It works against the Messages API and speaks the Agent Client Protocol. Use the API with care. The team "
+            "moved from Windsurf to Cursor.\n")
     found = names_of(issue(body))
-    assert {"Runway", "Chrome", "Messages API", "Agent Client Protocol"} <= set(found)
+    assert {"Runway", "Chrome", "Messages API", "Agent Client Protocol", "Cursor"} <= set(found)
     assert found["Messages API"].kind == "product" and found["Agent Client Protocol"].kind == "other"
     assert not {"Zoom", "API", "Use"} & set(found)
 
