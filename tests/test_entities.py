@@ -979,9 +979,9 @@ def test_a_well_known_word_that_opens_a_sentence_is_a_name_when_it_acts_and_apis
 
 
 def test_whom_a_body_serves_and_a_leading_great_are_part_of_its_name():
-    body = ("Great Ormond Street Hospital’s evaluation is out. She moved to Brigham and Women's Hospital, then to the "
-            "National People's Congress. Great news from Anthropic today. Georgetown University's Center for Security "
-            "and Emerging Technology agreed.\n")
+    body = ("Great Ormond Street Hospital’s evaluation is out. She moved to Brigham and Women's Hospital, then to "
+            "the National People's Congress. Great news from Anthropic today. Georgetown University's Center for "
+            "Security and Emerging Technology agreed.\n")
     found = names_of(issue(body))
     assert {"Great Ormond Street Hospital", "Brigham and Women's Hospital", "National People's Congress",
             "Georgetown University", "Center for Security and Emerging Technology", "Anthropic"} <= set(found)
@@ -998,8 +998,8 @@ def test_an_acronym_ending_in_s_is_no_plural_of_a_generic_one_and_a_country_befo
 
 
 def test_a_court_case_is_named_by_its_caption_and_a_comparison_is_not():
-    body = ("In Bartz v. Anthropic, Judge William Alsup ruled on fair use. Getty Images v Stability AI went to the Court "
-            "of Appeal. We compared CrewAI vs. LangGraph for agents.\n")
+    body = ("In Bartz v. Anthropic, Judge William Alsup ruled on fair use. Getty Images v Stability AI went to the "
+            "Court of Appeal. We compared CrewAI vs. LangGraph for agents.\n")
     found = names_of(issue(body))
     assert {"Bartz v. Anthropic", "Getty Images v Stability AI", "Anthropic", "Stability AI", "CrewAI"} <= set(found)
     assert found["Bartz v. Anthropic"].kind == "other"

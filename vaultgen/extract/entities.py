@@ -70,8 +70,8 @@ _EDGE = 0.15  # greetings open an issue, sign-offs close it: within this share o
 _ACTS = re.compile(r"\s+(?:said|says|released|releases|launched|launches|announced|announces|unveiled|unveils|"
                    r"introduced|introduces|shipped|ships|follows|followed|debuted|debuts|rolled out|rolls out|"
                    r"open-sourced|open-sources|published|publishes|acquired|acquires|raised|raises|updated|updates|"
-                   r"added|adds|confirmed|confirms|agreed|agrees|signed|signs|reported|reports|plans|wants|will|has|had|is|"
-                   r"was|now)\b")
+                   r"added|adds|confirmed|confirms|agreed|agrees|signed|signs|reported|reports|plans|wants|will|"
+                   r"has|had|is|was|now)\b")
 
 
 def _signed(text: str, newsletter: str, lex: Lexicon) -> frozenset[str]:
@@ -174,9 +174,9 @@ class TextEntityExtractor:
             found = phrases(s.text, toks, lex, tuple(x for span in s.anchors for x in span), ampersand=not s.title)
             if _shouted(s.text):  # "BIG TECH & STARTUPS", "OPENAI RELEASES GPT-4": labels and headlines in capitals
                 found = without_words(s.text, found, lex, lambda t: _named_in_capitals(t.core, lex, common))
-            for a, b in zip(found, found[1:]):
+            for a, b in zip(found, found[1:]):  # "Bartz v. Anthropic", "Getty Images v Stability AI"
                 if _VERSUS.fullmatch(s.text, a.end, b.start):
-                    emit(s.text[a.start:b.end], s, C_CASE, "other")   # "Bartz v. Anthropic", "Getty Images v Stability AI"
+                    emit(s.text[a.start:b.end], s, C_CASE, "other")
             neighbours = _enumerated(s.text, found)
             of_pairs = _of_pairs(s.text, found)
             headline = title_spans(s)
@@ -260,9 +260,8 @@ class TextEntityExtractor:
                     c.isdigit() for c in t.core)):  # "MI450", "N2P" are codes of things, "40GB" a size
                 conf = 0.45               # two capitals ("SN", "DT") are often initials of something else
             if p.initial and not p.the:
-                if best <= 1 and not funded(s.text, p.start, p.end):
+                if best <= 1 and not funded(s.text, p.start, p.end):  # "Keel -- $8M seed …" is a company's
                     return None           # "Read", "Thanks", "Apple" at a sentence start: nothing to go on
-                    # ("Keel -- $8M seed …" says Keel is a company)
                 if best == 2:
                     if foreign(s.text, lex) or t.core in common:
                         # "Aquí se puede…": any first word of another language; "Arrhythmias occur…": a word the

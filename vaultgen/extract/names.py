@@ -322,7 +322,8 @@ def clip(sentence: str) -> str:
 
 
 def is_generic(name: str, lex: Lexicon) -> bool:
-    """A concept or a generic acronym of the field, in the singular or the plural ("UIs"; "AMS" is no plural of "am")."""
+    """A concept or a generic acronym of the field, in the singular or the plural ("UIs"; "AMS" is no plural of
+    "am")."""
     fold = name.casefold()
     singular = fold[:-1] if fold.endswith("s") and (len(fold) > 3 or name.endswith("s")) else fold
     return any(f in lex.generic_phrases or f in lex.generic_acronyms for f in (fold, singular))

@@ -358,8 +358,8 @@ def _headed(rest: list[Tok], lex: Lexicon) -> bool:
 def opens_known_name(toks, lex: Lexicon) -> bool:
     """The tokens open with a well-known name's first two words ("New York Times Case Data", "The Verge"), or with
     "Great" before a word no dictionary holds ("Great Ormond Street Hospital", "Great Barrington"; not "Great news")."""
-    return len(toks) > 1 and (f"{toks[0].core} {toks[1].core}".casefold() in lex.known_openers or toks[0].core == "Great"
-                              and toks[1].cap and toks[1].strength >= 2)
+    return len(toks) > 1 and (f"{toks[0].core} {toks[1].core}".casefold() in lex.known_openers
+                              or toks[0].core == "Great" and toks[1].cap and toks[1].strength >= 2)
 
 
 def _article(run: list[Tok], text: str, lex: Lexicon) -> bool:
