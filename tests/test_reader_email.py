@@ -653,3 +653,6 @@ def test_a_logos_alt_text_names_the_newsletter_and_numbered_headings_in_capitals
     assert issue.newsletter == "Wafer & Watt" and issue.number == 88
     assert "\n## 1. N2 IS A VOLUME NODE NOW\n" in issue.body and "\n## 2. IS SCALING HITTING A WALL?\n" in issue.body
     assert "1. Read the report\n2. Reply to us" in issue.body and "image" not in issue.body
+    other = _read(tmp_path, "[image: Email header]\n\nTHE CHIP LETTER | October 5, 2026\n\n"
+                            "Good morning from Portland. This week: chips, memory and power.\n")
+    assert other.newsletter is None  # a header picture names nothing ("Email" it would be)

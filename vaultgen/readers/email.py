@@ -31,7 +31,7 @@ _NAME = re.compile(r"^[-–—~ ]*[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,2}$")
 _LABEL = re.compile(r"^([A-Z][\w'’-]*(?:,? [\w'’-]+){0,3}):(?=\s+[\"“‘'(A-Z0-9•]|\s*$)")
 _BULLET = re.compile(r"^(\s*)(?:[•◦▪‣●○■□·*+-]|(\d{1,3})[.)])\s+(\S.*)$")
 _MAIL_IMAGE = re.compile(r"\[image:\s*([^\]]*)\]", re.I)
-_LOGO = re.compile(r"(.{2,40}?)\s+(?:logo|masthead|banner|header)", re.I)
+_LOGO = re.compile(r"(.{2,40}?)\s+logo", re.I)  # not "Email header", "Newsletter banner"
 _DASH_ITEM = re.compile(r"^(\s*)()–\s+(\S.*)$")  # an en dash: an em dash opens a sign-off ("— Noah and Grant")
 _URL_LINE = re.compile(r"<?https?://\S+>?$")
 _WORD = re.compile(r"[^\W_]+")
