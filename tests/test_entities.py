@@ -997,6 +997,14 @@ def test_an_acronym_ending_in_s_is_no_plural_of_a_generic_one_and_a_country_befo
     assert not {"AMS I", "US DOE", "UIs", "UI", "PRs", "GPUs"} & set(found)
 
 
+def test_an_acronym_loses_one_plural_s_only():
+    # "MASS" is no plural of the generic "MA", as "GPUS" is of "GPU".
+    body = "Microsoft Research Asia introduced MASS, a pre-training method, and bought more GPUS for it.\n"
+    found = names_of(issue(body))
+    assert "MASS" in found
+    assert not {"GPUS", "GPU"} & set(found)
+
+
 def test_a_court_case_is_named_by_its_caption_and_a_comparison_is_not():
     body = ("In Bartz v. Anthropic, Judge William Alsup ruled on fair use. Getty Images v Stability AI went to the "
             "Court of Appeal. We compared CrewAI vs. LangGraph for agents.\n")

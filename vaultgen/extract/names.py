@@ -153,8 +153,7 @@ def _shape(part: str, lex: Lexicon) -> int:
         return -1
     upper = sum(1 for c in letters if c.isupper())
     if upper >= 2 and (letters.isupper() or PLURAL_ACRONYM.fullmatch(part)):
-        return 0 if part.casefold().rstrip("s") in lex.generic_acronyms or part.casefold() in lex.generic_acronyms \
-            else 3
+        return 0 if _singular(part) in lex.generic_acronyms or part.casefold() in lex.generic_acronyms else 3
     if re.search(r"[a-z][A-Z]", part) or (part[:1].islower() and upper > 0):
         return 3
     if re.search(r"\d", part) and not part[:1].isdigit():
@@ -186,8 +185,7 @@ def _features(raw: str, start: int, lex: Lexicon) -> Tok:
     cap = core[:1].isupper()
     # "A.I." is "AI": a dotted acronym is generic when its letters are.
     generic = len(letters) > 1 and (fold in lex.generic_acronyms or (acronym and (
-        (len(fold) > 3 or core.endswith("s")) and fold.rstrip("s") in lex.generic_acronyms  # "UIs", not "AMS"
-        or fold.replace(".", "") in lex.generic_acronyms)))
+        _singular(core) in lex.generic_acronyms or fold.replace(".", "") in lex.generic_acronyms)))
     if generic and not acronym and fold in lex.stopwords:
         generic = False       # "It" is a pronoun, "IT" the field
     if acronym:
@@ -324,9 +322,14 @@ def clip(sentence: str) -> str:
 def is_generic(name: str, lex: Lexicon) -> bool:
     """A concept or a generic acronym of the field, in the singular or the plural ("UIs"; "AMS" is no plural of
     "am")."""
+    return any(f in lex.generic_phrases or f in lex.generic_acronyms for f in (name.casefold(), _singular(name)))
+
+
+def _singular(name: str) -> str:
+    """A name casefolded, less the one s of a plural: "UIs" → "ui", "GPUS" → "gpu"; under four letters only a
+    lower-case s makes a plural ("AMS" is no plural of "am")."""
     fold = name.casefold()
-    singular = fold[:-1] if fold.endswith("s") and (len(fold) > 3 or name.endswith("s")) else fold
-    return any(f in lex.generic_phrases or f in lex.generic_acronyms for f in (fold, singular))
+    return fold[:-1] if fold.endswith("s") and (len(fold) > 3 or name.endswith("s")) else fold
 
 
 def shape_kind(words: list[str], lex: Lexicon) -> str | None:
