@@ -968,6 +968,15 @@ def test_a_start_up_named_by_an_ordinary_word_is_a_name_where_a_round_or_a_sale_
     assert not {"Price", "Total", "Premium", "Catalyst"} & set(found)
 
 
+def test_a_round_in_any_currency_or_without_a_sum_names_its_start_up_and_a_person_who_funds_stays_a_person():
+    body = ("Lantern -- GBP 5M seed round for robot arms. Quarry closed a Series A led by Conviction. Ferry landed an "
+            "oversubscribed seed round. The lab got its first funding from Jaan Tallinn. A ferry floats.\n")
+    found = names_of(issue(body))
+    assert {"Lantern", "Quarry", "Conviction", "Ferry", "Jaan Tallinn"} <= set(found)
+    assert found["Lantern"].kind == found["Quarry"].kind == found["Conviction"].kind == "organization"
+    assert found["Jaan Tallinn"].kind == "person"
+
+
 def test_a_well_known_word_that_opens_a_sentence_is_a_name_when_it_acts_and_apis_and_protocols_are_named():
     body = ("Runway released a video model on Monday. Chrome follows in version 146. Zoom in on the chart below. "
             "It works against the Messages API and speaks the Agent Client Protocol. Use the API with care. The team "

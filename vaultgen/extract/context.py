@@ -63,10 +63,13 @@ _ROUND = r"(?:pre-seed|seed|series\s+[a-h]\b|round|raise|funding|investment|led\
 _FUNDED_AFTER = re.compile(
     rf"(?:\s*\([^()]{{1,40}}\))?(?:,[^,.;:]{{1,90}},)?(?:\s*(?:--|—|–|:)\s*{_MONEY}(?=[^.;\n]{{0,40}}\b{_ROUND})"
     rf"|\s+(?:has\s+|just\s+)?(?:raise[sd]?|raising|close[sd]|land(?:s|ed)|secure[sd]|bag(?:s|ged)|nab(?:s|bed)|"
-    rf"picke?d?\s+up|picks\s+up)\s+(?:an?\s+|another\s+)?(?:fresh\s+|new\s+)?{_MONEY})", re.I)
+    rf"picke?d?\s+up|picks\s+up)\s+(?:(?:an?\s+|another\s+)?(?:fresh\s+|new\s+)?{_MONEY}"
+    rf"|(?:an?|its|their)\s+(?:[\w-]+\s+)?(?:pre-seed|seed|series\s+[a-h])\b))", re.I)
 _TAKEN_BY = frozenset("acquire acquires acquired acquiring buys bought backed backs".split())  # not "buy Premium"
 _ROUND_BEFORE = re.compile(r"\b(?:pre-seed|seed|round|raise|funding|invest(?:s|ed|ing|ment)?|stake|series [a-h])\b")
 _PAID_BY = frozenset("acquired bought backed funded".split())
+_MAY_FUND = re.compile(rf"{_MONEY}|\bseed\b|\bseries\s+[a-h]\b", re.I)  # what _FUNDED_AFTER needs
+_LEADS_IN = _TAKEN_BY | {"from", "by", "in"}  # the words before a name that funded() looks at (no money needed)
 
 
 def funded(text: str, start: int, end: int, prev_low: list[str] | None = None) -> bool:
@@ -139,9 +142,14 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
             kind, boost = lex.cues[w], max(boost, 0.1)    # "YouTube-8M dataset", "ACES sensors"
         elif len(nxt) > 1 and f"{w} {nxt[1].casefold()}" in lex.cues:
             kind, boost = lex.cues[f"{w} {nxt[1].casefold()}"], max(boost, 0.1)
-    if boost < 0.25 and ("$" in text or "€" in text or "£" in text or prev_low and prev_low[-1] in _TAKEN_BY
-                         or "EUR" in text or "USD" in text) and funded(text, start, end, prev_low):
-        kind, boost = kind or "organization", 0.25
+    if boost < 0.25 and (prev_low and prev_low[-1] in _LEADS_IN or _MAY_FUND.search(text)) \
+            and funded(text, start, end, prev_low):
+        # The company funded or bought is an organization; so is a round's investor of one word ("led by Accel") or
+        # with a firm's last word ("Bessemer Venture Partners"), but not any other ("funding from Jaan Tallinn").
+        investor = bool(prev_low) and prev_low[-1] in ("from", "by", "in") \
+            and prev_low[-2:-1] not in (["acquired"], ["bought"]) and not _FUNDED_AFTER.match(text, end)
+        firm = not investor or n_words == 1 or text[start:end].rsplit(None, 1)[-1].casefold() in lex.org_suffixes
+        kind, boost = kind or ("organization" if firm else None), 0.25
     # After what comes next: "founded by UC Berkeley AI professor …" names the university.
     by_people = len(prev_low) >= 2 and prev_low[-1] == "by" and prev_low[-2] in _BY_PEOPLE
     if by_people or (nxt[:2] and [w.casefold() for w in nxt[:2]] == ["and", "colleagues"]) \
