@@ -977,6 +977,15 @@ def test_a_round_in_any_currency_or_without_a_sum_names_its_start_up_and_a_perso
     assert found["Jaan Tallinn"].kind == "person"
 
 
+def test_a_firm_of_partners_is_one_name_where_listed_or_where_a_firm_suffix_ends_it():
+    body = ("The authors hired Latham & Watkins, then Boies & Saveri LLP; Wilson Sonsini advised. Nivin & Kao "
+            "wrote the survey.\n")
+    found = names_of(issue(body))
+    assert {"Latham & Watkins", "Boies & Saveri LLP", "Wilson Sonsini", "Nivin", "Kao"} <= set(found)
+    assert found["Wilson Sonsini"].kind == "organization"
+    assert not {"Latham", "Watkins", "Nivin & Kao"} & set(found)
+
+
 def test_a_well_known_word_that_opens_a_sentence_is_a_name_when_it_acts_and_apis_and_protocols_are_named():
     body = ("Runway released a video model on Monday. Chrome follows in version 146. Zoom in on the chart below. "
             "It works against the Messages API and speaks the Agent Client Protocol. Use the API with care. The team "

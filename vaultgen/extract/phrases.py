@@ -224,6 +224,7 @@ def _joined(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon, breaks: t
 
 
 _WHOSE = frozenset("women children men people".split())
+_FIRMS = frozenset("llp llc inc inc. ltd ltd. plc gmbh ag co. pllc".split())  # what ends a firm's name of partners
 
 
 def _possessive_head(last: Tok, t: Tok, text: str, lex: Lexicon) -> bool:
@@ -241,6 +242,8 @@ def _ampersand_joins(run: list[Tok], ahead: list[Tok], text: str, lex: Lexicon) 
     last, t = run[-1], ahead[0]
     if f"{last.core} & {t.core}".casefold() in lex.known:
         return True
+    if len(ahead) > 1 and ahead[1].core.casefold() in _FIRMS and text[t.end:ahead[1].start] in (" ", ", "):
+        return True                            # "Boies & Saveri LLP", "Smith & Nephew plc"
     if t.strength > 0 or last.core.casefold() in lex.known and t.core.casefold() in lex.known:
         return False
     if any(x.strength > 1 for x in run):       # a word no dictionary holds: "Procter", "Georgetown", "U.S."
