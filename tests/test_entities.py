@@ -986,6 +986,14 @@ def test_a_firm_of_partners_is_one_name_where_listed_or_where_a_firm_suffix_ends
     assert not {"Latham", "Watkins", "Nivin & Kao"} & set(found)
 
 
+def test_a_head_keeps_the_word_before_it_at_a_sentence_start_and_a_short_line_of_sentences_is_no_headline():
+    for body in ("Imperial College London said it agreed.\n",
+                 "- Wale defended his PhD at Imperial College London! Thanks, everyone 🎉\n"):
+        found = names_of(issue(body))
+        assert "Imperial College London" in found
+        assert "College London" not in found
+
+
 def test_a_well_known_word_that_opens_a_sentence_is_a_name_when_it_acts_and_apis_and_protocols_are_named():
     body = ("Runway released a video model on Monday. Chrome follows in version 146. Zoom in on the chart below. "
             "It works against the Messages API and speaks the Agent Client Protocol. Use the API with care. The team "

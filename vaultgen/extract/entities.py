@@ -420,6 +420,8 @@ def _after_opener(p: Phrase, text: str, lex: Lexicon) -> Phrase | None:
     elif not _word_before_known(p, text, lex) and (not p.initial or p.the or len(p.toks) < 2 or p.toks[0].strength > 0
                                                    or opens_known_name(p.toks, lex)):
         return None
+    elif len(rest) > 1 and rest[1].cap and rest[0].core.casefold() in lex.of_heads:
+        return None                    # "Imperial College London": a head goes with the word before it
     if max(t.strength for t in rest) < 2 or rest[0].core.islower():
         return None                    # "University of Washington" is not "University" + "of Washington"
     start = rest[0].start

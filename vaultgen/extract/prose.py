@@ -184,11 +184,14 @@ def _sentences(paragraph: str, section: int, is_word, heading: bool = False) -> 
     words = len(text.split())
     rest = _outside(text, anchors, keep_spaces=True) if anchors else text
     # Prose that ends like a sentence is prose, however many names it holds.
-    title = (heading or not _TERMINAL.search(text)) and (title_case(rest) or words <= (6 if heading else 14))
+    # A short line is a headline unless it holds sentences ("… at Imperial College London! Dr. Tobi, everyone 🎉").
+    bounds = _split(text, anchors, emphasis)
+    title = (heading or not _TERMINAL.search(text)) and (
+        title_case(rest) or words <= (6 if heading else 14) and (heading or len(bounds) == 1))
     if anchors and not _LETTER.search(rest):
         title = True  # nothing but links
     out = []
-    for a, b in _split(text, anchors, emphasis):
+    for a, b in bounds:
         seg = text[a:b]
         lead = len(seg) - len(seg.lstrip())
         seg = seg.strip()
