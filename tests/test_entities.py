@@ -994,6 +994,15 @@ def test_a_head_keeps_the_word_before_it_at_a_sentence_start_and_a_short_line_of
         assert "College London" not in found
 
 
+def test_an_agency_acronym_may_open_a_body_named_by_its_fields():
+    body = ("The grant came from an NSF Science and Technology Center and the U.S. National Oceanic and Atmospheric "
+            "Administration. IBM Research and Microsoft Research agreed.\n")
+    found = names_of(issue(body))
+    assert {"NSF Science and Technology Center", "U.S. National Oceanic and Atmospheric Administration",
+            "IBM Research", "Microsoft Research"} <= set(found)
+    assert not {"NSF Science", "Technology Center", "Atmospheric Administration"} & set(found)
+
+
 def test_a_well_known_word_that_opens_a_sentence_is_a_name_when_it_acts_and_apis_and_protocols_are_named():
     body = ("Runway released a video model on Monday. Chrome follows in version 146. Zoom in on the chart below. "
             "It works against the Messages API and speaks the Agent Client Protocol. Use the API with care. The team "

@@ -308,7 +308,9 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
         return True                                   # "Brigham and Women's Hospital"
     # A body named by its fields: "Institute of Science and Technology", "Department of Health and Human Services".
     headed = any(h in lex.of_heads or h in _ON_HEADS for h in heads[:-1])
-    if word in ("and", "&", "y", "und") and (headed or all(t.strength <= 1 for t in run)
+    # An agency's acronym may open such a name: "NSF Science and Technology Center".
+    fields = run[1:] if len(run) > 1 and run[0].acronym else run
+    if word in ("and", "&", "y", "und") and (headed or all(t.strength <= 1 for t in fields)
                                              and heads[-1] not in lex.org_suffixes):
         # "Food and Drug Administration": ordinary words joined, then an organisation's last word; after a head, the
         # ordinary words ending the name ("... Cooperation and Development", but not "... and Facebook").
