@@ -1003,6 +1003,19 @@ def test_an_agency_acronym_may_open_a_body_named_by_its_fields():
     assert not {"NSF Science", "Technology Center", "Atmospheric Administration"} & set(found)
 
 
+def test_someone_known_by_a_handle_is_a_person_and_a_handle_beside_a_name_is_its_alias():
+    body = ("Thanks to @kenta-hoshi for the CI fixes. Rita Monteiro (@rita-m on GitHub) and our own Leila Haddad "
+            "judged; write to Leila (@leilahaddad on X). The Stanford Institute for Human-Centered AI (@StanfordHAI) "
+            "opened. Mail team@example.com. Seen at CNBC's @Work conference. Follow us on X: @bytes_weekly.\n"
+            "Rita Monteiro and @rita-m shipped it; @rita-m wrote the docs, @rita-m the tests.\n")
+    found = names_of(issue(body))
+    assert {"kenta-hoshi", "Rita Monteiro", "Leila Haddad", "Stanford Institute for Human-Centered AI"} <= set(found)
+    assert found["kenta-hoshi"].kind == "person" and "@kenta-hoshi" in found["kenta-hoshi"].aliases
+    assert "rita-m" in found["Rita Monteiro"].aliases and "leilahaddad" in found["Leila Haddad"].aliases
+    assert "StanfordHAI" in found["Stanford Institute for Human-Centered AI"].aliases
+    assert not {"rita-m", "Leila", "leilahaddad", "StanfordHAI", "example.com", "Work", "bytes_weekly"} & set(found)
+
+
 def test_a_well_known_word_that_opens_a_sentence_is_a_name_when_it_acts_and_apis_and_protocols_are_named():
     body = ("Runway released a video model on Monday. Chrome follows in version 146. Zoom in on the chart below. "
             "It works against the Messages API and speaks the Agent Client Protocol. Use the API with care. The team "

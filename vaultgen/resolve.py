@@ -308,10 +308,15 @@ def _entities(group: list[IssueMention], gaz: Lookups, mention: Callable[[tuple]
         # Shouted forms ("DEEPLEARNING.AI" in a masthead) and lower-case repository names lose to prose.
         # An acronym gives way to the long form it abbreviates ("Climate Change AI", alias CCAI).
         spelled = {n for n in names if " " in n}
+        # A person's name wins over their handle ("Rita Monteiro", not "rita-m" from "(@rita-m)"), and over a first
+        # name that a handle joined to it ("Leila (@leilahaddad)" beside "Leila Haddad").
+        handles = {m.name for m in members if m.cand.aliases == ("@" + m.name,)}
+        if handles:
+            handles |= {n for n in names if " " not in n and any(s.startswith(n + " ") for s in spelled)}
         # A spelling the lexicon of well-known names holds wins ("DeepMind" over "Deep Mind", "GitHub"
         # over "The GitHub"); then the most used.
         name = entry.name if entry else min(names, key=lambda n: (
-            lex.known.get(n.casefold(), (None,))[0] != n,
+            lex.known.get(n.casefold(), (None,))[0] != n, n.startswith("@"), n in handles,
             is_acronym(n) and any(abbreviates(n, name_words(s)) for s in spelled),
             n.isupper() and len(_NOT_CAPITAL.sub("", n)) > 5, -round(names[n], 6), n.islower(), -len(n),
             n.isascii(), n))  # "Beyoncé" over "Beyonce" when they are as used

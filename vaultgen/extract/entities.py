@@ -22,6 +22,7 @@ C_AUTHOR = 0.6          # its first author
 C_KNOWN = 0.8           # a name in the built-in list of well-known names
 C_CREDIT = 0.6          # "… 15 cents. (Wired $)": the source a story credits, alone in parentheses
 C_CASE = 0.75           # "Getty Images v. Stability AI": a court case, by its caption
+C_HANDLE = 0.6          # "thanks @mirela-dinu": someone known by a handle
 C_SHAPE = {3: 0.7, 2: 0.55, 1: 0.45, 0: 0.25}   # one word, mid-sentence, by token strength (names.Tok)
 C_MULTI = {3: 0.7, 2: 0.7, 1: 0.55, 0: 0.45}    # several words
 ENUMERATION_BOOST = 0.15
@@ -36,6 +37,10 @@ _TWO_AUTHORS = re.compile(r"\b([A-Z][\w'’-]+)\s+(?:and|&)\s+([A-Z][\w'’-]+)\
 _DEFINITION = re.compile(r"^\s*(?:[a-z]+\s+)?\((?:or |aka |a\.k\.a\.? |also known as |short for )?"
                          r"([A-Za-z][\w&.-]*[A-Za-z0-9])\)")
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{5,150})[”\"]")
+# "@mirela-dinu", "@ines_codes", "@nuno.bsky.social"; not an address's "@example.com" (prose.py removes those).
+_HANDLE = re.compile(r"(?<![\w@./])@([A-Za-z0-9](?:[\w.-]{0,48}[A-Za-z0-9])?)")
+_FIND_US = re.compile(r"\b(?:follow|find|reach|join|tag|message|dm)\s+us\b", re.I)
+_HANDLE_AFTER = re.compile(r"\s*\(\s*@([A-Za-z0-9](?:[\w.-]{0,48}[A-Za-z0-9])?)\b")  # "Rita Monteiro (@rita-m on X)"
 _QUOTED_TITLE = re.compile(r"\b(titled|called|named|entitled)\s+[“\"]([^”\"]{3,150})[”\"]")
 _CALLED_LOWER = re.compile(r"\b(?:called|named|dubbed)\s+([a-z][\w.-]{3,})\b")
 _WORK_CUES = {"paper": "paper", "papers": "paper", "essay": "paper", "book": "paper", "report": "paper",
@@ -235,6 +240,8 @@ class TextEntityExtractor:
         if defined:
             aliases = (d.group(1),)
             emit(d.group(1), s, C_DEFINED, kind, None, (p.name,))
+        elif "@" in s.text and (h := _HANDLE_AFTER.match(s.text, p.end)):
+            aliases = (h.group(1),)
         emit(p.surface, s, conf, kind, ctx.description, aliases)
 
     @staticmethod
@@ -315,6 +322,13 @@ class TextEntityExtractor:
     @staticmethod
     def _patterns(s: Sentence, emit, lex: Lexicon) -> None:
         text = s.text
+        for m in _HANDLE.finditer(text) if "@" in text else ():
+            handle = m.group(1)
+            # "CNBC's @Work conference"; "find us on Twitter: @dl_weekly" is the newsletter's own.
+            if not lex.is_word(handle) and not _FIND_US.search(text, 0, m.start()):
+                # People write their handles in lower case; "@OpenAI", "@StanfordHAI" are organisations'.
+                emit(handle, s, C_HANDLE, None if any(c.isupper() for c in handle) else "person",
+                     aliases=(m.group(),))
         # Before "et al." a word is a surname ("Sun et al.", "Brown et al. (2020)"); the citation is a paper only with
         # its year: "Lepikhin et al." alone names the author.
         for m in _ET_AL.finditer(text) if " al" in text else ():
