@@ -1016,6 +1016,15 @@ def test_someone_known_by_a_handle_is_a_person_and_a_handle_beside_a_name_is_its
     assert not {"rita-m", "Leila", "leilahaddad", "StanfordHAI", "example.com", "Work", "bytes_weekly"} & set(found)
 
 
+def test_affiliation_marks_are_no_part_of_names_and_a_colour_after_a_given_name_is_a_surname():
+    body = ("**Kevin Black¹, Chelsea Finn¹², Sergey Levine¹³** (¹Physical Intelligence, ²Stanford, ³UC Berkeley) "
+            "cite M²LInES. Jack White met Nvidia Black engineers.\n")
+    found = names_of(issue(body))
+    assert {"Kevin Black", "Chelsea Finn", "Sergey Levine", "Physical Intelligence", "Stanford", "UC Berkeley",
+            "M²LInES", "Jack White", "Nvidia"} <= set(found)
+    assert not {"Kevin", "Chelsea Finn¹²", "³UC Berkeley", "MLInES", "Nvidia Black"} & set(found)
+
+
 def test_a_well_known_word_that_opens_a_sentence_is_a_name_when_it_acts_and_apis_and_protocols_are_named():
     body = ("Runway released a video model on Monday. Chrome follows in version 146. Zoom in on the chart below. "
             "It works against the Messages API and speaks the Agent Client Protocol. Use the API with care. The team "

@@ -279,6 +279,18 @@ def _surname_beside(run: list[Tok], at: int) -> bool:
     return other.strength >= 1 and other.core.isalpha() and other.core.istitle()
 
 
+_SURNAMES_OF_COLOUR = frozenset("black white english french welsh irish".split())
+
+
+def _surname_of_colour(run: list[Tok], lex: Lexicon) -> bool:
+    """"Kevin Black", "Jack White", "Robert French": a given name, then a colour's or a people's word that is a surname
+    ("Nvidia Black" and "Kenya British" are a thing's name and a word)."""
+    first, last = run[0], run[-1]
+    return len(run) == 2 and last.core.casefold() in _SURNAMES_OF_COLOUR and last.core.istitle() \
+        and first.strength >= 1 and first.core.isalpha() and first.core.istitle() \
+        and not lex.known_as_other_than_person(first.core)
+
+
 def _close(text: str, run: list[Tok], lex: Lexicon, out: list[Phrase]) -> None:
     p = _finish(text, run, lex)
     if p:
@@ -430,9 +442,10 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
     while run:
         t = run[-1]
         low = t.core.casefold()
-        if _surname_beside(run, -1) or not ((low in lex.connectors and not t.cap) or low in lex.calendar
-                                             or low in lex.demonyms or (lex.is_title(low) and (t.acronym or not t.cap))
-                                             or (t.generic and PLURAL_ACRONYM.fullmatch(t.core) and len(run) > 1)):
+        if _surname_beside(run, -1) or _surname_of_colour(run, lex) or not (
+                (low in lex.connectors and not t.cap) or low in lex.calendar or low in lex.demonyms
+                or (lex.is_title(low) and (t.acronym or not t.cap))
+                or (t.generic and PLURAL_ACRONYM.fullmatch(t.core) and len(run) > 1)):
             break
         run = run[:-1]
     # Leading generic acronyms ("AI researchers", "ML Research") describe; they do not name, and what they leave of

@@ -55,6 +55,9 @@ _REF_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\[[^\]]*\]")
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]+>")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'\x01-\x04]+")
+# Superscript digits at a name's end or start mark its author's affiliations: "Chelsea Finn¹²", "(¹Physical
+# Intelligence, ²Stanford)"; inside a name they are its own ("M²LInES").
+_AFFILIATION_MARK = re.compile(r"(?<=[^\W\d_])[⁰¹²³⁴-⁹]+(?![^\W\d_])|(?<![^\W\d_])[⁰¹²³⁴-⁹]+(?=[^\W\d_])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$|<>~])")
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
@@ -91,6 +94,8 @@ def _clean_inline(text: str, is_word) -> str:
         if m and len(m.group(1).split()) <= 4 and _dictionary_words_only(m.group(1), is_word):
             text = text[m.end():]
     # Each pattern runs only when its marker character is there: most paragraphs have few of them.
+    if not text.isascii():
+        text = _AFFILIATION_MARK.sub("", text)
     if "`" in text:
         text = _INLINE_CODE.sub(" ", text)
     if "[" in text:
