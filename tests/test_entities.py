@@ -1025,6 +1025,19 @@ def test_affiliation_marks_are_no_part_of_names_and_a_colour_after_a_given_name_
     assert not {"Kevin", "Chelsea Finn¹²", "³UC Berkeley", "MLInES", "Nvidia Black"} & set(found)
 
 
+def test_a_heading_over_one_paper_link_is_the_paper_and_a_section_of_links_is_not():
+    body = ("## 1. Cheap Hallucination Detection from Attention Entropy\n\n**Ana Ruiz** (ETH Zurich)\n\n"
+            "It works well. arXiv: https://arxiv.org/abs/2609.01234v2\n\n"
+            "## 🔎 ML Research: Mixture-of-Depths Explained Here\n\nhttps://arxiv.org/abs/2404.02258\n\n"
+            "## Also Noted This Week\n\n- https://arxiv.org/abs/2609.1 and https://arxiv.org/abs/2609.2\n\n"
+            "## Tools and Datasets of the Week\n\n[A](https://arxiv.org/abs/2609.3), [B](https://b.io), "
+            "[C](https://c.io), [D](https://d.io)\n")
+    found = names_of(issue(body))
+    assert found["Cheap Hallucination Detection from Attention Entropy"].kind == "paper"
+    assert not {"Also Noted This Week", "Tools and Datasets of the Week"} & set(found)
+    assert not any("ML Research" in name for name in found)
+
+
 def test_a_well_known_word_that_opens_a_sentence_is_a_name_when_it_acts_and_apis_and_protocols_are_named():
     body = ("Runway released a video model on Monday. Chrome follows in version 146. Zoom in on the chart below. "
             "It works against the Messages API and speaks the Agent Client Protocol. Use the API with care. The team "

@@ -13,7 +13,7 @@ from .context import context, funded, in_author_list
 from .names import abbreviates, capitalises_nouns, clip, foreign, is_generic, self_names, shape_kind, tokens, trim_punct
 from .phrases import (Phrase, cut_at, headline_words, opens_known_name, phrases, split_at, verb_between_names,
                       without_words)
-from .prose import Sentence, parse, title_case, title_spans
+from .prose import Sentence, paper_headings, parse, title_case, title_spans
 
 # Confidence of one mention, by evidence; resolve.py adds mentions up and keeps what reaches KEEP (0.5).
 C_DEFINED = 0.8         # "Climate Change AI (CCAI)"
@@ -209,6 +209,9 @@ class TextEntityExtractor:
                     for q in variants:
                         self._phrase(q, s, title, i in neighbours, of_pairs.get(i), lex, emit, common)
             self._patterns(s, emit, lex)
+        for title in paper_headings(issue.body):
+            banned.discard(title.casefold())   # a title of dictionary words is no heading's label here
+            emit(title, Sentence(title, 0, True), C_CITATION, "paper")
         return out
 
     def _phrase(self, p: Phrase, s: Sentence, title: bool, listed: bool, role: str | None, lex: Lexicon, emit,

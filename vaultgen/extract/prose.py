@@ -295,3 +295,34 @@ def parse(body: str, is_word) -> Prose:
             flush()       # "***Deep Learning with PyTorch***": a pseudo-heading, however it is spaced
     flush()
     return Prose(tuple(sentences), tuple(headings))
+
+
+# A link to one paper: its arXiv id, OpenReview id, DOI or ACL Anthology id (a version or ".pdf" is the same paper).
+_PAPER_LINK = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|openreview\.net/(?:forum|pdf)\?id=|doi\.org/|aclanthology\.org/)"
+                         r"([\w./-]+?)(?:v\d+)?(?:\.pdf)?(?=[\s)\]>\"'|]|$)")
+_MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+_NUMBERING = re.compile(r"^(?:\d{1,3}[.):]|#\d{1,3}:?)\s+")
+# A column's label before its topic: "ML Concept of the Day: …", "ML Research: Mixture-of-Depths", "Paper of the Week".
+_COLUMN = re.compile(r"^\W*(?:AI|ML|NLP|LLMs?|DL|RL|CV)\b[^:]*?(?::|\s[-–—]\s)|\bof the (?:day|week|month|year)\b", re.I)
+
+
+def paper_headings(body: str) -> list[str]:
+    """The headings over a section that links one paper and few other things, when they read as a title (four words or
+    more in Title Case): a paper digest's picks ("## 3. Agents Forget Their Own Plans: Measuring Plan Drift…" over an
+    arXiv link). A section linking several papers ("Also noted") or many things is no paper's."""
+    if "arxiv.org/" not in body and "openreview.net/" not in body and "doi.org/" not in body \
+            and "aclanthology.org/" not in body:
+        return []
+    heads = list(_MARKDOWN_HEADING.finditer(body))
+    titles = []
+    for i, heading in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(body)
+        if len({m.group(1) for m in _PAPER_LINK.finditer(body, heading.end(), end)}) != 1 \
+                or body.count("://", heading.end(), end) > 3:   # a section of links ("Tools and Datasets")
+            continue
+        title = _NUMBERING.sub("", _SENTINELS.sub("", _spans(_clean_inline(heading.group(1), lambda w: False))[0]))
+        title = title.strip(" *_")
+        if 4 <= len(title.split()) <= 25 and title[:1].isupper() and title_case(title) and not _COLUMN.search(title):
+            titles.append(title)
+    return titles
+
