@@ -656,3 +656,22 @@ def test_a_logos_alt_text_names_the_newsletter_and_numbered_headings_in_capitals
     other = _read(tmp_path, "[image: Email header]\n\nTHE CHIP LETTER | October 5, 2026\n\n"
                             "Good morning from Portland. This week: chips, memory and power.\n")
     assert other.newsletter is None  # a header picture names nothing ("Email" it would be)
+
+
+def test_a_forwarded_newsletter_is_read_by_its_own_headers_and_its_wrap_column_outlives_one_long_line(tmp_path):
+    wrapped = ("Good morning. A heavy week: OpenAI admitted its first device won't ship\n"
+               "this year, and Nvidia says its racks are in full production again now.\n"
+               "The bottleneck is a custom inference chip built with Jony Ive's team,\n"
+               "according to The Information. Separately, OpenAI cut its API prices.\n") * 6
+    issue = _read(tmp_path, "---------- Forwarded message ---------\n"
+                            "From: The Weekly Tensor <rosa@weeklytensor.news>\n"
+                            "Date: Mon, May 4, 2026 at 6:47 AM\n"
+                            "Subject: Weekly Tensor #87: OpenAI's gadget slips, Rubin ships, Brussels hits pause (sort of)\n"
+                            "To: <reader@example.com>\n\n\n" + "=" * 40 + "\n1. LABS\n" + "=" * 40 + "\n\n"
+                            + wrapped + "Sam Altman told staff at Thursday's all-hands that the companion built with Jony\n"
+                            "Ive's io team will not ship before 2027, says the report from The\n"
+                            "Information.\n")
+    assert issue.title.startswith("Weekly Tensor #87: OpenAI's gadget slips") and issue.date == dt.date(2026, 5, 4)
+    assert issue.newsletter == "The Weekly Tensor" and not issue.warnings
+    assert "Forwarded" not in issue.body and issue.body.startswith("## 1. LABS\n")
+    assert "built with Jony Ive's io team" in issue.body and "from The Information." in issue.body

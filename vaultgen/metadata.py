@@ -88,8 +88,9 @@ def _date_of(match: re.Match | None) -> dt.date | None:
 
 
 def parse_human_date(text: str) -> dt.date | None:
-    """'August 7, 2019', '7 August 2019', 'Aug 7 2019' → date."""
-    for fmt in ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B %Y", "%d %b %Y", "%b %d %Y", "%A, %B %d, %Y", "%Y-%m-%d"):
+    """'August 7, 2019', '7 August 2019', 'Aug 7 2019', 'Mon, May 4, 2026' → date."""
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d %B %Y", "%d %b %Y", "%b %d %Y", "%A, %B %d, %Y",
+                "%a, %b %d, %Y", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(" ".join(text.replace(".", "").split()), fmt).date()
         except ValueError:

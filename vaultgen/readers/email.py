@@ -89,9 +89,15 @@ def _norm_lines(text: str) -> list[str]:
     return lines
 
 
+_CLOCK = re.compile(r"\s+at\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]\.?M\.?)?\s*$", re.I)
+_FORWARDED = re.compile(r"-{3,}\s*(?:Forwarded message|Original Message)\s*-{3,}|Begin forwarded message:", re.I)
+
+
 def _split_headers(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     """Take an RFC 822-style header block (From:/Subject:/Date:) off the top, if there is one."""
     i = next((i for i, line in enumerate(lines) if line), len(lines))
+    if i < len(lines) and _FORWARDED.match(lines[i].strip()):  # a reader forwarded it to themselves: its own headers
+        i = next((k for k in range(i + 1, len(lines)) if lines[k]), len(lines))
     headers: dict[str, str] = {}
     while i < len(lines) and (m := _HEADER.match(lines[i])):
         key = m.group(1).lower()
@@ -140,7 +146,9 @@ def _wrap_width(blocks: list[list[str]]) -> int | None:
     """The column the text was hard-wrapped at, or None when lines are whole paragraphs."""
     # A line holding an address may run past the column: a URL is not broken at it (or is, anywhere).
     lengths = [len(line) for block in blocks for line in block[:-1] if "://" not in line and "www." not in line]
-    width = max((n for n in lengths if n <= 100), default=0)
+    # The column most lines end near: one line that ran past it (an editor's slip) does not move it.
+    within = sorted(n for n in lengths if n <= 100)
+    width = within[int(0.95 * (len(within) - 1))] if len(within) >= 20 else max(within, default=0)
     if width < 50:  # short lines everywhere: addresses, lists, signatures, not a wrapped text
         return None
     filled = sum(1 for n in lengths if width - 20 <= n <= width)
@@ -206,8 +214,9 @@ def _units(blocks: list[list[str]], width: int | None) -> list[dict]:
                 units.append({"kind": "para", "text": text, "block": b})
             prev = text
         if len(units) - first == 1 and units[first]["kind"] == "bullet" and units[first]["num"] \
-                and _shouted(units[first]["text"]):
-            # "1. N2 IS A VOLUME NODE NOW" alone between rules: a numbered section's heading, not a list of one
+                and (_shouted(units[first]["text"]) or units[first]["text"].isupper()):
+            # "1. N2 IS A VOLUME NODE NOW", "2. CHIPS" alone between rules: a numbered section's heading, not a list
+            # of one
             units[first] = {"kind": "para", "text": f"{units[first]['num']}. {units[first]['text']}", "block": b,
                             "short": _is_short(units[first]["text"])}
         elif len(units) - first == 1 and units[first]["kind"] == "para" and _is_short(units[first]["text"]):
@@ -512,7 +521,8 @@ class EmailReader:
             raise SourceError(doc.rel, "no content besides masthead and footer")
         warnings = []
         if "date" in headers and date is None:
-            date = to_date(headers["date"]) or _date_in(headers["date"])
+            stated = _CLOCK.sub("", headers["date"])  # Gmail's forward: "Mon, May 4, 2026 at 6:47 AM"
+            date = to_date(stated) or _date_in(stated)
             if date is None:
                 warnings.append(f"Date header not understood: {headers['date'][:60]!r}")
         # "subscribe to X" only counts in the footer: in a story X is whatever people subscribe to
