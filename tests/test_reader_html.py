@@ -685,3 +685,15 @@ def test_a_sites_name_after_the_headline_in_the_pages_title_is_the_newsletter(wr
     other = READER.read(write("<html><head><title>Issue 5 | Notes</title></head><body><h1>Masthead Name</h1>"
                               "<p>text</p></body></html>", "other.html"))
     assert other.newsletter is None and other.title == "Issue 5 | Notes"
+
+
+def test_the_logo_a_masthead_links_home_with_names_the_newsletter(write):
+    story = "<p>" + "Maya Chen talks about contamination and provenance in benchmarks, and what comes next. " * 6 + "</p>"
+    issue = READER.read(write(f"""<html><head><title>Maya Chen on contamination</title></head><body><table><tr>
+<td><a href="https://evalgap.substack.com/?utm_source=substack"><img src="logo.png" alt="The Eval Gap logo"></a></td>
+<td><a href="https://evalgap.substack.com/p/maya-chen"><img src="pic.png" alt="Maya Chen at her desk"></a></td>
+</tr></table>{story}<p>&copy; 2026 Rafael Duarte</p></body></html>"""))
+    assert issue.newsletter == "The Eval Gap" and not issue.newsletter_guessed
+    other = READER.read(write(f"""<html><body><a href="https://site.example/"><img src="h.png" alt="Email header"></a>
+<a href="https://site.example/p/1"><img src="p.png" alt="Chart"></a>{story}</body></html>""", "other.html"))
+    assert other.newsletter is None

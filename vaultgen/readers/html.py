@@ -5,6 +5,7 @@ import datetime as _dt
 import email.utils
 import html
 import re
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.exceptions import ParserRejectedMarkup
@@ -291,6 +292,26 @@ def _site_after(title: str, h1: str) -> str | None:
     return None
 
 
+_LOGO_WORD = re.compile(r"\s+(?:logo|masthead|header|banner)$", re.I)
+_NO_NAME = re.compile(r"^(?:(?:e-?mail|newsletter|site|company)(?:\s+|$))?(?:logo|image|header|banner|masthead|icon|avatar|"
+                      r"profile|photo)?$", re.I)
+
+
+def _masthead_logo(soup) -> str | None:
+    """The alt text of the picture an e-mail's masthead links to its site's home page with: Substack's and beehiiv's
+    headers ("<a href='https://evalgap.substack.com/'><img alt='The Eval Gap'>"), when no tag names the site."""
+    for link in soup.find_all("a", href=re.compile(r"^https?://"), limit=8):
+        image = link.find("img", alt=True)
+        path = urlsplit(attr(link, "href").strip()).path
+        if image is None or path.strip("/"):
+            continue
+        alt = " ".join(attr(image, "alt").split())
+        name = _LOGO_WORD.sub("", alt)
+        if not _NO_NAME.match(alt) and len(name.split()) <= 5 and len(name) <= 50:
+            return clean_inline(name)
+    return None
+
+
 def _same(a: str, b: str | None) -> bool:
     a, b = re.sub(r"\W", "", a).casefold(), re.sub(r"\W", "", b or "").casefold()
     short, long_ = sorted((a, b), key=len)
@@ -493,6 +514,7 @@ class HtmlReader:
         h1_text = clean_inline(_plain(h1)) if h1 is not None else ""
         if not meta["newsletter"] and meta["title"] and h1_text and (site := _site_after(meta["title"], h1_text)):
             meta["newsletter"], meta["title"] = site, h1_text
+        meta["newsletter"] = meta["newsletter"] or _masthead_logo(soup)
         title = meta["title"] or h1_text or None
         if h1_text and _same(h1_text, title):
             # A title that links somewhere links to the issue itself (an e-mail's "read online" headline).
