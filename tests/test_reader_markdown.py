@@ -105,6 +105,18 @@ def test_the_number_after_the_newsletters_name_in_a_title_is_the_issues(title, n
     assert issue.number == number
 
 
+@pytest.mark.parametrize("title,newsletter", [
+    ("Open Weights Changelog · week 41", "Open Weights Changelog"),
+    ("🌱 Open Weights Collective — Community Digest, April 2026", "Open Weights Collective"),
+    ("Climate ML notes, Feb 2026: AIFS ENS goes live", "Climate ML notes"),
+    ("Anthropic ships Claude, week 3 of the saga", "Newsletter"),
+])
+def test_a_title_that_opens_with_a_name_then_which_issue_it_is_names_the_newsletter(title, newsletter):
+    from vaultgen.metadata import complete
+    issue = complete(MarkdownReader().read(SourceDoc(Path("/x/a.md"), "a.md", f"# {title}\n\nSome text here.\n")), {})
+    assert issue.newsletter == newsletter
+
+
 def test_frontmatter_that_is_not_yaml_still_gives_its_plain_fields_and_the_line_at_fault():
     text = "---\ntitle: Deep Learning Weekly: Issue #227\ndate: 2021-12-08\ntags: [a, b\n---\n\nHello.\n"
     issue = MarkdownReader().read(SourceDoc(Path("/x/a.md"), "a.md", text))

@@ -36,6 +36,14 @@ _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+# A title that opens with the newsletter's name, then which issue it is: "Open Weights Changelog · week 41", "🌱 Open
+# Weights Collective — Community Digest, April 2026", "Climate ML notes, Feb 2026: …" (not "OpenAI: what happened in
+# May", "Anthropic ships Claude, week 3").
+_SERIES_WORD = r"(?:[A-Z][\w’'&.-]*|AI|ML|of|the|and|in|on|(?i:notes|digest|weekly|newsletter|letter|roundup|update|changelog))"
+_TITLE_SERIES = re.compile(
+    rf"^\W*((?:The )?[A-Z][\w’'&.-]*(?:\s+{_SERIES_WORD}){{0,4}})\s*(?:[,:|·•—–]|--?)\s*"
+    rf"(?:(?:[A-Z][\w-]*\s+){{0,2}}(?i:week|issue|edition|vol(?:ume)?\.?|no\.)\s*#?\d"
+    rf"|(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,2}},\s*)?{_MONTH}\s+{_YEAR}\b)")
 _WRITTEN_DATE = rf"(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}\s+{_MONTH},?\s+{_YEAR}|{_YEAR}-\d\d-\d\d)(?![^\W_]|-)"
 # A dateline near the top: the date opens its line ("*May 27, 2024* · …", "Published October 5, 2021 · by …",
 # "Tuesday, May 7, 2024") or follows a separator ("Issue 498 • August 6, 2024"); a date inside a sentence ("On May 5,
@@ -133,7 +141,8 @@ def _first_heading(body: str) -> str | None:
 
 def _guess_newsletter(issue: Issue) -> str | None:
     if issue.title:  # "NLP Newsletter #3: …" says it outright
-        match = _NAMED_NUMBER.search(issue.title) or _SERIES_NUMBER.search(issue.title)
+        match = _NAMED_NUMBER.search(issue.title) or _SERIES_NUMBER.search(issue.title) \
+            or _TITLE_SERIES.match(issue.title)
         if match:
             return match.group(1).strip()
     head = issue.body[:3000]
