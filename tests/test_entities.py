@@ -1038,6 +1038,16 @@ def test_a_heading_over_one_paper_link_is_the_paper_and_a_section_of_links_is_no
     assert not any("ML Research" in name for name in found)
 
 
+def test_an_adjective_no_dictionary_holds_goes_on_with_a_body_named_by_its_fields():
+    body = ("The FDA's Center for Devices and Radiological Health (CDRH) cleared it. The Allen Institute for AI and "
+            "Facebook Research agreed, as did Arizona State University and Columbia University.\n")
+    found = names_of(issue(body))
+    assert {"Center for Devices and Radiological Health", "Allen Institute for AI", "Facebook Research",
+            "Arizona State University", "Columbia University"} <= set(found)
+    assert "CDRH" in found["Center for Devices and Radiological Health"].aliases
+    assert not {"Center for Devices", "Radiological Health"} & set(found)
+
+
 def test_a_well_known_word_that_opens_a_sentence_is_a_name_when_it_acts_and_apis_and_protocols_are_named():
     body = ("Runway released a video model on Monday. Chrome follows in version 146. Zoom in on the chart below. "
             "It works against the Messages API and speaks the Agent Client Protocol. Use the API with care. The team "

@@ -330,8 +330,13 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
         # After a body's own head, a head further on starts another body ("... Institute for AI and Carnegie Mellon
         # University"); after a place's ("United States Food and Drug Administration"), it ends this one.
         bodied = any(h in lex.org_suffixes for h in heads[:-1])
-        for t in ahead:
-            if not t.cap or t.strength > 1 or text[prev.end:t.start] != " ":
+        for k, t in enumerate(ahead):
+            # A word no dictionary holds goes on only when it reads as an adjective before a body's last word ("… and
+            # Radiological Health"; "… and Columbia University" is another body).
+            unlisted = t.strength > 2 or t.strength == 2 and not (
+                t.core.casefold().endswith(_ADJECTIVE_ENDS) and k + 1 < len(ahead) and ahead[k + 1].cap
+                and ahead[k + 1].core.casefold() in lex.org_suffixes)
+            if not t.cap or unlisted or text[prev.end:t.start] != " ":
                 # The name ends here, not another one going on ("... and Facebook researchers", "... of").
                 goes_on = text[prev.end:t.start] == " " and (t.cap or t.core.casefold() in lex.connectors)
                 return headed and prev is not connector and not goes_on
@@ -346,6 +351,7 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
     return word in ("of", "the") and heads[0] == "the"  # "The Art of Research"
 
 
+_ADJECTIVE_ENDS = ("al", "ic", "ive", "ary", "ous", "ial", "ical")
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,3}")
 _FIELD_INITIALS = frozenset({"A.I.", "M.L."})   # "A.I. Bot" is no person's
 
