@@ -1048,6 +1048,12 @@ def test_an_adjective_no_dictionary_holds_goes_on_with_a_body_named_by_its_field
     assert not {"Center for Devices", "Radiological Health"} & set(found)
 
 
+def test_a_link_to_a_doctor_names_the_person_without_the_title():
+    found = names_of(issue("Work by [Dr. Axel Krieger](https://hopkins.edu/krieger)’s lab and [Dr. Dre](https://x.com/d).\n"))
+    assert {"Axel Krieger", "Dr. Dre"} <= set(found)
+    assert "Dr. Axel Krieger" not in found
+
+
 def test_a_well_known_word_that_opens_a_sentence_is_a_name_when_it_acts_and_apis_and_protocols_are_named():
     body = ("Runway released a video model on Monday. Chrome follows in version 146. Zoom in on the chart below. "
             "It works against the Messages API and speaks the Agent Client Protocol. Use the API with care. The team "

@@ -138,9 +138,13 @@ def _names_listed(anchor: str, lex: Lexicon) -> bool:
     return len(parts) > 1 and not lex.well_known(anchor) and all(lex.well_known(part) for part in parts)
 
 
+_HONORIFIC = re.compile(r"^(?:Dr|Prof|Mr|Mrs|Ms|Mx)\.?\s+(?=[A-Z]\S*\s+[A-Z])")  # before a name of two words or more
+
+
 def _strip_anchor(anchor: str, lex: Lexicon) -> str:
-    """ "Runway ML’s website" → "Runway ML", "PyTorch library" → PyTorch; a title stays as it is."""
-    name = anchor
+    """ "Runway ML’s website" → "Runway ML", "PyTorch library" → PyTorch, "Dr. Axel Krieger" → "Axel Krieger"; a
+    title stays as it is."""
+    name = _HONORIFIC.sub("", anchor)
     words = name.split()
     if titled_report(words):
         return name            # "GPT-4 Technical Report": a title, whose last word is no anchor head
