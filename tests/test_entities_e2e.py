@@ -109,8 +109,8 @@ HELDOUT = Path(__file__).resolve().parent.parent / "bench" / "heldout"
 
 
 def test_held_out_issues_keep_their_entity_score(tmp_path):
-    """Forty-eight issues of shapes vaultgen was not tuned on (bench/heldout), scored by ../shared's score_vault against
-    their hand labels: 0.895 F1 with the last six added after their fixes; the floor catches a change that loses names
+    """Fifty-four issues of shapes vaultgen was not tuned on (bench/heldout), scored by ../shared's score_vault against
+    their hand labels: 0.899 F1 with the last six added after their fixes; the floor catches a change that loses names
     on unseen input."""
     script = SHARED / "eval" / "score_vault.py"
     if not script.is_file():
@@ -122,4 +122,4 @@ def test_held_out_issues_keep_their_entity_score(tmp_path):
     assert run.returncode == 0 and "PROBLEM" not in run.stdout, run.stdout
     scores = re.search(r"entities: precision=([\d.]+) recall=([\d.]+) f1=([\d.]+)", run.stdout)
     precision, recall, f1 = map(float, scores.groups())
-    assert precision >= 0.9 and recall >= 0.865 and f1 >= 0.88, run.stdout
+    assert precision >= 0.9 and recall >= 0.87 and f1 >= 0.885, run.stdout
