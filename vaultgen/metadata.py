@@ -39,7 +39,8 @@ _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 # A title that opens with the newsletter's name, then which issue it is: "Open Weights Changelog · week 41", "🌱 Open
 # Weights Collective — Community Digest, April 2026", "Climate ML notes, Feb 2026: …" (not "OpenAI: what happened in
 # May", "Anthropic ships Claude, week 3").
-_SERIES_WORD = r"(?:[A-Z][\w’'&.-]*|AI|ML|of|the|and|in|on|(?i:notes|digest|weekly|newsletter|letter|roundup|update|changelog))"
+_SERIES_WORD = (r"(?:[A-Z][\w’'&.-]*|AI|ML|of|the|and|in|on"
+                r"|(?i:notes|digest|weekly|newsletter|letter|roundup|update|changelog))")
 _TITLE_SERIES = re.compile(
     rf"^\W*((?:The )?[A-Z][\w’'&.-]*(?:\s+{_SERIES_WORD}){{0,4}})\s*(?:[,:|·•—–]|--?)\s*"
     rf"(?:(?:[A-Z][\w-]*\s+){{0,2}}(?i:week|issue|edition|vol(?:ume)?\.?|no\.)\s*#?\d"

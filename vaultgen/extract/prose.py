@@ -303,7 +303,8 @@ _PAPER_LINK = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|openreview\.net/(?:forum|p
 _MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
 _NUMBERING = re.compile(r"^(?:\d{1,3}[.):]|#\d{1,3}:?)\s+")
 # A column's label before its topic: "ML Concept of the Day: …", "ML Research: Mixture-of-Depths", "Paper of the Week".
-_COLUMN = re.compile(r"^\W*(?:AI|ML|NLP|LLMs?|DL|RL|CV)\b[^:]*?(?::|\s[-–—]\s)|\bof the (?:day|week|month|year)\b", re.I)
+_COLUMN = re.compile(r"^\W*(?:AI|ML|NLP|LLMs?|DL|RL|CV)\b[^:]*?(?::|\s[-–—]\s)|\bof the (?:day|week|month|year)\b",
+                     re.I)
 
 
 def paper_headings(body: str) -> list[str]:
