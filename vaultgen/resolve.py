@@ -288,9 +288,12 @@ def _entities(group: list[IssueMention], gaz: Lookups, mention: Callable[[tuple]
         aliases: set[str] = set()
         seen: set[tuple[str, str, str]] = set()
         urls: set[str] = set()
+        handles: set[str] = set()       # names that are someone's handle ("rita-m" from "@rita-m")
         described = None
         for m in members:
             c = m.cand
+            if c.aliases and c.aliases == ("@" + m.name,):
+                handles.add(m.name)
             # Prose and anchors say how a name is written; a URL's lower-case repo name less so.
             weight = 0.5 if c.url and any("/" in a for a in c.aliases) and m.name.islower() else 1.0
             names[m.name] += weight * (1.0 + c.confidence)
@@ -310,7 +313,6 @@ def _entities(group: list[IssueMention], gaz: Lookups, mention: Callable[[tuple]
         spelled = {n for n in names if " " in n}
         # A person's name wins over their handle ("Rita Monteiro", not "rita-m" from "(@rita-m)"), and over a first
         # name that a handle joined to it ("Leila (@leilahaddad)" beside "Leila Haddad").
-        handles = {m.name for m in members if m.cand.aliases == ("@" + m.name,)}
         if handles:
             handles |= {n for n in names if " " not in n and any(s.startswith(n + " ") for s in spelled)}
         # A spelling the lexicon of well-known names holds wins ("DeepMind" over "Deep Mind", "GitHub"

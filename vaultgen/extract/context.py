@@ -68,21 +68,28 @@ _FUNDED_AFTER = re.compile(
 _TAKEN_BY = frozenset("acquire acquires acquired acquiring buys bought backed backs".split())  # not "buy Premium"
 _ROUND_BEFORE = re.compile(r"\b(?:pre-seed|seed|round|raise|funding|invest(?:s|ed|ing|ment)?|stake|series [a-h])\b")
 _PAID_BY = frozenset("acquired bought backed funded".split())
+_BOUGHT = frozenset("acquired bought".split())
 _MAY_FUND = re.compile(rf"{_MONEY}|\bseed\b|\bseries\s+[a-h]\b", re.I)  # what _FUNDED_AFTER needs
-_LEADS_IN = _TAKEN_BY | {"from", "by", "in"}  # the words before a name that funded() looks at (no money needed)
+_LEADS_IN = _TAKEN_BY | {"from", "by", "in"}  # the words before a name funding_role looks at (no money needed)
 
 
-def funded(text: str, start: int, end: int, prev_low: list[str] | None = None) -> bool:
-    """Whether text[start:end] is the company a funding round or a sale is about (see _FUNDED_AFTER)."""
+def funding_role(text: str, start: int, end: int, prev_low: list[str] | None = None) -> str | None:
+    """What text[start:end] is to a funding round or a sale (see _FUNDED_AFTER): "company" for the company funded,
+    bought or buying ("Keel -- $8M seed", "acquire Anvil", "acquired by Google"), "investor" for who funds it ("a Series
+    A led by Accel", "backed by Sequoia"); None when no round or sale is about it."""
     if _FUNDED_AFTER.match(text, end):
-        return True
+        return "company"
     prev = prev_low if prev_low is not None else [w.casefold() for w in _last_words(text, start, 4)]
     if not prev or text[:start].rstrip().endswith((",", ".", ":", ";", ")")):
-        return False
+        return None
     if prev[-1] in _TAKEN_BY:
-        return True                   # "acquire Anvil", "backed Slipway"; "acquired by Google" names the buyer (below)
-    return len(prev) >= 2 and (prev[-1] == "by" and prev[-2] in _PAID_BY or prev[-1] in ("from", "by", "in") and bool(
-        _ROUND_BEFORE.search(" ".join(prev[-4:-1]))))
+        return "company"              # "acquire Anvil", "backed Slipway"
+    if len(prev) < 2:
+        return None
+    if prev[-1] == "by" and prev[-2] in _PAID_BY or prev[-1] in ("from", "by", "in") and _ROUND_BEFORE.search(
+            " ".join(prev[-4:-1])):
+        return "company" if prev[-2] in _BOUGHT else "investor"     # "acquired by Google" names the buyer
+    return None
 
 
 @dataclass(frozen=True)
@@ -142,13 +149,12 @@ def context(text: str, start: int, end: int, lex: Lexicon, n_words: int = 1) -> 
             kind, boost = lex.cues[w], max(boost, 0.1)    # "YouTube-8M dataset", "ACES sensors"
         elif len(nxt) > 1 and f"{w} {nxt[1].casefold()}" in lex.cues:
             kind, boost = lex.cues[f"{w} {nxt[1].casefold()}"], max(boost, 0.1)
-    if boost < 0.25 and (prev_low and prev_low[-1] in _LEADS_IN or _MAY_FUND.search(text)) \
-            and funded(text, start, end, prev_low):
+    role = funding_role(text, start, end, prev_low) if boost < 0.25 and (
+        prev_low and prev_low[-1] in _LEADS_IN or _MAY_FUND.search(text)) else None
+    if role:
         # The company funded or bought is an organization; so is a round's investor of one word ("led by Accel") or
         # with a firm's last word ("Bessemer Venture Partners"), but not any other ("funding from Jaan Tallinn").
-        investor = bool(prev_low) and prev_low[-1] in ("from", "by", "in") \
-            and prev_low[-2:-1] not in (["acquired"], ["bought"]) and not _FUNDED_AFTER.match(text, end)
-        firm = not investor or n_words == 1 or text[start:end].rsplit(None, 1)[-1].casefold() in lex.org_suffixes
+        firm = role == "company" or n_words == 1 or text[start:end].rsplit(None, 1)[-1].casefold() in lex.org_suffixes
         kind, boost = kind or ("organization" if firm else None), 0.25
     # After what comes next: "founded by UC Berkeley AI professor …" names the university.
     by_people = len(prev_low) >= 2 and prev_low[-1] == "by" and prev_low[-2] in _BY_PEOPLE

@@ -9,7 +9,7 @@ from ..model import Candidate, Issue, Link
 from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
-from .context import context, funded, in_author_list
+from .context import context, funding_role, in_author_list
 from .names import abbreviates, capitalises_nouns, clip, foreign, is_generic, self_names, shape_kind, tokens, trim_punct
 from .phrases import (Phrase, cut_at, headline_words, opens_known_name, phrases, split_at, verb_between_names,
                       without_words)
@@ -38,9 +38,10 @@ _DEFINITION = re.compile(r"^\s*(?:[a-z]+\s+)?\((?:or |aka |a\.k\.a\.? |also know
                          r"([A-Za-z][\w&.-]*[A-Za-z0-9])\)")
 _QUOTED = re.compile(r"[“\"]([^”\"\n]{5,150})[”\"]")
 # "@mirela-dinu", "@ines_codes", "@nuno.bsky.social"; not an address's "@example.com" (prose.py removes those).
-_HANDLE = re.compile(r"(?<![\w@./])@([A-Za-z0-9](?:[\w.-]{0,48}[A-Za-z0-9])?)")
+_HANDLE_NAME = r"[A-Za-z0-9](?:[\w.-]{0,48}[A-Za-z0-9])?"
+_HANDLE = re.compile(rf"(?<![\w@./])@({_HANDLE_NAME})")
 _FIND_US = re.compile(r"\b(?:follow|find|reach|join|tag|message|dm)\s+us\b", re.I)
-_HANDLE_AFTER = re.compile(r"\s*\(\s*@([A-Za-z0-9](?:[\w.-]{0,48}[A-Za-z0-9])?)\b")  # "Rita Monteiro (@rita-m on X)"
+_HANDLE_AFTER = re.compile(rf"\s*\(\s*@({_HANDLE_NAME})\b")  # "Rita Monteiro (@rita-m on X)"
 _QUOTED_TITLE = re.compile(r"\b(titled|called|named|entitled)\s+[“\"]([^”\"]{3,150})[”\"]")
 _CALLED_LOWER = re.compile(r"\b(?:called|named|dubbed)\s+([a-z][\w.-]{3,})\b")
 _WORK_CUES = {"paper": "paper", "papers": "paper", "essay": "paper", "book": "paper", "report": "paper",
@@ -270,7 +271,7 @@ class TextEntityExtractor:
                     c.isdigit() for c in t.core)):  # "MI450", "N2P" are codes of things, "40GB" a size
                 conf = 0.45               # two capitals ("SN", "DT") are often initials of something else
             if p.initial and not p.the:
-                if best <= 1 and not funded(s.text, p.start, p.end):  # "Keel -- $8M seed …" is a company's
+                if best <= 1 and not funding_role(s.text, p.start, p.end):  # "Keel -- $8M seed …" is a company's
                     return None           # "Read", "Thanks", "Apple" at a sentence start: nothing to go on
                 if best == 2:
                     if foreign(s.text, lex) or t.core in common:
@@ -300,7 +301,7 @@ class TextEntityExtractor:
             # A nationality or month that opens the sentence before a head ("European Union", "Indian Institute of
             # Science") is kept as mid-sentence (phrases.py), where the head vouches for it.
             if p.initial and not p.the and named[0].strength <= 0 and not (headed and named[0].stop) \
-                    and not opens_known_name(p.toks, lex) and not funded(s.text, p.start, p.end):
+                    and not opens_known_name(p.toks, lex) and not funding_role(s.text, p.start, p.end):
                 if best <= 0:
                     # "Using AI to …", "Switchable Normalization outperforms": at a sentence start, ordinary
                     # capitalised words say little; with a generic acronym, nothing.

@@ -58,6 +58,8 @@ def body_head(folded: str, lex: Lexicon) -> bool:
 def titled_report(words: list[str]) -> bool:
     """The words end in what a model's report is called, after a name: "GPT-4 Technical Report"."""
     return len(words) > 2 and " ".join(words[-2:]).casefold() in _TITLED_REPORTS
+
+
 _DOTTED = re.compile(r"(?:^|\s)(?:[^\W\d_]\.){2,}$")
 _CODE_SUFFIX = re.compile(r"\.(?:js|py|jl|cpp)$")  # "three.js", "llama.cpp"
 

@@ -351,7 +351,7 @@ def _may_join(run: list[Tok], connector: Tok, ahead: list[Tok], text: str, lex: 
     return word in ("of", "the") and heads[0] == "the"  # "The Art of Research"
 
 
-_ADJECTIVE_ENDS = ("al", "ic", "ive", "ary", "ous", "ial", "ical")
+_ADJECTIVE_ENDS = ("al", "ic", "ive", "ary", "ous")   # "Radiological", "Atlantic", "Executive", "Dietary", "Various"
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,3}")
 _FIELD_INITIALS = frozenset({"A.I.", "M.L."})   # "A.I. Bot" is no person's
 

@@ -326,4 +326,3 @@ def paper_headings(body: str) -> list[str]:
         if 4 <= len(title.split()) <= 25 and title[:1].isupper() and title_case(title) and not _COLUMN.search(title):
             titles.append(title)
     return titles
-

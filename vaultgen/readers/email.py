@@ -129,12 +129,6 @@ def _date_in(line: str) -> _dt.date | None:
         filter(None, map(parse_human_date, [line, *_SEPARATORS.split(line)])), None)
 
 
-def _shouted(text: str) -> bool:
-    """Two words or more, every letter a capital."""
-    letters = [c for c in text if c.isalpha()]
-    return len(text.split()) >= 2 and len(letters) >= 4 and all(c.isupper() for c in letters)
-
-
 def _is_short(line: str) -> bool:
     """A standalone line that could be a masthead, headline or image alt text rather than prose."""
     return (len(line) <= 100 and len(line.split()) <= 16 and line[-1] not in ".,;:"
@@ -214,7 +208,7 @@ def _units(blocks: list[list[str]], width: int | None) -> list[dict]:
                 units.append({"kind": "para", "text": text, "block": b})
             prev = text
         if len(units) - first == 1 and units[first]["kind"] == "bullet" and units[first]["num"] \
-                and (_shouted(units[first]["text"]) or units[first]["text"].isupper()):
+                and units[first]["text"].isupper():
             # "1. N2 IS A VOLUME NODE NOW", "2. CHIPS" alone between rules: a numbered section's heading, not a list
             # of one
             units[first] = {"kind": "para", "text": f"{units[first]['num']}. {units[first]['text']}", "block": b,
