@@ -1106,3 +1106,13 @@ def test_a_code_of_two_capitals_and_digits_names_a_thing_and_a_size_or_number_fo
     found = names_of(issue(body))
     assert {"MI450", "N2P", "D1X", "Oracle"} <= set(found)
     assert not {"40GB", "BF16", "FP8"} & set(found)
+
+
+def test_quantities_fiscal_periods_and_a_mixtures_sizes_are_no_entities():
+    found = names_of(issue(
+        "Alibaba shipped Qwen3.5, from 0.8B up to 397B-A17B; the 35B-A3B is the one to run. OpenAI's first 1GW tranche "
+        "starts in Q4. Blackstone is buying a 600MW site from Dominion Energy, and Nvidia printed a record FY26 with "
+        "40GB cards left over.\n"))
+    assert {"Alibaba", "OpenAI", "Dominion Energy", "Nvidia"} <= set(found)
+    for quantity in ("397B-A17B", "35B-A3B", "1GW", "600MW", "FY26", "40GB"):
+        assert quantity not in found

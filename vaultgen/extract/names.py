@@ -17,8 +17,10 @@ TOKEN = re.compile(r"[A-Z]/[A-Z](?![\w/+#&]|[.\-'’][^\W_])|"
 VERSION_NUMBER = r"\d{1,4}(?:\.\d+)*(?:\.x)?"
 # A model's size after its name or version ("Llama 3 70B", "Mixtral 8x22B"): read as a version is, part of the name as
 # written and not of the entity's.
-MODEL_SIZE = r"\d{1,4}(?:\.\d+)?[BMT]|\d{1,2}x\d{1,4}(?:\.\d+)?B"
+MODEL_SIZE = r"\d{1,4}(?:\.\d+)?[BMT](?:-A\d{1,3}(?:\.\d+)?B)?|\d{1,2}x\d{1,4}(?:\.\d+)?B"  # "397B-A17B": total, active
 _SIZE = re.compile(MODEL_SIZE)
+_QUANTITY = re.compile(r"\d+(?:[.,]\d+)?[A-Za-z]{1,4}")     # "1GW", "40GB", "20TWh": with a unit the lexicon knows
+_PERIOD = re.compile(r"(?:FY|CY|[1-4]Q|Q[1-4]|[12]H)'?\d{2}(?:\d{2})?")  # a fiscal year or quarter: "FY26", "Q4'25"
 _VERSION = re.compile(rf"v?{VERSION_NUMBER}|['’]\d\d", re.I)
 # A name written as a domain or a file of code: "deeplearning.ai", "three.js", "llama.cpp".
 _DOTTED_NAME = r"[a-z0-9][\w-]*+\.(?:ai|io|com|org|net|ml|bg|co|app|dev|so|me|xyz|tech|cc|ly|gg|tv|fm|js|py|jl|cpp)"
@@ -198,8 +200,9 @@ def _features(raw: str, start: int, lex: Lexicon) -> Tok:
                 or fold in lex.title_openers)
     parts = [p for p in core.split("-") if p]
     shape = max((_shape(p, lex) for p in parts), default=-1) if len(parts) > 1 else _shape(core, lex)
-    if version or not letters or (core[:1].isdigit() and upper < 2):
-        strength = -1         # "18th", "28x28", "10-cents-a-task": numbers, not names
+    if version or not letters or (core[:1].isdigit() and upper < 2) or _PERIOD.fullmatch(core) \
+            or (_QUANTITY.fullmatch(core) and letters.casefold() in lex.generic_acronyms):
+        strength = -1         # "18th", "28x28", "10-cents-a-task", "600MW", "FY26": numbers, not names
     elif generic:
         strength = 0
     elif stop:
