@@ -117,6 +117,11 @@ def test_newsletters_sharing_a_folder_stay_apart_and_fragments_join_the_majority
     issues = [issue(f"n{k}", "NLP Newsletter") for k in range(6)] + [issue("es", "NLP"), issue("ar", "Newsletter"),
                                                                     issue("zh", "Issue"), issue("hw", "Halloween")]
     assert {i.newsletter for i in harmonize_newsletters(issues)} == {"NLP Newsletter"}
+    # An issue without a name ("Newsletter") has no vote, and one issue's name is not its folder's.
+    issues = [issue("rr", "Research Radar"), issue("md", "Newsletter"), issue("nl", "Newsletter")]
+    assert [i.newsletter for i in harmonize_newsletters(issues)] == ["Newsletter", "Newsletter", "Research Radar"]
+    issues = [issue("a", "Research Radar"), issue("b", "Research Radar")] + [issue(f"n{k}", "Newsletter") for k in range(3)]
+    assert {i.newsletter for i in harmonize_newsletters(issues)} == {"Research Radar"}
 
 
 def test_an_issue_renamed_as_last_time_is_the_same_object_and_equal_to_renaming_it_afresh():

@@ -655,7 +655,7 @@ def test_a_logos_alt_text_names_the_newsletter_and_numbered_headings_in_capitals
     assert "1. Read the report\n2. Reply to us" in issue.body and "image" not in issue.body
     other = _read(tmp_path, "[image: Email header]\n\nTHE CHIP LETTER | October 5, 2026\n\n"
                             "Good morning from Portland. This week: chips, memory and power.\n")
-    assert other.newsletter is None  # a header picture names nothing ("Email" it would be)
+    assert other.newsletter == "THE CHIP LETTER"  # a header picture names nothing ("Email" it would be)
 
 
 def test_a_forwarded_newsletter_is_read_by_its_own_headers_and_its_wrap_column_outlives_one_long_line(tmp_path):
@@ -675,3 +675,38 @@ def test_a_forwarded_newsletter_is_read_by_its_own_headers_and_its_wrap_column_o
     assert issue.newsletter == "The Weekly Tensor" and not issue.warnings
     assert "Forwarded" not in issue.body and issue.body.startswith("## 1. LABS\n")
     assert "built with Jony Ive's io team" in issue.body and "from The Information." in issue.body
+
+
+@pytest.mark.parametrize("sender,masthead,newsletter", [
+    ("Dry Powder <editors@drypowder.news>", "DRY POWDER -- the week in AI venture, in ten minutes\nMonday, March 9, 2026",
+     "Dry Powder"),                                                     # the tagline goes, the sender spells it
+    ("TLDR AI <dan@tldrnewsletter.com>", "TLDR\n\nTOGETHER WITH [WorkOS]", "TLDR AI"),    # the sender says it in full
+    ("Lea <lea@x.com>", "AI WEEKLY — Issue #362 — February 15, 2024\nThe week's most important AI news, research and "
+     "tools. Curated by hand, every Thursday.", "AI WEEKLY"),          # a name shouted everywhere stays shouted
+    ("The Batch <thebatch@deeplearning.ai>", "WEEKLY ISSUE -- February 15, 2024", "The Batch"),
+])
+def test_a_mastheads_name_without_its_tagline_spelt_as_the_sender_spells_it(tmp_path, sender, masthead, newsletter):
+    from vaultgen.metadata import complete
+    text = (f"From: {sender}\nSubject: This week\n\n{masthead}\n\nHi there,\n\nA story about models that is long "
+            f"enough to be story text and not a headline at all, with OpenAI in it.\n")
+    issue = complete(_read(tmp_path, text), {})
+    assert issue.newsletter == newsletter
+    assert "Curated by hand" not in issue.body and "the week in AI venture" not in issue.body
+
+
+def test_an_issue_without_a_subject_is_titled_by_its_newsletter_and_number(tmp_path):
+    from vaultgen.metadata import complete
+    text = ("IA BRASIL | Edição #87 | Segunda-feira, 3 de março de 2025\nSua dose semanal de inteligência artificial, "
+            "com sotaque brasileiro.\n\nBom dia! Foi uma semana de lançamentos em série, e a Anthropic lançou modelos "
+            "novos na rua.\n\n==========\nDESTAQUE DA SEMANA\n==========\n\nA Anthropic lançou o Claude 3.7 Sonnet, "
+            "que a empresa chama de primeiro modelo híbrido de raciocínio.\n")
+    issue = complete(_read(tmp_path, text), {})
+    assert (issue.newsletter, issue.number, issue.title) == ("IA BRASIL", 87, "IA BRASIL #87")
+
+
+def test_outlooks_picture_placeholder_is_no_masthead(tmp_path):
+    from vaultgen.metadata import complete
+    text = ("From: Lea Park <lea@bank.example>\nSubject: Infra Weekly – Rubin ramp\n\n[cid:image001.png@01DCA47E.3B2F9C10]"
+            "\n\nGood morning all,\n\nA busy week. Nvidia guided above the Street, and TSMC said CoWoS is sold out.\n")
+    issue = complete(_read(tmp_path, text), {})
+    assert issue.newsletter == "Infra Weekly" and "cid:" not in issue.body

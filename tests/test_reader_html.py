@@ -697,3 +697,41 @@ def test_the_logo_a_masthead_links_home_with_names_the_newsletter(write):
     other = READER.read(write(f"""<html><body><a href="https://site.example/"><img src="h.png" alt="Email header"></a>
 <a href="https://site.example/p/1"><img src="p.png" alt="Chart"></a>{story}</body></html>""", "other.html"))
     assert other.newsletter is None
+
+
+def test_a_link_home_to_the_issues_own_site_names_the_newsletter(write):
+    story = "<p>" + "OpenAI shipped a voice, and its safety team walked out over the week that followed. " * 4 + "</p>"
+    issue = READER.read(write(f"""<div><p><a href="https://www.platformer.news/?utm_source=newsletter">Platformer</a></p>
+<h1>OpenAI's week</h1><p>Casey Newton · May 21, 2024</p>{story}
+<p><a href="https://www.vellum.ai/?utm_source=platformer">Vellum</a> sponsors this issue.</p>
+<p><a href="https://www.platformer.news/subscribe/">Subscribe</a> · &copy; 2024 Casey Newton</p></div>"""))
+    assert issue.newsletter == "Platformer" and not issue.newsletter_guessed
+    # A home link to another site (a sponsor's, a photo's source) names no newsletter, even when its text is its name.
+    other = READER.read(write(f"""<div><h1>OpenAI's week</h1>{story}
+<p>Photo: <a href="https://unsplash.com?utm_source=medium">Unsplash</a>, <a href="https://unsplash.com/@kat">Kat</a>.</p>
+<p><a href="https://www.vellum.ai/?utm_source=x">Vellum</a> and <a href="https://www.vellum.ai/pricing">more</a>.</p>
+<p><a href="https://medium.com/subscribe">Subscribe</a> &middot; <a href="https://medium.com/">Medium</a></p></div>""",
+                              "other.html"))
+    assert other.newsletter is None
+
+
+def test_a_logo_named_by_its_file_names_the_newsletter_and_a_microformat_names_the_author(write):
+    story = "<p>" + "De Autoriteit Persoonsgegevens waarschuwt voor chatbots die medisch advies geven. " * 4 + "</p>"
+    issue = READER.read(write(f"""<html><body><img src="https://cdn.example/np/logo-neurale-polder.png" alt="Neurale Polder">
+<h2>Nieuws</h2>{story}<footer><p>By <a class="p-author h-card" href="https://medium.com/@lm">Dr. Leah Marchetti</a>
+</p></footer></body></html>"""))
+    assert issue.newsletter == "Neurale Polder" and issue.authors == ("Leah Marchetti",)
+    other = READER.read(write(f"""<html><body><img src="https://cdn.example/chart-neurale-polder.png" alt="Neurale Polder">
+{story}</body></html>""", "other.html"))
+    assert other.newsletter is None and other.authors == ()
+
+
+def test_a_pages_one_article_is_its_text_only_when_it_holds_most_of_it(write):
+    story = "<p>" + "Banks moved the money from pilots to platforms, and the platforms belong to the clouds. " * 5 + "</p>"
+    issue = READER.read(write(f"""<html><body><main><h1>Year two of enterprise AI</h1>{story}
+<section class="comments"><article class="comment"><p>Useful breakdown. Tryg agrees.</p></article></section>
+</main></body></html>"""))
+    assert "Banks moved the money" in issue.body and "Useful breakdown" in issue.body
+    page = READER.read(write(f"""<html><body><nav><a href="/">Home</a> · <a href="/about">About</a></nav>
+<article><h1>Year two</h1>{story}</article></body></html>""", "page.html"))
+    assert "Banks moved the money" in page.body and "About" not in page.body

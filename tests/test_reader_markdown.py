@@ -201,3 +201,68 @@ def test_a_newsletter_named_by_its_masthead_or_a_french_number_sign(tmp_path, bo
     path.write_text(body, encoding="utf-8")
     issue = complete(MarkdownReader().read(SourceDoc(path, path.name, body)), {})
     assert (issue.newsletter, issue.number) == (newsletter, number)
+
+
+@pytest.mark.parametrize("frontmatter,body,newsletter", [
+    # "Update #87" says which issue, not whose; the letter says whose.
+    ("title: 'Update #87: DeepSeek R1'", "Welcome to the 87th update from the Gradient! Subscribe.\n", "Gradient"),
+    ("title: 'Update #87: DeepSeek R1'", "Hello.\n", "Newsletter"),
+    ("title: Multilingual LLMs", "Hi all,\n\nText.\n\n*If you found this useful, forward it. You can subscribe to NLP "
+     "News [here](https://newsletter.ruder.io/subscribe).*\n", "NLP News"),
+    # A name shouted in the masthead, as the letter writes it.
+    ("title: T\nnewsletter: THE DOWNLOAD", "This is today's edition of The Download, our weekday newsletter.\n",
+     "The Download"),
+    ("title: T\nnewsletter: THE DECODER", "THE DECODER covers AI every day.\n", "THE DECODER"),
+])
+def test_the_newsletter_the_letter_names_or_spells(frontmatter, body, newsletter):
+    from vaultgen.metadata import complete
+    assert complete(read(frontmatter, body), {}).newsletter == newsletter
+
+
+def test_a_senders_name_at_a_newsletter_is_someone_writing_it():
+    from vaultgen.metadata import sender_author, sender_newsletter
+    assert sender_newsletter("Priya at The Paper Digest") == "The Paper Digest"
+    assert sender_author("Priya at The Paper Digest") == ("Priya",)
+    assert sender_newsletter("News from the Lab") == "News from the Lab" and sender_author("News from the Lab") == ()
+
+
+def _plain(text: str, name: str = "a.md"):
+    return MarkdownReader().read(SourceDoc(Path(f"/x/{name}"), name, text))
+
+
+def test_notions_properties_callouts_toggles_and_page_links():
+    issue = _plain("# ML Roundup #13 — open weights\n\nDate: April 20, 2026\nStatus: Sent\nTags: LLMs, Robotics\n"
+                   "Owner: Jonas Weber\n\n<aside>\n📬 Last week: [Earlier issue](ML%20Roundup%2012%20a1b2c3.md)\n\n"
+                   "</aside>\n\nMorning all. DeepSeek put V4 on @April 15, 2026.\n\n<details>\n<summary>Why licenses"
+                   "</summary>\n\nMIT and Apache 2.0 let you do anything.\n\n</details>\n\nSee "
+                   "[the post](https://example.com/post.md).\n")
+    assert (issue.title, issue.date) == ("ML Roundup #13 — open weights", dt.date(2026, 4, 20))
+    assert {"llms", "robotics"} <= {t.casefold() for t in issue.tags}
+    assert "Status: Sent" not in issue.body and "Owner" not in issue.body
+    assert "> [!note]\n> 📬 Last week: Earlier issue\n" in issue.body and "<aside>" not in issue.body
+    assert "> [!note]- Why licenses\n> MIT and Apache 2.0 let you do anything." in issue.body
+    assert "on April 15, 2026." in issue.body and "[the post](https://example.com/post.md)" in issue.body
+
+
+def test_readwises_metadata_list_gives_the_fields_and_leaves_the_body():
+    issue = _plain("# Lab Notes #47: Binders on Demand\n\n![rw-book-cover](https://example.com/cover.png)\n\n"
+                   "## Metadata\n- Author: [[Tobias Wren]]\n- Full Title: Lab Notes #47: Binders on Demand\n"
+                   "- Category: #articles\n- URL: https://labnotes.science/p/47?utm_source=readwise\n\n## Highlights\n"
+                   "- The Baker lab's RFdiffusion3 paper landed in Nature this week.\n")
+    assert issue.authors == ("Tobias Wren",) and issue.url.startswith("https://labnotes.science/p/47")
+    assert "Metadata" not in issue.body and "Full Title" not in issue.body
+    assert issue.body.startswith("![rw-book-cover]") and "## Highlights\n- The Baker lab" in issue.body
+    # Lines of "Key: value" in the middle of a text are text.
+    other = _plain("# Notes\n\nSome prose first.\n\nNote: one\nAlso: two\n")
+    assert "Note: one\nAlso: two" in other.body
+
+
+def test_a_setext_title_and_a_web_clippers_author_link():
+    issue = _plain("Data Science Digest\n===================\n\nNo. 112 · the issue\n\nThis week\n---------\n\nText.\n",
+                   "2026-10-5-data-science-digest.md")
+    assert issue.title == "Data Science Digest" and "===" not in issue.body and "This week" in issue.body
+    clipped = read('title: "Harnesses"\nauthor:\n  - "[[Maya Lindqvist]]"\ntags: [clippings]',
+                   "Text.\n\nThanks for reading The Sequence Layer! Subscribe for free to receive new posts.\n")
+    from vaultgen.metadata import complete
+    assert clipped.authors == ("Maya Lindqvist",)
+    assert complete(clipped, {}).newsletter == "The Sequence Layer"

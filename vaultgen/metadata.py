@@ -21,10 +21,15 @@ _NAMED_NUMBER = re.compile(
     r"\s*(?:[:—–-]\s*(?=issue))?[(（]?(?:issue\s*#?\s*|no\.?\s*|n[°º]\s*|#)(\d{1,5})\b", re.I)  # "Weekly: Issue #227"
 # "NLP Newsletter 13": a bare number after a word that names a newsletter.
 _SERIES_NUMBER = re.compile(r"\b((?:[A-Z][\w.&'’-]*\s+){0,3}(?:Newsletter|Digest|Weekly|Bulletin|Roundup))\s+(\d{1,5})\b")
-_WELCOME = re.compile(r"\b(?i:welcome to )(?:the \d+\w* issue of |this week's |the )?"
+_WELCOME = re.compile(r"\b(?i:welcome to )(?:the \d+\w* (?i:issue|edition|update) (?:of|from) |this week's |the )?"
                       r"((?:[Tt]he )?[A-Z][\w’'&-]*(?:\s+[A-Z][\w’'&-]*){0,4})")
-_SUBSCRIBE = re.compile(r"^\s*(?:subscribe to|you are receiving|this issue of|forward) (?:this issue of )?"
-                        r"((?:The )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})", re.M)
+# "You can subscribe to NLP News here", "You are receiving The Batch because…", "Thanks for reading The Sequence Layer!"
+_SUBSCRIBE = re.compile(r"(?:^|(?<=[.!?*_] )|\b(?i:you can|you may) )\s*(?i:subscribe to|you are receiving|this issue of|forward|"
+                        r"thanks for reading)"
+                        r" (?:this issue of )?((?:The )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})", re.M)
+# What a title's "Update #87" or "Issue 12" names when no word before says whose: no newsletter.
+_GENERIC_SERIES = frozenset({"update", "issue", "edition", "newsletter", "digest", "weekly", "letter", "no", "number",
+                             "vol", "volume", "part", "episode", "the newsletter", "this week", "week"})
 _TITLE_PREFIX = re.compile(r"^((?:The )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})\s*[:|—–-]\s+\S")
 _NAME_WORD = r"[A-Z][\w’'&-]*(?:\.[\w’'&-]+)*"  # "DeepLearning.AI", not the full stop after "Import AI."
 _COPYRIGHT = re.compile(r"(?:©|\([cC]\)|\b[Cc]opyright\b|COPYRIGHT)\s*(?:©\s*)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?"
@@ -57,6 +62,9 @@ _HEAD_LINES = 12
 # of the week | Tuesday, Aug 20, 2024"); a dateline that opens with the day or the issue names no newsletter.
 _MASTHEAD = re.compile(r"^[\s*_>#]*((?:The )?[A-Z][\w’'&.-]*(?:[ \t]+[A-Z][\w’'&.-]*){0,3})[*_]*[ \t]+[|•·][ \t]+(.+)$",
                        re.M)
+# "Editie #41 · maandag 2 februari 2026", "*Issue 212 | January 14*": a dateline that opens with the issue's number.
+_DATELINE_ISSUE = re.compile(r"^[\s*_>#]*(?i:issue|edition|editie|edição|edición|ausgabe|numéro|no\.)\s*#?\s*(\d{1,5})\b"
+                             r"(?!\.\d)", re.M)
 _DATELINE_OPENER = re.compile(rf"(?i)(?:issue|edition|vol(?:ume)?|no|{_WEEKDAY}|{_MONTH})\b")
 DEFAULT_NEWSLETTER = "Newsletter"
 
@@ -135,8 +143,8 @@ def strip_number_prefix(title: str) -> str:
     return _LEADING_NUMBER.sub("", title).strip() or title
 
 
-def _first_heading(body: str) -> str | None:
-    match = re.search(r"^#{1,3} +(.+)$", body, re.M)
+def _first_heading(body: str, deepest: int = 3) -> str | None:
+    match = re.search(rf"^#{{1,{deepest}}} +(.+)$", body, re.M)
     return match.group(1).strip() if match else None
 
 
@@ -144,24 +152,35 @@ def _guess_newsletter(issue: Issue) -> str | None:
     if issue.title:  # "NLP Newsletter #3: …" says it outright
         match = _NAMED_NUMBER.search(issue.title) or _SERIES_NUMBER.search(issue.title) \
             or _TITLE_SERIES.match(issue.title)
-        if match:
+        if match and match.group(1).strip().casefold() not in _GENERIC_SERIES:
             return match.group(1).strip()
     head = issue.body[:3000]
     for match in _MASTHEAD.finditer("\n".join(head.splitlines()[:_HEAD_LINES])):
         if re.search(_WRITTEN_DATE, match.group(2), re.I) and not _DATELINE_OPENER.match(match.group(1)):
             return match.group(1)
-    for pattern, text in ((_WELCOME, head), (_SUBSCRIBE, issue.body[-3000:])):
-        match = pattern.search(text)
-        if match:
-            name = re.sub(r"\s+(?:#\d+|issue|no)\b.*$", "", match.group(1).strip(" .,!"), flags=re.I)
-            name = name.removeprefix("the ")  # "welcome to the NLP Newsletter", but "The Batch" keeps its "The"
-            if name and name.lower() not in {"the", "my", "our", "this"}:
-                return name
+    name = _named(_WELCOME, head) or footer_newsletter(issue.body[-3000:])
+    if name:
+        return name
     holder = copyright_holder(issue.body[-3000:])
     if holder:
         return holder
     match = _TITLE_PREFIX.match(issue.title or "")
     return match.group(1).strip() if match else None
+
+
+def footer_newsletter(text: str) -> str | None:
+    """The newsletter a footer names: "You can subscribe to NLP News here", "Thanks for reading The Sequence Layer!"."""
+    return _named(_SUBSCRIBE, text)
+
+
+def _named(pattern: re.Pattern, text: str) -> str | None:
+    match = pattern.search(text)
+    if match:
+        name = re.sub(r"\s+(?:#\d+|issue|no)\b.*$", "", match.group(1).strip(" .,!"), flags=re.I)
+        name = name.removeprefix("the ")  # "welcome to the NLP Newsletter", but "The Batch" keeps its "The"
+        if name and name.lower() not in {"the", "my", "our", "this"}:
+            return name
+    return None
 
 
 def copyright_holder(text: str) -> str | None:
@@ -176,6 +195,13 @@ def copyright_holder(text: str) -> str | None:
 _AUTHOR_SEPARATOR = re.compile(r"\s*;\s*|\s+(?:and|&)\s+")
 
 
+# "Dr. Leah Marchetti", "Sebastian Raschka, PhD": the person, without the titles.
+_TITLES = re.compile(r"^(?:Dr|Prof|Professor)\.?\s+(?=[A-Z])|,?\s+(?:PhD|Ph\.D\.|MD|M\.D\.)$")
+
+
+_WIKILINK = re.compile(r"\[\[([^\[\]|#]+)(?:[|#][^\[\]]*)?\]\]")
+
+
 def author_names(value: Any) -> tuple[str, ...]:
     """The authors a metadata field names: a string, a list of them, or of mappings with a `name` (Hugo, JSON Feed)."""
     items = value if isinstance(value, (list, tuple)) else [value]
@@ -184,15 +210,19 @@ def author_names(value: Any) -> tuple[str, ...]:
         if isinstance(item, Mapping):
             item = item.get("name")
         if isinstance(item, str):
-            names += (part.strip(" ,") for part in _AUTHOR_SEPARATOR.split(clean_inline(item)))
+            item = _WIKILINK.sub(r"\1", item)  # the Obsidian Web Clipper's "[[Maya Lindqvist]]"
+            names += (_TITLES.sub("", part).strip(" ,") for part in _AUTHOR_SEPARATOR.split(clean_inline(item)))
     return tuple(dict.fromkeys(n for n in names if n and len(n) <= 100))
 
 
+_SENDER_AT = re.compile(r" (?:from|at) (?=[A-Z])")
+
+
 def _sender_parts(name: str | None) -> tuple[str, str]:
-    """(who, what) an e-mail sender's display name says: "Jack Clark from Import AI" (Substack's form) is Jack Clark
-    writing Import AI; a name alone is ("", the name)."""
-    who, _, what = clean_inline(name or "").strip(" \"'").rpartition(" from ")
-    return who, what
+    """(who, what) an e-mail sender's display name says: "Jack Clark from Import AI" (Substack's form) and "Priya at
+    The Paper Digest" are someone writing the newsletter; a name alone is ("", the name)."""
+    parts = _SENDER_AT.split(clean_inline(name or "").strip(" \"'"), maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
 
 
 def sender_author(name: str | None) -> tuple[str, ...]:
@@ -205,6 +235,30 @@ def sender_newsletter(name: str | None) -> str | None:
     return _sender_parts(name)[1] or None
 
 
+def _unshouted(name: str, issue: Issue) -> str:
+    """A masthead's "DRY POWDER" as the title or the letter spells it ("Dry Powder #112: …", "This is today's edition of
+    The Download"); a name the issue only ever shouts ("THE DECODER") stays as it is."""
+    if not name.isupper() or len(name) < 4:
+        return name
+    pattern = re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, name.split())) + r"(?![\w-])", re.I)
+    spelled = Counter(" ".join(m.group().split()) for text in (issue.title or "", issue.body[:3000])
+                      for m in pattern.finditer(text))
+    written = [(n, s) for s, n in spelled.items() if not s.isupper()]
+    return max(written)[1] if written else name
+
+
+def with_sender(newsletter: str | None, guessed: bool, sent_by: str | None) -> tuple[str | None, bool]:
+    """(newsletter, guessed) of an e-mail: the one its text names, spelt as its sender does ("TLDR" in the masthead of
+    "TLDR AI", "DRY POWDER" of "Dry Powder"); else the sender's, as a guess (see sender_newsletter)."""
+    sender = sender_newsletter(sent_by)
+    if newsletter is None:
+        return sender, sender is not None
+    if sender and not guessed and len(sender.split()) <= len(newsletter.split()) + 1 \
+            and re.search(rf"(?<![\w-]){re.escape(newsletter)}(?![\w-])", sender, re.I):
+        return sender, guessed
+    return newsletter, guessed
+
+
 def _guess_number(issue: Issue) -> int | None:
     if issue.title:
         match = (_LEADING_NUMBER.match(issue.title) or _NAMED_NUMBER.search(issue.title)
@@ -215,7 +269,8 @@ def _guess_number(issue: Issue) -> int | None:
             match = re.match(re.escape(issue.newsletter) + r"\s*#?\s*(\d{1,5})\b(?![.,/-]\d)", issue.title, re.I)
             if match:
                 return int(match.group(1))
-    match = re.search(r"\bwelcome to [^.\n]{0,60}?#(\d{1,5})\b", issue.body[:3000], re.I)
+    match = re.search(r"\bwelcome to [^.\n]{0,60}?#(\d{1,5})\b", issue.body[:3000], re.I) \
+        or _DATELINE_ISSUE.search("\n".join(issue.body.splitlines()[:_HEAD_LINES]))
     return int(match.group(1)) if match else None
 
 
@@ -241,9 +296,13 @@ def complete(issue: Issue, hints: Mapping[str, Any]) -> Issue:
     if issue.date is None:
         issue = replace(issue, date=date_from_text(issue.body) or date_from_filename(issue.source))
     if not issue.title:
-        fallback = _first_heading(issue.body) or PurePosixPath(issue.source).stem
+        # A section's heading ("NEWS") is no title: which issue it is says more ("AI WEEKLY #362").
+        numbered = f"{issue.newsletter} #{issue.number}" if issue.number and issue.newsletter != DEFAULT_NEWSLETTER \
+            else None
+        fallback = _first_heading(issue.body, 1) or numbered or _first_heading(issue.body) or \
+            PurePosixPath(issue.source).stem
         issue = replace(issue, title=clean_inline(fallback))
-    newsletter = clean_inline(str(issue.newsletter))
+    newsletter = _unshouted(clean_inline(str(issue.newsletter)), issue)
     # An export that signs every issue with the newsletter's name (Revue's) names no author.
     authors = tuple(a for a in issue.authors if a.casefold() != newsletter.casefold())
     return replace(issue, newsletter=newsletter, authors=authors)
@@ -270,9 +329,12 @@ def harmonize_newsletters(issues: list[Issue], renamed: dict | None = None) -> l
         votes: dict[str, int] = {}
         counts = Counter(issue.newsletter for issue in folder_issues)
         for issue in folder_issues:
-            votes[issue.newsletter] = votes.get(issue.newsletter, 0) + (1 if issue.newsletter_guessed else 2)
-        winner = min(votes, key=lambda n: (-votes[n], n))
-        clear = votes[winner] * 2 > sum(votes.values()) and len(folder_issues) >= 3
+            if issue.newsletter != DEFAULT_NEWSLETTER:  # no name: no vote
+                votes[issue.newsletter] = votes.get(issue.newsletter, 0) + (1 if issue.newsletter_guessed else 2)
+        winner = min(votes, key=lambda n: (-votes[n], n), default=None)
+        # A folder's name is one that several of its issues give.
+        clear = winner is not None and counts[winner] >= 2 and votes[winner] * 2 > sum(votes.values()) \
+            and len(folder_issues) >= 3
         for issue in folder_issues:
             if (clear and issue.newsletter_guessed and issue.newsletter != winner
                     and (counts[issue.newsletter] == 1 or issue.newsletter == DEFAULT_NEWSLETTER

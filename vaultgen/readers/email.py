@@ -11,7 +11,7 @@ from ..errors import SourceError
 from ..links import BARE_URL
 from ..hookspecs import hookimpl
 from ..model import Issue, SourceDoc
-from ..metadata import copyright_holder, heading_text, parse_human_date, sender_author, sender_newsletter, to_date
+from ..metadata import copyright_holder, heading_text, parse_human_date, sender_author, to_date, with_sender
 from ..textfix import clean_inline
 from . import labels
 from .boilerplate import BUTTON, COUNTER, POSTAL, UNSUBSCRIBE_ABROAD, WEB_VERSION, web_version
@@ -30,7 +30,8 @@ _NAME = re.compile(r"^[-–—~ ]*[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,2}$")
 # "What's new:", "Yes, but:", "Key insight:": a short capitalised prefix, then a sentence or nothing.
 _LABEL = re.compile(r"^([A-Z][\w'’-]*(?:,? [\w'’-]+){0,3}):(?=\s+[\"“‘'(A-Z0-9•]|\s*$)")
 _BULLET = re.compile(r"^(\s*)(?:[•◦▪‣●○■□·*+-]|(\d{1,3})[.)])\s+(\S.*)$")
-_MAIL_IMAGE = re.compile(r"\[image:\s*([^\]]*)\]", re.I)
+# Gmail's "[image: The Neuron logo]"; Outlook's "[cid:image001.png@01DCA47E.3B2F9C10]", a picture without its text.
+_MAIL_IMAGE = re.compile(r"\[(?:image:|cid:[^\]\s]*(?=\]))\s*([^\]]*)\]", re.I)
 _LOGO = re.compile(r"(.{2,40}?)\s+logo", re.I)  # not "Email header", "Newsletter banner"
 _DASH_ITEM = re.compile(r"^(\s*)()–\s+(\S.*)$")  # an en dash: an em dash opens a sign-off ("— Noah and Grant")
 _URL_LINE = re.compile(r"<?https?://\S+>?$")
@@ -65,7 +66,7 @@ _AD_WORD = re.compile(r"\b(course \d|courses?|specialization|enroll\w*|certifica
                       re.I)
 # Case-insensitive lead-in, case-sensitive name: "Subscribe to The Batch", not "subscribe to our list".
 _CAPS_NAME = r"([A-Z][\w'’&.-]*(?:[ ][A-Z0-9][\w'’&.-]*){0,4})"
-_SUBSCRIBE_TO = re.compile(r"(?i:\bsubscribe to )" + _CAPS_NAME)
+_SUBSCRIBE_TO = re.compile(r"(?i:\bsubscribe to |\bthanks for reading )" + _CAPS_NAME)  # Substack's "Thanks for reading X!"
 _THIS_ISSUE_OF = re.compile(r"(?i:\bthis (?:issue|edition) of )" + _CAPS_NAME)
 
 # --- Markdown safety ---------------------------------------------------------------------------
@@ -220,16 +221,29 @@ def _units(blocks: list[list[str]], width: int | None) -> list[dict]:
 
 def _masthead(blocks: list[list[str]], greeting_block: int | None) -> int:
     """How many leading blocks are masthead: short lines before the greeting, or up to a date line."""
+    # Or a dateline and the tagline under it: "AI WEEKLY — Issue #362 — February 15, 2024" / "The week's most
+    # important AI news, research and tools. Curated by hand, every Thursday."
     short = [len(block) <= 6 and all(len(line) <= 60 and line[-1] != "." for line in block)
+             or (len(block) <= 3 and len(block[0]) <= 80 and bool(_ISSUE_WORD.search(block[0]) or _date_in(block[0]))
+                 and all(len(line) <= 120 for line in block))
              for block in blocks[:4]]
     if greeting_block is not None:
         return len(list(takewhile(bool, short[:greeting_block])))
     for n, block in enumerate(blocks[:3]):
         if not short[n]:
             break
-        if any(_date_in(line) for line in block):
+        if any(_date_in(line) or _ISSUE_WORD.search(line) for line in block):
             return n + 1
     return 0
+
+
+# A masthead's issue: "Issue #362", "Edição #87" (not any "#1").
+_ISSUE_WORD = re.compile(r"(?i)\b(?:issue|edition|editie|edição|edición|ausgabe|numéro|no\.)\s*#?\s*\d{1,5}\b")
+_TAGLINE = re.compile(r"\s+(?:--?|[|·•—–])\s+")
+# A dateline, not a name: "Monday — March 9", "Vol. 3 | …", "Edição #87 | …", "WEEKLY ISSUE -- …"
+_DATELINE_WORD = re.compile(r"(?i)^(?:n[°º]|week|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+                            r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b"
+                            r"|\b(?:issue|edition|editie|edição|edición|ausgabe|numéro|vol(?:ume)?)\b")
 
 
 def _meta(lines: list[str]) -> tuple[str | None, _dt.date | None, int | None]:
@@ -244,10 +258,17 @@ def _meta(lines: list[str]) -> tuple[str | None, _dt.date | None, int | None]:
         found, issue_no = _date_in(line), _ISSUE_NO.search(line)
         date = date or found
         number = number or (int(issue_no.group(1)) if issue_no else None)
-        if name is None and not (issue_no or _FOOTER.search(line)) and len(line) <= 60:
-            # "TLDR AI 2024-05-07": the name beside the date; a line that is only a date names nothing.
-            rest = _ISO_DATE.sub("", line) if found else line
-            name = clean_inline(rest.strip(" |·•—–-,")) if not found or rest != line else None
+        if name is None and not _FOOTER.search(line) and len(line) <= 80:
+            # "AI WEEKLY — Issue #362 — February 15, 2024", "DRY POWDER -- the week in AI venture": the name before
+            # the issue, the date or a tagline.
+            first, *rest = _TAGLINE.split(line, maxsplit=1)
+            if rest:
+                dateline = _ISSUE_NO.search(first) or _date_in(first) or _DATELINE_WORD.search(first)
+                name = None if dateline else clean_inline(first.strip(" |·•—–-,"))
+            elif not issue_no and len(line) <= 60:
+                # "TLDR AI 2024-05-07": the name beside the date; a line that is only a date names nothing.
+                rest = _ISO_DATE.sub("", line) if found else line
+                name = clean_inline(rest.strip(" |·•—–-,")) if not found or rest != line else None
     return name or None, date, number
 
 
@@ -525,11 +546,12 @@ class EmailReader:
         # The footer's copyright holder, or the sender, only when the text names no newsletter, and only as a
         # guess (metadata.complete)
         sent_by = parseaddr(headers.get("from", ""))[0]
-        sender = None if newsletter else (copyright_holder(footer_text) or sender_newsletter(sent_by))
+        holder = None if newsletter else copyright_holder(footer_text)
+        newsletter, guessed = with_sender(newsletter or holder, holder is not None, sent_by)
         title = clean_inline(headers.get("subject", "")) or None
         body = link_references(_render(units, _roles(units)), references)
-        return Issue(source=doc.rel, body=body, title=title, url=url, newsletter=newsletter or sender,
-                     newsletter_guessed=sender is not None, number=number, date=date,
+        return Issue(source=doc.rel, body=body, title=title, url=url, newsletter=newsletter,
+                     newsletter_guessed=guessed, number=number, date=date,
                      authors=sender_author(sent_by), reader=self.name,
                      warnings=tuple(warnings))
 

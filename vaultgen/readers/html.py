@@ -271,6 +271,8 @@ def _metadata(soup, root, warnings: list[str]) -> dict:
     out["title"], out["newsletter"] = (clean_inline(out[k]) if out[k] else None for k in ("title", "newsletter"))
     # A profile's address ("https://facebook.com/…" in article:author) names no one.
     out["authors"] = author_names(out["authors"]) if out["authors"] and "://" not in out["authors"] else ()
+    if not out["authors"] and (card := root.find(class_="p-author")) is not None:  # microformats: Medium's export
+        out["authors"] = author_names(card.get_text())
     if out["date"] and (date := _parse_date(out["date"])) is None:
         warnings.append(f"unreadable date {out['date'][:40]!r}")
     out["date"] = date if out["date"] else None
@@ -309,7 +311,45 @@ def _masthead_logo(soup) -> str | None:
         name = _LOGO_WORD.sub("", alt)
         if not _NO_NAME.match(alt) and len(name.split()) <= 5 and len(name) <= 50:
             return clean_inline(name)
+    # A logo not linked: "<img src='…/logo-neurale-polder.png' alt='Neurale Polder'>", its file named by its text.
+    for image in soup.find_all("img", alt=True, limit=3):
+        alt = " ".join(attr(image, "alt").split())
+        file = urlsplit(attr(image, "src")).path.rpartition("/")[2].casefold()
+        letters = re.sub(r"\W", "", alt.casefold())
+        if "logo" in file and letters and letters in re.sub(r"\W", "", file) and len(alt) <= 50:
+            return clean_inline(_LOGO_WORD.sub("", alt))
     return None
+
+
+# Hosts of many newsletters: a link to one of them is no newsletter's own site (its sub-domains are).
+_PLATFORMS = frozenset({"substack.com", "beehiiv.com", "medium.com", "ghost.io", "buttondown.email", "buttondown.com",
+                        "mailchi.mp", "list-manage.com", "campaign-archive.com", "convertkit.com", "kit.com"})
+_OWN_PAGE = re.compile(r"/(?:subscribe|unsubscribe|account|archive|about|comments)\b", re.I)
+
+
+def _home_link(soup, url: str | None) -> str | None:
+    """The text of a link to the home page of the issue's own site, when the text is the site's name: "<a
+    href='https://www.platformer.news/?utm_source=…'>Platformer</a>", "You're on the free list for Exponential View"
+    (exponentialview.co). The site is the issue's address's, or one that the issue's subscribe or account links go to."""
+    links = [(a, urlsplit(attr(a, "href").strip())) for a in soup.find_all("a", href=re.compile(r"^https?://"))]
+    own = {_host(u.netloc) for _, u in links if _OWN_PAGE.match(u.path)} | ({_host(urlsplit(url).netloc)} if url else set())
+    for link, u in links:
+        host = _host(u.netloc)
+        if host in own and host not in _PLATFORMS and not u.path.strip("/"):
+            text = " ".join(link.get_text().split())
+            letters = re.sub(r"\W", "", text.casefold())
+            if letters and letters in host.split(".")[:-1] and len(text) <= 40:
+                return clean_inline(text)
+    return None
+
+
+def _host(netloc: str) -> str:
+    return netloc.lower().split(":")[0].removeprefix("www.")
+
+
+def _text_size(node) -> int:
+    return sum(len(text.strip()) for text in node.find_all(string=True)
+               if text.parent is None or text.parent.name not in ("script", "style"))
 
 
 def _same(a: str, b: str | None) -> bool:
@@ -507,14 +547,16 @@ class HtmlReader:
         text = _VOID.sub(r"<\1\2 />", _NBSP.sub(" ", doc.text))
         soup = _Soup(text, "html.parser", element_classes={Tag: _Tag})
         warnings: list[str] = []
+        page = soup.find("main") or soup.body or soup
         articles = soup.find_all("article", limit=2)
-        root = (articles[0] if len(articles) == 1 else None) or soup.find("main") or soup.body or soup
+        # The page's one article, unless it is a small part of the page (a comment under a LinkedIn article).
+        root = articles[0] if len(articles) == 1 and 2 * _text_size(articles[0]) >= _text_size(page) else page
         meta = _metadata(soup, root, warnings)
         h1 = root.find("h1") or soup.find("h1")
         h1_text = clean_inline(_plain(h1)) if h1 is not None else ""
         if not meta["newsletter"] and meta["title"] and h1_text and (site := _site_after(meta["title"], h1_text)):
             meta["newsletter"], meta["title"] = site, h1_text
-        meta["newsletter"] = meta["newsletter"] or _masthead_logo(soup)
+        meta["newsletter"] = meta["newsletter"] or _masthead_logo(soup) or _home_link(soup, meta["url"])
         title = meta["title"] or h1_text or None
         if h1_text and _same(h1_text, title):
             # A title that links somewhere links to the issue itself (an e-mail's "read online" headline).

@@ -46,15 +46,24 @@ class MarkdownReader:
         title = _text(meta.get("title"))
         if title is None:
             title, body = _take_title_heading(body)
+        if fm_text is None:
+            # Notion's "Date: April 20, 2026" lines under the title, Readwise's "## Metadata" list: the fields a file
+            # without frontmatter gives (its own words first).
+            properties, body = _take_properties(body)
+            meta = {**_fields(properties), **{k: v for k, v in meta.items() if v is not None}}
+            title = title or _text(meta.get("title"))
         url = _text(meta.get("url")) or markdown_web_version(body)  # before the chrome, "Read online" with it, goes
-        body = story_headings(drop_markdown_chrome(body))
+        newsletter = _text(meta.get("newsletter"))
+        signed = None if newsletter else metadata.footer_newsletter(body[-3000:])  # "Thanks for reading X!" is chrome
+        body = story_headings(drop_markdown_chrome(_notion_blocks(body)))
         if not body.strip() and not title:
             raise SourceError(doc.rel, "no text content")
         return Issue(
             source=doc.rel,
             body=body.strip() + "\n",
             title=title,
-            newsletter=_text(meta.get("newsletter")),
+            newsletter=newsletter or signed,
+            newsletter_guessed=signed is not None,
             number=metadata.to_int(meta.get("number")),
             date=metadata.to_date(meta.get("date")),
             url=url,
@@ -124,11 +133,56 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 def _take_title_heading(body: str) -> tuple[str | None, str]:
-    """The first heading is the title when no frontmatter gives one; it leaves the body."""
-    match = _HEADING.search(body)
+    """The first heading is the title when no frontmatter gives one; it leaves the body. "Title" over a line of "="
+    (a setext heading) is one too."""
+    match = _HEADING.search(body) or _SETEXT_TITLE.search(body)
     if not match or body[: match.start()].strip():
         return None, body
     return clean_inline(match.group(2)), body[match.end():]
+
+
+_SETEXT_TITLE = re.compile(r"^()(\S.*)\n=+[ \t]*$", re.M)
+# "Date: April 20, 2026" (Notion's properties under a page's title), "- Author: [[Tobias Wren]]" (Readwise's list
+# under "## Metadata"): a key of a few words and its value.
+_PROPERTY = re.compile(r"^(?:- )?([A-Z][\w]*(?: [\w]+){0,2}): +(\S.*)$")
+_METADATA_HEADING = re.compile(r"^#{1,3} Metadata[ \t]*\n", re.M)
+
+
+def _take_properties(body: str) -> tuple[dict[str, str], str]:
+    """The lines of properties that open the body, or follow a "Metadata" heading at its top, and the body without
+    them: at least two lines, each "Key: value", and nothing else in their paragraph."""
+    lead = body.lstrip("\n")
+    heading = _METADATA_HEADING.match(re.sub(r"^!\[[^\]]*\]\([^)]*\)\n+", "", lead))  # Readwise's cover first
+    start = len(body) - len(lead) + (lead.index(heading.group()) + heading.end() if heading else 0)
+    block = body[start:].split("\n\n", 1)
+    lines = block[0].strip("\n").split("\n")
+    found = [_PROPERTY.match(line) for line in lines]
+    if len(lines) < 2 or not all(found):
+        return {}, body
+    properties = {m.group(1).casefold(): m.group(2).strip() for m in found}
+    before = body[:start - len(heading.group())] if heading else body[:start]  # Readwise's cover stays
+    return properties, before + (block[1] if len(block) > 1 else "")
+
+
+# What Notion's Markdown export keeps as HTML: a callout as <aside>, a toggle as <details>; Obsidian would show the
+# Markdown inside them as it is written. And links to the export's other pages ("ML%20Roundup%2012%20a1b2c3.md"), which
+# are no notes of the vault.
+_ASIDE = re.compile(r"^<aside>[ \t]*\n(.*?)\n?</aside>[ \t]*$", re.M | re.S)
+_DETAILS = re.compile(r"^<details>[ \t]*\n<summary>(.*?)</summary>[ \t]*\n(.*?)\n?</details>[ \t]*$", re.M | re.S)
+_NOTION_DATE = re.compile(r"@(?=(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4})")  # "@April 9, 2026"
+_PAGE_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((?![a-z][\w+.-]*:|#)[^)\s]*\.md\)", re.I)
+
+
+def _notion_blocks(body: str) -> str:
+    """Notion's callouts and toggles as Obsidian's callouts (a toggle folded), its links to other pages as their text."""
+    if "<aside>" in body or "<details>" in body:
+        body = _ASIDE.sub(lambda m: _callout("> [!note]", m.group(1)), body)
+        body = _DETAILS.sub(lambda m: _callout(f"> [!note]- {clean_inline(m.group(1))}", m.group(2)), body)
+    return _NOTION_DATE.sub("", _PAGE_LINK.sub(r"\1", body))
+
+
+def _callout(head: str, text: str) -> str:
+    return "\n".join([head] + [f"> {line}".rstrip() for line in text.strip("\n").split("\n")])
 
 
 @hookimpl

@@ -15,7 +15,7 @@ from email.utils import parseaddr
 
 from ..errors import SourceError
 from ..hookspecs import hookimpl
-from ..metadata import sender_author, sender_newsletter
+from ..metadata import sender_author, with_sender
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline, repair
 
@@ -135,9 +135,9 @@ class MimeReader:
         # The subject is the title the reader saw in their inbox; the page's own date and name, when it says them,
         # are the issue's, the sending date and the sender's name otherwise.
         sent_by = _sender(message)
-        sender = None if issue.newsletter else sender_newsletter(sent_by)
+        newsletter, guessed = with_sender(issue.newsletter, issue.newsletter_guessed, sent_by)
         return replace(issue, title=subject or issue.title, date=issue.date or _sent(message),
-                       newsletter=issue.newsletter or sender, newsletter_guessed=sender is not None,
+                       newsletter=newsletter, newsletter_guessed=guessed,
                        url=issue.url or _location(message, part),
                        authors=issue.authors or sender_author(sent_by))
 
