@@ -266,3 +266,12 @@ def test_a_setext_title_and_a_web_clippers_author_link():
     from vaultgen.metadata import complete
     assert clipped.authors == ("Maya Lindqvist",)
     assert complete(clipped, {}).newsletter == "The Sequence Layer"
+
+
+def test_a_clipped_pages_breadcrumbs_and_sign_in_go():
+    issue = read('title: "Harnesses"', "[Home](https://s.example/) › [Archive](https://s.example/archive) › "
+                 "[Agents & Evals](https://s.example/s/agents)\n\n[Subscribe](https://s.example/subscribe) "
+                 "[Sign in](https://substack.com/sign-in)\n\n" + "OpenAI shipped the Agents SDK and LangChain LangGraph.\n\n" * 12
+                 + "Read it [at home](https://s.example/) › or [there](https://t.example/).\n")
+    assert "Home" not in issue.body and "Sign in" not in issue.body and "Agents & Evals" not in issue.body
+    assert "[at home](https://s.example/)" in issue.body

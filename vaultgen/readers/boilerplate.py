@@ -55,7 +55,7 @@ _JUNK = re.compile(
 COUNTER = re.compile(r"[⇧↑▲♥❤👍🔥]?\ufe0f?\s*\d[\d,.]*\s?[KkM]?\s+(?:likes?|upvotes?|views?|comments?|restacks?|"
                      r"shares?|reactions?)[.!]?", re.I)
 BUTTON = re.compile(r"(?:like|comments?|share(?: this post)?|restack|reply|forward|tweet|listen(?: now)?|"
-                    r"subscribe(?: now| for free)?|upgrade(?: to paid)?|donate|leave a comment|read in app|"
+                    r"subscribe(?: now| for free)?|upgrade(?: to paid)?|donate|leave a comment|read in app|sign in|log in|"
                     rf"give a gift subscription|{COUNTER.pattern})[.!]?", re.I)
 # The link to an issue's web version, near its top: "Read Online", "View this email in your browser".
 WEB_VERSION = re.compile(r"(?:read|view|open)\s+(?:it\s+|this\s+(?:e-?mail|post|issue|newsletter)\s+)?(?:online|in\s+"
@@ -218,9 +218,12 @@ _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:<[^>\n]*>|[^)\s]*)\)")
 _FENCE = re.compile(r"^ {0,3}(?:```|~~~)", re.M)
 
 
+_CRUMB = re.compile(r"\) *[›»/] *\[")
+
+
 def drop_markdown_chrome(markdown: str) -> str:
     """A Markdown issue's boilerplate, gone as the HTML reader drops it: paragraphs that are nothing but buttons
-    ("[Share](…)", "[Leave a comment](…)"), and short paragraphs of footer text ("unsubscribe", "Thanks for reading
+    ("[Share](…)", "[Leave a comment](…)") or a saved page's breadcrumbs near its top, and short paragraphs of footer text ("unsubscribe", "Thanks for reading
     X! Subscribe for free", "X is a reader-supported publication") in the issue's first fifth or its last half.
     Code blocks are left as they are."""
     paragraphs = markdown.split("\n\n")
@@ -240,6 +243,8 @@ def _chrome(paragraph: str, where: float) -> bool:
     if links and all(BUTTON.fullmatch(" ".join(text.split()).strip("*_ ")) for text in links) \
             and not _MD_LINK.sub("", paragraph).strip(" \t\n·|•*_"):
         return True
+    if links and where < 0.2 and _CRUMB.search(paragraph) and not _MD_LINK.sub("", paragraph).strip(" \t\n›»/|"):
+        return True  # a saved page's breadcrumbs: "[Home](…) › [Archive](…) › [Agents & Evals](…)"
     if links and len(paragraph) <= 600 and all(POLL_LINK.search(m.group(0)) for m in _MD_LINK.finditer(paragraph)):
         return True  # a reader poll's answers
     text = " ".join(_MD_LINK.sub(lambda m: m.group(1), paragraph).split())
