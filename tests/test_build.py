@@ -120,7 +120,8 @@ def test_newsletters_sharing_a_folder_stay_apart_and_fragments_join_the_majority
     # An issue without a name ("Newsletter") has no vote, and one issue's name is not its folder's.
     issues = [issue("rr", "Research Radar"), issue("md", "Newsletter"), issue("nl", "Newsletter")]
     assert [i.newsletter for i in harmonize_newsletters(issues)] == ["Newsletter", "Newsletter", "Research Radar"]
-    issues = [issue("a", "Research Radar"), issue("b", "Research Radar")] + [issue(f"n{k}", "Newsletter") for k in range(3)]
+    issues = [issue("a", "Research Radar"), issue("b", "Research Radar")] + [
+        issue(f"n{k}", "Newsletter") for k in range(3)]
     assert {i.newsletter for i in harmonize_newsletters(issues)} == {"Research Radar"}
 
 

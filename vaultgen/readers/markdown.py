@@ -141,27 +141,27 @@ def _take_title_heading(body: str) -> tuple[str | None, str]:
     return clean_inline(match.group(2)), body[match.end():]
 
 
-_SETEXT_TITLE = re.compile(r"^()(\S.*)\n=+[ \t]*$", re.M)
+_SETEXT_TITLE = re.compile(r"^()(\S.*)\n=+[ \t]*$", re.M)  # its text in group 2, as _HEADING's
 # "Date: April 20, 2026" (Notion's properties under a page's title), "- Author: [[Tobias Wren]]" (Readwise's list
 # under "## Metadata"): a key of a few words and its value.
 _PROPERTY = re.compile(r"^(?:- )?([A-Z][\w]*(?: [\w]+){0,2}): +(\S.*)$")
-_METADATA_HEADING = re.compile(r"^#{1,3} Metadata[ \t]*\n", re.M)
+_METADATA_HEADING = re.compile(r"#{1,3} Metadata[ \t]*\n")
+_COVER = re.compile(r"!\[[^\]\n]*\]\([^)\s]*\)\n+")
 
 
 def _take_properties(body: str) -> tuple[dict[str, str], str]:
-    """The lines of properties that open the body, or follow a "Metadata" heading at its top, and the body without
-    them: at least two lines, each "Key: value", and nothing else in their paragraph."""
-    lead = body.lstrip("\n")
-    heading = _METADATA_HEADING.match(re.sub(r"^!\[[^\]]*\]\([^)]*\)\n+", "", lead))  # Readwise's cover first
-    start = len(body) - len(lead) + (lead.index(heading.group()) + heading.end() if heading else 0)
-    block = body[start:].split("\n\n", 1)
-    lines = block[0].strip("\n").split("\n")
-    found = [_PROPERTY.match(line) for line in lines]
-    if len(lines) < 2 or not all(found):
+    """The lines of properties that open the body, or follow a "Metadata" heading at its top (after Readwise's cover
+    picture, which stays), and the body without them: at least two lines, each "Key: value", a paragraph of their own."""
+    top = body.lstrip("\n")
+    cover = _COVER.match(top)
+    after_cover = top[cover.end():] if cover else top
+    heading = _METADATA_HEADING.match(after_cover)
+    kept, rest = (top[:len(top) - len(after_cover)], after_cover[heading.end():]) if heading else ("", top)
+    block, _, after = rest.partition("\n\n")
+    found = [_PROPERTY.match(line) for line in block.split("\n")]
+    if len(found) < 2 or not all(found):
         return {}, body
-    properties = {m.group(1).casefold(): m.group(2).strip() for m in found}
-    before = body[:start - len(heading.group())] if heading else body[:start]  # Readwise's cover stays
-    return properties, before + (block[1] if len(block) > 1 else "")
+    return {m.group(1).casefold(): m.group(2).strip() for m in found}, kept + after
 
 
 # What Notion's Markdown export keeps as HTML: a callout as <aside>, a toggle as <details>; Obsidian would show the
@@ -169,7 +169,8 @@ def _take_properties(body: str) -> tuple[dict[str, str], str]:
 # are no notes of the vault.
 _ASIDE = re.compile(r"^<aside>[ \t]*\n(.*?)\n?</aside>[ \t]*$", re.M | re.S)
 _DETAILS = re.compile(r"^<details>[ \t]*\n<summary>(.*?)</summary>[ \t]*\n(.*?)\n?</details>[ \t]*$", re.M | re.S)
-_NOTION_DATE = re.compile(r"@(?=(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4})")  # "@April 9, 2026"
+# Notion's mention of a date: "@April 9, 2026".
+_NOTION_DATE = re.compile(r"@(?=(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4})")
 _PAGE_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((?![a-z][\w+.-]*:|#)[^)\s]*\.md\)", re.I)
 
 
