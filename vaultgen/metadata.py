@@ -24,8 +24,8 @@ _SERIES_NUMBER = re.compile(r"\b((?:[A-Z][\w.&'’-]*\s+){0,3}(?:Newsletter|Dige
 _WELCOME = re.compile(r"\b(?i:welcome to )(?:the \d+\w* (?i:issue|edition|update) (?:of|from) |this week's |the )?"
                       r"((?:[Tt]he )?[A-Z][\w’'&-]*(?:\s+[A-Z][\w’'&-]*){0,4})")
 # "You can subscribe to NLP News here", "You are receiving The Batch because…", "Thanks for reading The Sequence Layer!"
-_SUBSCRIBE = re.compile(r"(?:^|(?<=[.!?*_] )|\b(?i:you can|you may) )\s*(?i:subscribe to|you are receiving|this issue of|forward|"
-                        r"thanks for reading)"
+_SUBSCRIBE = re.compile(r"(?:^|(?<=[.!?*_] )|\b(?i:you can|you may) )\s*"
+                        r"(?i:subscribe to|you are receiving|this issue of|forward|thanks for reading)"
                         r" (?:this issue of )?((?:The )?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){0,3})", re.M)
 # What a title's "Update #87" or "Issue 12" names when no word before says whose: no newsletter.
 _GENERIC_SERIES = frozenset({"update", "issue", "edition", "newsletter", "digest", "weekly", "letter", "no", "number",
@@ -63,7 +63,8 @@ _HEAD_LINES = 12
 _MASTHEAD = re.compile(r"^[\s*_>#]*((?:The )?[A-Z][\w’'&.-]*(?:[ \t]+[A-Z][\w’'&.-]*){0,3})[*_]*[ \t]+[|•·][ \t]+(.+)$",
                        re.M)
 # "Editie #41 · maandag 2 februari 2026", "*Issue 212 | January 14*": a dateline that opens with the issue's number.
-_DATELINE_ISSUE = re.compile(r"^[\s*_>#]*(?i:issue|edition|editie|edição|edición|ausgabe|numéro|no\.)\s*#?\s*(\d{1,5})\b"
+_DATELINE_ISSUE = re.compile(r"^[\s*_>#]*(?i:issue|edition|editie|edição|edición|ausgabe|numéro|no\.)"
+                             r"\s*#?\s*(\d{1,5})\b"
                              r"(?!\.\d)", re.M)
 _DATELINE_OPENER = re.compile(rf"(?i)(?:issue|edition|vol(?:ume)?|no|{_WEEKDAY}|{_MONTH})\b")
 DEFAULT_NEWSLETTER = "Newsletter"

@@ -55,7 +55,8 @@ _JUNK = re.compile(
 COUNTER = re.compile(r"[⇧↑▲♥❤👍🔥]?\ufe0f?\s*\d[\d,.]*\s?[KkM]?\s+(?:likes?|upvotes?|views?|comments?|restacks?|"
                      r"shares?|reactions?)[.!]?", re.I)
 BUTTON = re.compile(r"(?:like|comments?|share(?: this post)?|restack|reply|forward|tweet|listen(?: now)?|"
-                    r"subscribe(?: now| for free)?|upgrade(?: to paid)?|donate|leave a comment|read in app|sign in|log in|"
+                    r"subscribe(?: now| for free)?|upgrade(?: to paid)?|donate|leave a comment|read in app|"
+                    r"sign in|log in|"
                     rf"give a gift subscription|{COUNTER.pattern})[.!]?", re.I)
 # The link to an issue's web version, near its top: "Read Online", "View this email in your browser".
 WEB_VERSION = re.compile(r"(?:read|view|open)\s+(?:it\s+|this\s+(?:e-?mail|post|issue|newsletter)\s+)?(?:online|in\s+"
@@ -223,7 +224,8 @@ _CRUMB = re.compile(r"\) *[›»/] *\[")
 
 def drop_markdown_chrome(markdown: str) -> str:
     """A Markdown issue's boilerplate, gone as the HTML reader drops it: paragraphs that are nothing but buttons
-    ("[Share](…)", "[Leave a comment](…)") or a saved page's breadcrumbs near its top, and short paragraphs of footer text ("unsubscribe", "Thanks for reading
+    ("[Share](…)", "[Leave a comment](…)") or a saved page's breadcrumbs near its top, and short paragraphs of
+    footer text ("unsubscribe", "Thanks for reading
     X! Subscribe for free", "X is a reader-supported publication") in the issue's first fifth or its last half.
     Code blocks are left as they are."""
     paragraphs = markdown.split("\n\n")

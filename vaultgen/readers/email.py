@@ -66,7 +66,8 @@ _AD_WORD = re.compile(r"\b(course \d|courses?|specialization|enroll\w*|certifica
                       re.I)
 # Case-insensitive lead-in, case-sensitive name: "Subscribe to The Batch", not "subscribe to our list".
 _CAPS_NAME = r"([A-Z][\w'’&.-]*(?:[ ][A-Z0-9][\w'’&.-]*){0,4})"
-_SUBSCRIBE_TO = re.compile(r"(?i:\bsubscribe to |\bthanks for reading )" + _CAPS_NAME)  # Substack's "Thanks for reading X!"
+# "Subscribe to X", Substack's "Thanks for reading X!"
+_SUBSCRIBE_TO = re.compile(r"(?i:\bsubscribe to |\bthanks for reading )" + _CAPS_NAME)
 _THIS_ISSUE_OF = re.compile(r"(?i:\bthis (?:issue|edition) of )" + _CAPS_NAME)
 
 # --- Markdown safety ---------------------------------------------------------------------------

@@ -330,9 +330,12 @@ _OWN_PAGE = re.compile(r"/(?:subscribe|unsubscribe|account|archive|about|comment
 def _home_link(soup, url: str | None) -> str | None:
     """The text of a link to the home page of the issue's own site, when the text is the site's name: "<a
     href='https://www.platformer.news/?utm_source=…'>Platformer</a>", "You're on the free list for Exponential View"
-    (exponentialview.co). The site is the issue's address's, or one that the issue's subscribe or account links go to."""
+    (exponentialview.co). The site is the issue's address's, or one that the issue's subscribe or account links go
+    to."""
     links = [(a, urlsplit(attr(a, "href").strip())) for a in soup.find_all("a", href=re.compile(r"^https?://"))]
-    own = {_host(u.netloc) for _, u in links if _OWN_PAGE.match(u.path)} | ({_host(urlsplit(url).netloc)} if url else set())
+    own = {_host(u.netloc) for _, u in links if _OWN_PAGE.match(u.path)}
+    if url:
+        own.add(_host(urlsplit(url).netloc))
     for link, u in links:
         host = _host(u.netloc)
         if host in own and host not in _PLATFORMS and not u.path.strip("/"):

@@ -151,7 +151,8 @@ _COVER = re.compile(r"!\[[^\]\n]*\]\([^)\s]*\)\n+")
 
 def _take_properties(body: str) -> tuple[dict[str, str], str]:
     """The lines of properties that open the body, or follow a "Metadata" heading at its top (after Readwise's cover
-    picture, which stays), and the body without them: at least two lines, each "Key: value", a paragraph of their own."""
+    picture, which stays), and the body without them: at least two lines, each "Key: value", a paragraph of their
+    own."""
     top = body.lstrip("\n")
     cover = _COVER.match(top)
     after_cover = top[cover.end():] if cover else top
@@ -175,7 +176,8 @@ _PAGE_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((?![a-z][\w+.-]*:|#)[^)\s]*\.md\
 
 
 def _notion_blocks(body: str) -> str:
-    """Notion's callouts and toggles as Obsidian's callouts (a toggle folded), its links to other pages as their text."""
+    """Notion's callouts and toggles as Obsidian's callouts (a toggle folded), its links to other pages as their
+    text."""
     if "<aside>" in body or "<details>" in body:
         body = _ASIDE.sub(lambda m: _callout("> [!note]", m.group(1)), body)
         body = _DETAILS.sub(lambda m: _callout(f"> [!note]- {clean_inline(m.group(1))}", m.group(2)), body)
