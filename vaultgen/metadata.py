@@ -62,10 +62,11 @@ _HEAD_LINES = 12
 # of the week | Tuesday, Aug 20, 2024"); a dateline that opens with the day or the issue names no newsletter.
 _MASTHEAD = re.compile(r"^[\s*_>#]*((?:The )?[A-Z][\w’'&.-]*(?:[ \t]+[A-Z][\w’'&.-]*){0,3})[*_]*[ \t]+[|•·][ \t]+(.+)$",
                        re.M)
+# What says which issue it is, in the languages of the archives read so far: "Issue #362", "Editie #41", "Edição #87".
+ISSUE_WORDS = r"issue|edition|editie|edição|edición|ausgabe|numéro"
+ISSUE_NUMBER = rf"(?i:{ISSUE_WORDS}|no\.)\s*#?\s*(\d{{1,5}})\b"
 # "Editie #41 · maandag 2 februari 2026", "*Issue 212 | January 14*": a dateline that opens with the issue's number.
-_DATELINE_ISSUE = re.compile(r"^[\s*_>#]*(?i:issue|edition|editie|edição|edición|ausgabe|numéro|no\.)"
-                             r"\s*#?\s*(\d{1,5})\b"
-                             r"(?!\.\d)", re.M)
+_DATELINE_ISSUE = re.compile(r"^[\s*_>#]*" + ISSUE_NUMBER + r"(?!\.\d)", re.M)
 _DATELINE_OPENER = re.compile(rf"(?i)(?:issue|edition|vol(?:ume)?|no|{_WEEKDAY}|{_MONTH})\b")
 DEFAULT_NEWSLETTER = "Newsletter"
 

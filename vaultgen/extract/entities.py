@@ -292,11 +292,10 @@ class TextEntityExtractor:
             heads = [t.core.casefold() for t in named]
             # "Drone Racing League", "University of Arizona": a name's head makes ordinary words a name,
             # given a third word or a word that is not ordinary ("AI Research", "Using AI" are not).
-            headed = heads[-1] in lex.org_suffixes or heads[-1] in _NAME_HEADS or any(h in lex.of_heads
-                                                                                          for h in heads[:-1])
+            of_head = any(h in lex.of_heads for h in heads[:-1])
+            headed = heads[-1] in lex.org_suffixes or heads[-1] in _NAME_HEADS or of_head
             # "the Messages API", "the Batch API": a capitalised word before "API" names one.
-            if headed and (len(named) >= 3 or best >= 1 or any(h in lex.of_heads for h in heads[:-1])
-                           or heads[-1] == "api"):
+            if headed and (len(named) >= 3 or best >= 1 or of_head or heads[-1] == "api"):
                 conf = max(conf, 0.65)
             # A nationality or month that opens the sentence before a head ("European Union", "Indian Institute of
             # Science") is kept as mid-sentence (phrases.py), where the head vouches for it.

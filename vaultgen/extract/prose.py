@@ -300,6 +300,7 @@ def parse(body: str, is_word) -> Prose:
 # A link to one paper: its arXiv id, OpenReview id, DOI or ACL Anthology id (a version or ".pdf" is the same paper).
 _PAPER_LINK = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|openreview\.net/(?:forum|pdf)\?id=|doi\.org/|aclanthology\.org/)"
                          r"([\w./-]+?)(?:v\d+)?(?:\.pdf)?(?=[\s)\]>\"'|]|$)")
+_PAPER_HOSTS = ("arxiv.org/", "openreview.net/", "doi.org/", "aclanthology.org/")  # _PAPER_LINK's, to skip a body fast
 _MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
 _NUMBERING = re.compile(r"^(?:\d{1,3}[.):]|#\d{1,3}:?)\s+")
 # A column's label before its topic: "ML Concept of the Day: …", "ML Research: Mixture-of-Depths", "Paper of the Week".
@@ -311,8 +312,7 @@ def paper_headings(body: str) -> list[str]:
     """The headings over a section that links one paper and few other things, when they read as a title (four words or
     more in Title Case): a paper digest's picks ("## 3. Agents Forget Their Own Plans: Measuring Plan Drift…" over an
     arXiv link). A section linking several papers ("Also noted") or many things is no paper's."""
-    if "arxiv.org/" not in body and "openreview.net/" not in body and "doi.org/" not in body \
-            and "aclanthology.org/" not in body:
+    if not any(host in body for host in _PAPER_HOSTS):
         return []
     heads = list(_MARKDOWN_HEADING.finditer(body))
     titles = []

@@ -225,8 +225,8 @@ _CRUMB = re.compile(r"\) *[›»/] *\[")
 def drop_markdown_chrome(markdown: str) -> str:
     """A Markdown issue's boilerplate, gone as the HTML reader drops it: paragraphs that are nothing but buttons
     ("[Share](…)", "[Leave a comment](…)") or a saved page's breadcrumbs near its top, and short paragraphs of
-    footer text ("unsubscribe", "Thanks for reading
-    X! Subscribe for free", "X is a reader-supported publication") in the issue's first fifth or its last half.
+    footer text ("unsubscribe", "Thanks for reading X! Subscribe for free", "X is a reader-supported publication") in
+    the issue's first fifth or its last half.
     Code blocks are left as they are."""
     paragraphs = markdown.split("\n\n")
     total, at, fenced, kept = max(1, len(markdown)), 0, False, []

@@ -11,7 +11,8 @@ from ..errors import SourceError
 from ..links import BARE_URL
 from ..hookspecs import hookimpl
 from ..model import Issue, SourceDoc
-from ..metadata import copyright_holder, heading_text, parse_human_date, sender_author, to_date, with_sender
+from ..metadata import (ISSUE_NUMBER, ISSUE_WORDS, copyright_holder, heading_text, parse_human_date, sender_author,
+                        to_date, with_sender)
 from ..textfix import clean_inline
 from . import labels
 from .boilerplate import BUTTON, COUNTER, POSTAL, UNSUBSCRIBE_ABROAD, WEB_VERSION, web_version
@@ -225,7 +226,7 @@ def _masthead(blocks: list[list[str]], greeting_block: int | None) -> int:
     # Or a dateline and the tagline under it: "AI WEEKLY — Issue #362 — February 15, 2024" / "The week's most
     # important AI news, research and tools. Curated by hand, every Thursday."
     short = [len(block) <= 6 and all(len(line) <= 60 and line[-1] != "." for line in block)
-             or (len(block) <= 3 and len(block[0]) <= 80 and bool(_ISSUE_WORD.search(block[0]) or _date_in(block[0]))
+             or (len(block) <= 3 and len(block[0]) <= 80 and _dateline(block[0])
                  and all(len(line) <= 120 for line in block))
              for block in blocks[:4]]
     if greeting_block is not None:
@@ -233,18 +234,25 @@ def _masthead(blocks: list[list[str]], greeting_block: int | None) -> int:
     for n, block in enumerate(blocks[:3]):
         if not short[n]:
             break
-        if any(_date_in(line) or _ISSUE_WORD.search(line) for line in block):
+        if any(_dateline(line) for line in block):
             return n + 1
     return 0
 
 
 # A masthead's issue: "Issue #362", "Edição #87" (not any "#1").
-_ISSUE_WORD = re.compile(r"(?i)\b(?:issue|edition|editie|edição|edición|ausgabe|numéro|no\.)\s*#?\s*\d{1,5}\b")
+_ISSUE_WORD = re.compile(r"\b" + ISSUE_NUMBER)
+
+
+def _dateline(line: str) -> bool:
+    """The line says the issue's date or number."""
+    return bool(_date_in(line) or _ISSUE_WORD.search(line))
+
+
 _TAGLINE = re.compile(r"\s+(?:--?|[|·•—–])\s+")
 # A dateline, not a name: "Monday — March 9", "Vol. 3 | …", "Edição #87 | …", "WEEKLY ISSUE -- …"
 _DATELINE_WORD = re.compile(r"(?i)^(?:n[°º]|week|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
                             r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b"
-                            r"|\b(?:issue|edition|editie|edição|edición|ausgabe|numéro|vol(?:ume)?)\b")
+                            rf"|\b(?:{ISSUE_WORDS}|vol(?:ume)?)\b")
 
 
 def _meta(lines: list[str]) -> tuple[str | None, _dt.date | None, int | None]:
