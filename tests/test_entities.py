@@ -10,7 +10,7 @@ from vaultgen import plugins
 from vaultgen.extract.entities import LinkEntityExtractor, TextEntityExtractor
 from vaultgen.extract.lexicon import lexicon
 from vaultgen.links import extract as extract_links
-from vaultgen.model import Candidate, Issue
+from vaultgen.model import Candidate, Entity, Issue, Mention
 from vaultgen.resolve import KEEP, merge_entities
 
 JUNK = {"hey", "read", "thanks", "anyway", "today", "here", "this", "we", "i", "the", "dear", "keep", "update",
@@ -1116,3 +1116,19 @@ def test_quantities_fiscal_periods_and_a_mixtures_sizes_are_no_entities():
     assert {"Alibaba", "OpenAI", "Dominion Energy", "Nvidia"} <= set(found)
     for quantity in ("397B-A17B", "35B-A3B", "1GW", "600MW", "FY26", "40GB"):
         assert quantity not in found
+
+
+_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+_mentions = st.builds(Mention, st.sampled_from(["a.md", "b.md", "c/d.txt"]), _texts, _texts)
+
+
+@given(st.lists(st.builds(Entity, _texts, _texts, st.sampled_from(["person", "organization", "other"]),
+                          st.lists(_texts, max_size=3).map(tuple), st.none() | _texts,
+                          st.lists(_mentions, max_size=6).map(tuple), st.lists(_texts, max_size=2).map(tuple)),
+                max_size=6))
+def test_a_stored_merge_gives_back_the_very_entities_it_was_given(entities):
+    """mentions.StoredMerge keeps a merge's entities as JSON, the strings mentions repeat in tables."""
+    import json
+    from vaultgen.mentions import entities_from_record, entities_record
+    text = json.dumps(entities_record(entities), ensure_ascii=False)
+    assert entities_from_record(json.loads(text)) == entities

@@ -659,3 +659,26 @@ def test_the_vetoes_of_an_issue_are_kept_with_its_candidates_not_worked_out_by_e
     reword(source)
     result = build(Options(source, vault))
     assert len(seen) == 1 and result.report.updated  # the edited issue only: the rest come from the build state
+
+
+@pytest.mark.parametrize("edit, merges", [
+    ("\nAlso worth a look: [a new tool](https://example.org/tools/new-tool).\n", 0),
+    ("\nZorblax Robotics released Zorblax Studio. Zorblax Robotics is hiring.\n", 1),
+], ids=["candidates-unchanged", "new-entity"])
+def test_a_new_process_takes_the_last_merges_entities_while_every_issues_candidates_are_the_same(
+        source, tmp_path, monkeypatch, edit, merges):
+    """The entities of the last merge are kept in the build state (mentions.StoredMerge): an edit that leaves every
+    issue's candidates as they were takes them again instead of merging; the vault is the one a merge makes."""
+    from vaultgen import resolve
+    vault = tmp_path / "vault"
+    build(Options(source, vault))
+    path = source / EDITED
+    path.write_text(path.read_text(encoding="utf-8") + edit, encoding="utf-8")
+    merged: list[int] = []
+    real = resolve._merge
+    monkeypatch.setattr(resolve, "_merge", lambda by_source, *a: merged.append(len(by_source)) or real(by_source, *a))
+    result = build(Options(source, vault))
+    assert result.report.updated and len(merged) == merges
+    monkeypatch.undo()
+    assert contents(files(vault)) == contents(from_scratch(source, tmp_path / "fresh"))
+    assert any("Zorblax Robotics" in rel for rel in files(vault)) == bool(merges)

@@ -157,9 +157,9 @@ def test_each_merge_taking_stored_shares_is_the_merge_afresh(source, tmp_path, m
     real, checked, taken = resolve.merge_sources, [], []
     real_record = mentions.from_record
 
-    def both(by_source, gazetteer, memo, vetoes, stored):
-        assert stored is not None
-        merged = real(by_source, gazetteer, memo, vetoes, stored)
+    def both(by_source, gazetteer, memo, vetoes, stored, whole):
+        assert stored is not None and (whole is None) == remember
+        merged = real(by_source, gazetteer, memo, vetoes, stored, whole)
         assert merged == real({s: tuple(map(tuple, c)) for s, c in by_source.items()}, gazetteer)
         checked.append(len(merged))
         return merged

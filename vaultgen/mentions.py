@@ -14,7 +14,7 @@ from .extract.lexicon import lexicon
 from .extract.names import MODEL_SIZE, PLURAL_ACRONYM, TOKEN, VERSION_NUMBER, abbreviates, initial
 from .gazetteer import Gazetteer
 from .gazetteer import entity_key as _entity_key
-from .model import Candidate
+from .model import Candidate, Entity, Mention
 from .packed import content_digest
 
 _VERSIONED = re.compile(rf"^(.*?\S)(?:\s+(?:v(?:ersion)?\s*)?({VERSION_NUMBER})(?:\s+(?-i:{MODEL_SIZE}))?"
@@ -330,3 +330,53 @@ class StoredShares:
     def keep_only(self, sources) -> None:
         """Forget the issues a merge no longer has."""
         self.lasting.keep_only(self.KIND, sources)
+
+
+class StoredMerge:
+    """A whole merge's entities in the build state (state.Lasting), under the digest of every issue's candidates and
+    `salt` (code, options, gazetteer): an edit that leaves every issue's candidates as they were (a typo fixed, a link
+    added) takes the entities again, not even the issues' shares (the merge is a function of those alone)."""
+
+    KIND, KEY = "merge", "entities"
+
+    def __init__(self, lasting, salt: str) -> None:
+        self.lasting, self.salt = lasting, salt
+
+    def deps(self, sources, candidates) -> str:
+        """sources (sorted) with their candidates (one sequence per extractor, as the merge is given them)."""
+        digest = hashlib.sha256(self.salt.encode())
+        for source, found in zip(sources, candidates):
+            digest.update(f"\0{source}\0{content_digest(found)}".encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def get(self, deps: str) -> list[Entity] | None:
+        stored = self.lasting.get(self.KIND, self.KEY, deps)
+        return None if stored is None else entities_from_record(json.loads(stored))
+
+    def put(self, deps: str, entities: list[Entity]) -> None:
+        self.lasting.put(self.KIND, self.KEY, deps, json.dumps(entities_record(entities), ensure_ascii=False,
+                                                               separators=(",", ":")))
+
+
+def entities_record(entities: list[Entity]) -> list:
+    """Entities as JSON values: the strings their mentions repeat (sources, surfaces, sentences) once each, in
+    tables, and each mention as three positions in them."""
+    tables: tuple[dict[str, int], ...] = ({}, {}, {})
+    rows = []
+    for e in entities:
+        spots = []
+        for m in e.mentions:
+            for table, value in zip(tables, (m.source, m.surface, m.sentence)):
+                spots.append(table.setdefault(value, len(table)))
+        rows.append([e.key, e.name, e.kind, e.aliases, e.description, spots, e.urls])
+    return [[list(table) for table in tables], rows]
+
+
+def entities_from_record(record: list) -> list[Entity]:
+    (sources, surfaces, sentences), rows = record
+    entities = []
+    for key, name, kind, aliases, description, spots, urls in rows:
+        mentions = tuple(Mention(sources[spots[i]], surfaces[spots[i + 1]], sentences[spots[i + 2]])
+                         for i in range(0, len(spots), 3))
+        entities.append(Entity(key, name, kind, tuple(aliases), description, mentions, tuple(urls)))
+    return entities

@@ -254,7 +254,7 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
     # From here on, the global phase: always over every issue, cached or not (an incremental build that
     # skipped it would leave stale cross-issue links, entity pages and indexes behind).
     from .gazetteer import load_gazetteer
-    from .mentions import StoredShares
+    from .mentions import StoredMerge, StoredShares
     from .notes import plan_notes  # imported here: a build that changes nothing needs none of the global phase
     from .resolve import MergeMemo, collector_paused, merge_sources
     from .starter import install_template
@@ -263,8 +263,9 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
         if session.remember and session.merge_memo is None:
             session.merge_memo = MergeMemo()
         stored = StoredShares(state.lasting, fingerprint)
-        # memo None: for this merge only
-        entities = merge_sources(candidates, gazetteer, session.merge_memo, vetoes, stored)
+        # A watcher's session finds its last merge in memory (session.merge_memo); memo None: for this merge only
+        whole = None if session.remember else StoredMerge(state.lasting, fingerprint)
+        entities = merge_sources(candidates, gazetteer, session.merge_memo, vetoes, stored, whole)
     report("rendering", 0, 0)  # the vault is looked through and every note named before the count is known
     if not options.dry_run:
         state.mark(clean="0")  # from here files may be written; an interrupted build is noticed by the next

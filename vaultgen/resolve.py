@@ -12,8 +12,8 @@ from .extract.lexicon import lexicon
 from .extract.names import abbreviates
 from .gazetteer import Gazetteer
 from .grouping import Grouping
-from .mentions import (IssueMention, IssueShare, Lookups, StoredShares, base_name, entity_key, is_acronym, merge_key,
-                       name_words, note_key, work_out)
+from .mentions import (IssueMention, IssueShare, Lookups, StoredMerge, StoredShares, base_name, entity_key,
+                       is_acronym, merge_key, name_words, note_key, work_out)
 from .model import ENTITY_KINDS, Candidate, Entity, Mention
 from .people import first_names_to_people, people_by_first_name
 
@@ -56,14 +56,23 @@ def merge_entities(candidates: Iterable[Candidate], gazetteer: Gazetteer | None 
 
 def merge_sources(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazetteer: Gazetteer | None = None,
                   memo: "MergeMemo | None" = None, vetoes: Mapping[str, frozenset[str]] | None = None,
-                  stored: StoredShares | None = None) -> list[Entity]:
+                  stored: StoredShares | None = None, whole: StoredMerge | None = None) -> list[Entity]:
     """merge_entities for candidates given per issue source (one sequence per extractor); with the memo of the
     previous merge in a watcher session, an issue whose candidates are the same object as then, and a group of
     mentions that is the same as then, are not worked out again. `vetoes`: vetoes_of each source's candidates, where
     the caller keeps them (the build state does). `stored`: each issue's share as worked out by an earlier build of
-    the vault (its salt must stand for the gazetteer given)."""
+    the vault, and `whole` the entities of an earlier merge, taken again when every issue's candidates are the same
+    (their salts must stand for the gazetteer given)."""
     with collector_paused():  # a third of a merge's time, else
-        return _merge(by_source, gazetteer or Gazetteer.empty(), memo or MergeMemo(keep=False), vetoes, stored)
+        if whole is None:
+            return _merge(by_source, gazetteer or Gazetteer.empty(), memo or MergeMemo(keep=False), vetoes, stored)
+        sources = sorted(by_source)
+        deps = whole.deps(sources, [by_source[s] for s in sources])
+        entities = whole.get(deps)
+        if entities is None:
+            entities = _merge(by_source, gazetteer or Gazetteer.empty(), memo or MergeMemo(keep=False), vetoes, stored)
+            whole.put(deps, entities)
+        return entities
 
 
 @contextmanager
