@@ -1132,3 +1132,13 @@ def test_a_stored_merge_gives_back_the_very_entities_it_was_given(entities):
     from vaultgen.mentions import entities_from_record, entities_record
     text = json.dumps(entities_record(entities), ensure_ascii=False)
     assert entities_from_record(json.loads(text)) == entities
+
+
+def test_x_is_the_platform_where_the_text_posts_on_it_and_a_lone_letter_elsewhere_is_no_name():
+    posted = names_of(issue("Sam Altman posted the bare URL on X on Friday. @hannah_codes (X) ran the replication."),
+                      issue("Elon Musk replied on X that they don't.", source="b.md"))
+    assert posted["X"].kind == "product" and {m.source for m in posted["X"].mentions} == {"a.md", "b.md"}
+    elsewhere = names_of(issue("Tesla Model X and X-energy met OpenGPT-X. Plan X and Project X failed. Chapter X. "
+                               "Generation X votes, and X marks the spot."),
+                         issue("Plan X again, and Project X.", source="b.md"))
+    assert "X" not in elsewhere

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .extract.lexicon import lexicon
-from .extract.names import MODEL_SIZE, PLURAL_ACRONYM, TOKEN, VERSION_NUMBER, abbreviates, initial
+from .extract.names import MODEL_SIZE, ONE_LETTER_NAMES, PLURAL_ACRONYM, TOKEN, VERSION_NUMBER, abbreviates, initial
 from .gazetteer import Gazetteer
 from .gazetteer import entity_key as _entity_key
 from .model import Candidate, Entity, Mention
@@ -213,7 +213,7 @@ def work_out(share: IssueShare, gaz: Lookups, vetoed: frozenset[str], surfaces: 
         if c.confidence <= 0:
             continue
         base, versioned = base_name(c.name)
-        if len(base) < 2 or not _LETTER.search(base) or gaz.is_banned(base) or gaz.is_banned(c.name) or _cut_short(base):
+        if len(base) < 2 and base not in ONE_LETTER_NAMES or not _LETTER.search(base) or gaz.is_banned(base) or gaz.is_banned(c.name) or _cut_short(base):
             continue
         entry = gaz.entry(base)
         if merge_key(base) in vetoed and not entry:

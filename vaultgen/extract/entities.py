@@ -10,7 +10,8 @@ from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
 from .context import context, funding_role, in_author_list
-from .names import abbreviates, capitalises_nouns, clip, foreign, is_generic, self_names, shape_kind, tokens, trim_punct
+from .names import (ONE_LETTER_NAMES, abbreviates, capitalises_nouns, clip, foreign, is_generic, self_names, shape_kind,
+                    tokens, trim_punct)
 from .phrases import (Phrase, cut_at, headline_words, opens_known_name, phrases, split_at, verb_between_names,
                       without_words)
 from .prose import Sentence, paper_headings, parse, title_case, title_spans
@@ -42,6 +43,10 @@ _HANDLE_NAME = r"[A-Za-z0-9](?:[\w.-]{0,48}[A-Za-z0-9])?"
 _HANDLE = re.compile(rf"(?<![\w@./])@({_HANDLE_NAME})")
 _FIND_US = re.compile(r"\b(?:follow|find|reach|join|tag|message|dm)\s+us\b", re.I)
 _HANDLE_AFTER = re.compile(rf"\s*\(\s*@({_HANDLE_NAME})\b")  # "Rita Monteiro (@rita-m on X)"
+# X, formerly Twitter: a lone capital X names the platform where the text posts on it ("said on X", "a thread on
+# X", "@hannah_codes (X)", "X (formerly Twitter)"), never elsewhere ("Model X", "X-energy", "OpenGPT-X").
+_PLATFORM_X = re.compile(r"(?:\b(?:on|En|en|sur|auf)\s+|@[\w.-]+\s+\(|\b(?:on|En|en|sur|auf)\s+\()X(?![\w-])"
+                         r"|(?<![\w@./-])X(?=\s*\(formerly Twitter)")
 _QUOTED_TITLE = re.compile(r"\b(titled|called|named|entitled)\s+[“\"]([^”\"]{3,150})[”\"]")
 _CALLED_LOWER = re.compile(r"\b(?:called|named|dubbed)\s+([a-z][\w.-]{3,})\b")
 _WORK_CUES = {"paper": "paper", "papers": "paper", "essay": "paper", "book": "paper", "report": "paper",
@@ -159,7 +164,8 @@ class TextEntityExtractor:
         def emit(name, sentence, conf, kind=None, desc=None, aliases=()):
             name = trim_punct(name)
             fold = name.casefold()
-            if len(name) < 2 or len(name) > 120 or not _LETTER.search(name):
+            # A one-letter name comes from a pattern that knows what it is (_PLATFORM_X), never from a phrase.
+            if len(name) < 2 and not (name in ONE_LETTER_NAMES and kind) or len(name) > 120 or not _LETTER.search(name):
                 return
             bare = _THE.sub("", fold) if fold.startswith("the") else fold
             if fold in banned or bare in banned or is_generic(
@@ -332,6 +338,8 @@ class TextEntityExtractor:
                 # People write their handles in lower case; "@OpenAI", "@StanfordHAI" are organisations'.
                 emit(handle, s, C_HANDLE, None if any(c.isupper() for c in handle) else "person",
                      aliases=(m.group(),))
+        for _ in _PLATFORM_X.finditer(text) if "X" in text else ():
+            emit("X", s, C_KNOWN, "product")
         # Before "et al." a word is a surname ("Sun et al.", "Brown et al. (2020)"); the citation is a paper only with
         # its year: "Lepikhin et al." alone names the author.
         for m in _ET_AL.finditer(text) if " al" in text else ():

@@ -17,6 +17,8 @@ TOKEN = re.compile(r"[A-Z]/[A-Z](?![\w/+#&]|[.\-'’][^\W_])|"
 VERSION_NUMBER = r"\d{1,4}(?:\.\d+)*(?:\.x)?"
 # A model's size after its name or version ("Llama 3 70B", "Mixtral 8x22B"): read as a version is, part of the name as
 # written and not of the entity's.
+# A name is two letters or more, but for X, formerly Twitter (entities.py finds it only where the text says so).
+ONE_LETTER_NAMES = frozenset({"X"})
 MODEL_SIZE = r"\d{1,4}(?:\.\d+)?[BMT](?:-A\d{1,3}(?:\.\d+)?B)?|\d{1,2}x\d{1,4}(?:\.\d+)?B"  # "397B-A17B": total, active
 _SIZE = re.compile(MODEL_SIZE)
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)?[A-Za-z]{1,4}")     # "1GW", "40GB", "20TWh": with a unit the lexicon knows
