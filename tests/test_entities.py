@@ -1142,3 +1142,20 @@ def test_x_is_the_platform_where_the_text_posts_on_it_and_a_lone_letter_elsewher
                                "Generation X votes, and X marks the spot."),
                          issue("Plan X again, and Project X.", source="b.md"))
     assert "X" not in elsewhere
+
+
+def test_a_bill_is_named_by_its_number_and_is_no_version_of_its_chamber():
+    found = names_of(issue("Governor Gavin Newsom vetoed SB 1047, then signed SB 53. Virginia's HB 2094 died, and "
+                           "the House passed H.R. 6120. Judge Stephanos Bibas ruled on Tuesday."),
+                     issue("SB 53 reports are due in June.", source="b.md"))
+    assert {"SB 1047", "SB 53", "HB 2094", "H.R. 6120"} <= found.keys() and "SB" not in found and "HB" not in found
+    assert found["SB 53"].kind == "other" and found["Stephanos Bibas"].kind == "person"
+    assert {m.source for m in found["SB 53"].mentions} == {"a.md", "b.md"}
+
+
+def test_well_known_names_written_in_lower_case_are_found_as_written():
+    found = names_of(issue("Hugging Face's smolagents is the one I use, with scikit-learn and timm. SK hynix shipped "
+                           "HBM4 to Nvidia. The pandas at the zoo ate; see fastai.com for the course."))
+    assert {"smolagents", "scikit-learn", "timm", "SK hynix"} <= found.keys()
+    assert found["smolagents"].kind == "library" and found["SK hynix"].kind == "organization"
+    assert not {"pandas", "fastai", "SK"} & found.keys()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +58,8 @@ class Lexicon:
     known: Mapping[str, tuple[str, str]]  # casefolded name → (name as written, kind)
     same: tuple[tuple[str, ...], ...]     # well-known names of one thing ("United States", "US", "U.S.")
     known_openers: frozenset[str] = frozenset()  # the first two words of well-known names ("new york", "the verge")
+    # Well-known names in lower-case words, which no phrase starts with ("smolagents", "scikit-learn"), as written.
+    lower_known: re.Pattern | None = None
 
     def well_known(self, name: str) -> tuple[str, str] | None:
         """(name as listed, kind) of a well-known name, in any case but one: a name listed in capitals is written so
@@ -120,6 +123,20 @@ def _derived(word: str, words: frozenset[str]) -> bool:
     return False
 
 
+_LOWER_WORD = re.compile(r"[a-z]{3,}(?:-[a-z]+)*")
+
+
+def _has_lower_word(name: str, words: frozenset[str]) -> bool:
+    """A name with a word in lower case, other than a word that joins names ("of", "and"): "smolagents", "SK hynix".
+    A name of one ordinary word ("pandas") is not found where it is written in lower case; one with a digit or a dot
+    is a token of its own ("word2vec", "llama.cpp")."""
+    parts = name.split()
+    if any(c.isdigit() or c == "." for c in name) or len(parts) == 1 and name in words:
+        return False
+    return any(_LOWER_WORD.fullmatch(w) and w not in _JOINING for w in parts)
+
+
+_JOINING = frozenset("of for and the on in at de del der des du la le von van y".split())
 _TITLE_ENDINGS = ("kommissar", "kommissarin", "minister", "ministerin", "chef", "chefin")
 
 
@@ -137,8 +154,10 @@ def lexicon() -> Lexicon:
         for name in names:
             known.setdefault(str(name).casefold(), (str(name), kind))
     heads = sorted(_folded(data.get("anchor_heads")), key=lambda h: (-len(h), h))
+    words = frozenset(_lines(DATA / "english_words.txt.gz")) | _folded(data.get("extra_words"))
+    lower = sorted((name for name, _ in known.values() if _has_lower_word(name, words)), key=lambda n: (-len(n), n))
     return Lexicon(
-        words=frozenset(_lines(DATA / "english_words.txt.gz")) | _folded(data.get("extra_words")),
+        words=words,
         proper_common=frozenset(_lines(DATA / "proper_common.txt")),
         stopwords=_folded(data.get("stopwords")) | _folded(data.get("calls_to_action")),
         calls_to_action=_folded(data.get("calls_to_action")),
@@ -162,4 +181,5 @@ def lexicon() -> Lexicon:
         known=known,
         same=same,
         known_openers=frozenset(" ".join(words[:2]) for name in known if len(words := name.split()) > 1),
+        lower_known=re.compile(rf"(?<![\w.@/-])(?:{'|'.join(map(re.escape, lower))})(?![\w-]|\.\w)") if lower else None,
     )
