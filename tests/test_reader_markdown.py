@@ -275,3 +275,21 @@ def test_a_clipped_pages_breadcrumbs_and_sign_in_go():
                  + "Read it [at home](https://s.example/) › or [there](https://t.example/).\n")
     assert "Home" not in issue.body and "Sign in" not in issue.body and "Agents & Evals" not in issue.body
     assert "[at home](https://s.example/)" in issue.body
+
+
+@pytest.mark.parametrize("name,text,newsletter", [
+    # A title that is a periodical's name, over the issue's number: its masthead.
+    ("2026-10-5-x.md", "Data Science Digest\n===================\n\nNo. 112 · the benchmark issue\n\nHi all.\n",
+     "Data Science Digest"),
+    # A file named after its periodical, the date aside; a file named after its title names none.
+    ("health-ai-weekly-2026-04-22.md", "---\ntitle: Epic's agents and the end of MedQA\n---\n\nText.\n",
+     "Health AI Weekly"),
+    ("2024-10-02-hf-daily-papers.md", "---\ntitle: Papers of the day\n---\n\nText.\n", "HF Daily Papers"),
+    ("2024-06-02-lora-learns-less-and-mamba-2.md", "---\ntitle: LoRA Learns Less\n---\n\nText.\n", "Newsletter"),
+    # "May's LLM Research Papers: …" opens with a month, not a series' name.
+    ("ahead.md", "---\ntitle: \"May's LLM Research Papers: LoRA Learns Less, xLSTM\"\n---\n\nText.\n", "Newsletter"),
+])
+def test_a_periodicals_name_in_a_bare_title_or_the_file_name_names_the_newsletter(name, text, newsletter):
+    from vaultgen.metadata import complete
+    issue = complete(MarkdownReader().read(SourceDoc(Path("/x") / name, name, text)), {})
+    assert issue.newsletter == newsletter

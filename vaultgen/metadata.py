@@ -69,6 +69,11 @@ ISSUE_NUMBER = rf"(?i:{ISSUE_WORDS}|no\.)\s*#?\s*(\d{{1,5}})\b"
 _DATELINE_ISSUE = re.compile(r"^[\s*_>#]*" + ISSUE_NUMBER + r"(?!\.\d)", re.M)
 _DATELINE_OPENER = re.compile(rf"(?i)(?:issue|edition|vol(?:ume)?|no|{_WEEKDAY}|{_MONTH})\b")
 DEFAULT_NEWSLETTER = "Newsletter"
+# The words that say a name is a periodical's: "Data Science Digest", "Health AI Weekly", "Lab Monthly".
+_PERIODICAL_WORDS = frozenset("digest weekly daily monthly newsletter letter notes roundup bulletin briefing dispatch "
+                              "brief".split())
+_PERIODICAL_NAME = re.compile(r"(?:The )?(?:[A-Z][\w’'&.-]*\s+){1,3}(?i:" + "|".join(_PERIODICAL_WORDS) + r")")
+_CALENDAR_OPENER = re.compile(rf"(?:{_WEEKDAY}|{_MONTH})(?:['’]s)?\b")
 
 
 def to_int(value: Any) -> int | None:
@@ -167,7 +172,21 @@ def _guess_newsletter(issue: Issue) -> str | None:
     if holder:
         return holder
     match = _TITLE_PREFIX.match(issue.title or "")
-    return match.group(1).strip() if match else None
+    if match and not _CALENDAR_OPENER.match(match.group(1)):  # "May's LLM Research Papers: …" is a title
+        return match.group(1).strip()
+    if issue.title and _PERIODICAL_NAME.fullmatch(issue.title):  # a title that is a periodical's name: a masthead
+        return issue.title
+    return _file_newsletter(issue.source)
+
+
+def _file_newsletter(source: str) -> str | None:
+    """The periodical a file's name spells, its date and number aside: "health-ai-weekly-2026-04-22.md" is Health AI
+    Weekly's ("lora-learns-less-xlstm.md", a title's, names none)."""
+    words = [w for w in re.split(r"[-_ .]+", PurePosixPath(source).stem) if w and not w.isdigit()]
+    if not 2 <= len(words) <= 5 or not any(w.casefold() in _PERIODICAL_WORDS for w in words) \
+            or not all(w.isalpha() for w in words):
+        return None
+    return " ".join(w.upper() if len(w) <= 2 or w.casefold() in ("nlp", "llm") else w.capitalize() for w in words)
 
 
 def footer_newsletter(text: str) -> str | None:
