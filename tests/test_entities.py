@@ -1159,3 +1159,11 @@ def test_well_known_names_written_in_lower_case_are_found_as_written():
     assert {"smolagents", "scikit-learn", "timm", "SK hynix"} <= found.keys()
     assert found["smolagents"].kind == "library" and found["SK hynix"].kind == "organization"
     assert not {"pandas", "fastai", "SK"} & found.keys()
+
+
+def test_a_name_set_in_bold_to_lead_its_item_is_no_sentence_start_and_a_bold_line_is_a_heading():
+    found = names_of(issue("**Klarna** keeps being the cautionary tale: the agent handles two-thirds of chats.\n\n"
+                           "***Measuring Compositional Generalization***\n\nGoogle released a dataset for it."))
+    assert "Klarna" in found and not any(n.startswith("Measuring") for n in found)
+    plain = names_of(issue("Klarna keeps being the cautionary tale: the agent handles two-thirds of chats."))
+    assert "Klarna" not in plain  # one unbolded sentence start says nothing

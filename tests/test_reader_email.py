@@ -710,3 +710,24 @@ def test_outlooks_picture_placeholder_is_no_masthead(tmp_path):
             "\n\nGood morning all,\n\nA busy week. Nvidia guided above the Street, and TSMC said CoWoS is sold out.\n")
     issue = complete(_read(tmp_path, text), {})
     assert issue.newsletter == "Infra Weekly" and "cid:" not in issue.body
+
+
+def test_a_plain_text_digest_named_by_its_dash_masthead_titled_by_it_not_by_a_shouted_section(tmp_path):
+    """"HN AI Digest - Monday, September 21, 2026" names the newsletter; "ASK HN", a section, is no title."""
+    from vaultgen.metadata import complete
+    text = ("HN AI Digest - Monday, September 21, 2026\nThe AI stories with the most points on Hacker News.\n\n"
+            "1. OpenAI releases gpt-oss-2 under Apache 2.0 (openai.com)\n   1204 points by quietbyte | 612 comments\n"
+            "   The top comment has it running at 38 tok/s on a laptop through LM Studio, which is fast.\n\n"
+            "ASK HN\n\nAsk HN: Is anyone running local models for code review at work? Many are, it seems.\n")
+    issue = complete(_read(tmp_path, text), {})
+    assert (issue.newsletter, issue.title, issue.date) == ("HN AI Digest", "HN AI Digest", dt.date(2026, 9, 21))
+
+
+def test_the_senders_newsletter_wins_over_what_the_file_name_spells(tmp_path):
+    from vaultgen.metadata import complete
+    text = ("From: \"Nadia Ferraro at Wet Lab, Dry Lab\" <nadia@wetlabdrylab.bio>\nSubject: Isomorphic's first IND\n\n"
+            "Hi all,\n\nA story about models that is long enough to be story text and not a headline at all.\n")
+    path = tmp_path / "kit-bio-ai-letter-2026-10-06.eml"
+    path.write_text(text, encoding="utf-8")
+    issue = complete(READER.read(SourceDoc(path, path.name, text)), {})
+    assert issue.newsletter == "Wet Lab, Dry Lab"

@@ -293,3 +293,21 @@ def test_a_periodicals_name_in_a_bare_title_or_the_file_name_names_the_newslette
     from vaultgen.metadata import complete
     issue = complete(MarkdownReader().read(SourceDoc(Path("/x") / name, name, text)), {})
     assert issue.newsletter == newsletter
+
+
+def test_a_google_docs_export_loses_its_heading_ids_and_the_escapes_markdown_does_not_need():
+    text = ("# Weekly AI Notes {#weekly-ai-notes}\n\nClaude Opus 4\\.7 and the sales\\-research pilot, Data \\+ AI "
+            "Summit, snake\\_case, R\\&D and \\_emph\\_ \\*.\n\n## Vendor moves {#vendor-moves}\n\n"
+            "> \\- a quoted dash\n\n1\\. not a list\n\n$\\sigma\\!x$ and\n\n```\ncode \\- kept\n```\n")
+    issue = MarkdownReader().read(SourceDoc(Path("/x/a.md"), "a.md", text))
+    assert issue.title == "Weekly AI Notes"
+    assert ("Claude Opus 4.7 and the sales-research pilot, Data + AI Summit, snake_case, R&D and \\_emph\\_ \\*."
+            in issue.body)
+    assert "## Vendor moves\n" in issue.body and "> \\- a quoted dash" in issue.body and "1\\. not a list" in issue.body
+    assert "$\\sigma\\!x$" in issue.body and "code \\- kept" in issue.body
+
+
+def test_a_name_with_an_ampersand_before_the_issues_number_is_whole():
+    from vaultgen.metadata import complete
+    issue = complete(read("subject: \"Weights & Measures #38: Qwen3.5, GLM-5, and AIME 2026\""), {})
+    assert (issue.newsletter, issue.number) == ("Weights & Measures", 38)

@@ -17,7 +17,7 @@ _FILENAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.](\d{1,2})[-_.](\d{1,2})
 _LEADING_NUMBER = re.compile(r"^\s*#\s?(\d{1,5})\s*[:.\-–—]\s*")
 _NAMED_NUMBER = re.compile(
     r"\b(?:welcome to (?:the |this week's |issue #?\d+ of )?)?"
-    r"((?:[A-Z][\w.&'’-]*|of|the|and|AI|NLP|ML)(?:\s+(?:[A-Z][\w.&'’-]*|of|the|and|AI|NLP|ML)){0,4})"
+    r"((?:[A-Z][\w.&'’-]*|of|the|and|AI|NLP|ML)(?:\s+(?:[A-Z][\w.&'’-]*|of|the|and|&|AI|NLP|ML)){0,4})"
     r"\s*(?:[:—–-]\s*(?=issue))?[(（]?(?:issue\s*#?\s*|no\.?\s*|n[°º]\s*|#)(\d{1,5})\b", re.I)  # "Weekly: Issue #227"
 # "NLP Newsletter 13": a bare number after a word that names a newsletter.
 _SERIES_NUMBER = re.compile(r"\b((?:[A-Z][\w.&'’-]*\s+){0,3}(?:Newsletter|Digest|Weekly|Bulletin|Roundup))\s+(\d{1,5})\b")
@@ -60,8 +60,8 @@ _DATELINE = re.compile(rf"^[\s*_>#]*(?:(?:published|posted|sent|dated|updated)(?
 _HEAD_LINES = 12
 # A masthead: the newsletter's name, then what it is or its issue, and the date ("**AlphaSignal** | Top repos and papers
 # of the week | Tuesday, Aug 20, 2024"); a dateline that opens with the day or the issue names no newsletter.
-_MASTHEAD = re.compile(r"^[\s*_>#]*((?:The )?[A-Z][\w’'&.-]*(?:[ \t]+[A-Z][\w’'&.-]*){0,3})[*_]*[ \t]+[|•·][ \t]+(.+)$",
-                       re.M)
+_MASTHEAD = re.compile(r"^[\s*_>#]*((?:The )?[A-Z][\w’'&.-]*(?:[ \t]+[A-Z][\w’'&.-]*){0,3})[*_]*"
+                       r"[ \t]+(?:[|•·]|[-–—]{1,2})[ \t]+(.+)$", re.M)
 # What says which issue it is, in the languages of the archives read so far: "Issue #362", "Editie #41", "Edição #87".
 ISSUE_WORDS = r"issue|edition|editie|edição|edición|ausgabe|numéro"
 ISSUE_NUMBER = rf"(?i:{ISSUE_WORDS}|no\.)\s*#?\s*(\d{{1,5}})\b"
@@ -176,7 +176,7 @@ def _guess_newsletter(issue: Issue) -> str | None:
         return match.group(1).strip()
     if issue.title and _PERIODICAL_NAME.fullmatch(issue.title):  # a title that is a periodical's name: a masthead
         return issue.title
-    return _file_newsletter(issue.source)
+    return None
 
 
 def _file_newsletter(source: str) -> str | None:
@@ -310,18 +310,21 @@ def complete(issue: Issue, hints: Mapping[str, Any]) -> Issue:
         guess = _guess_newsletter(issue)
         if guess and issue.newsletter and guess.casefold() in issue.newsletter.casefold():
             guess = issue.newsletter  # the sender "The Gradient Digest" says it in full
-        guess = guess or issue.newsletter or DEFAULT_NEWSLETTER
+        guess = guess or issue.newsletter or _file_newsletter(issue.source) or DEFAULT_NEWSLETTER
         issue = replace(issue, newsletter=guess, newsletter_guessed=True)
     if issue.number is None:
         issue = replace(issue, number=_guess_number(issue))
     if issue.date is None:
         issue = replace(issue, date=date_from_text(issue.body) or date_from_filename(issue.source))
     if not issue.title:
-        # A section's heading ("NEWS") is no title: which issue it is says more ("AI WEEKLY #362").
-        numbered = f"{issue.newsletter} #{issue.number}" if issue.number and issue.newsletter != DEFAULT_NEWSLETTER \
-            else None
-        fallback = _first_heading(issue.body, 1) or numbered or _first_heading(issue.body) or \
-            PurePosixPath(issue.source).stem
+        # A section's heading ("NEWS", "ASK HN") is no title: which issue it is says more ("AI WEEKLY #362"), or
+        # whose it is ("HN AI Digest", the note's name giving its date); a story's heading is one.
+        named = issue.newsletter if issue.newsletter != DEFAULT_NEWSLETTER else None
+        numbered = f"{named} #{issue.number}" if issue.number and named else None
+        heading = _first_heading(issue.body)
+        if heading and named and heading.isupper() and len(heading.split()) <= 3:
+            heading = named
+        fallback = _first_heading(issue.body, 1) or numbered or heading or PurePosixPath(issue.source).stem
         issue = replace(issue, title=clean_inline(fallback))
     newsletter = _unshouted(clean_inline(str(issue.newsletter)), issue)
     # An export that signs every issue with the newsletter's name (Revue's) names no author.

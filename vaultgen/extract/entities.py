@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterable, Sequence
 
 from ..hookspecs import hookimpl
@@ -202,6 +203,11 @@ class TextEntityExtractor:
                     if credit.group(2) or known or p.best >= 1:  # "$": paywalled; "(Video)" credits no one
                         emit(p.surface, s, C_CREDIT, known[1] if known else "organization")
                     continue
+                if p.initial and p.best >= 2 and (p.start, p.end) in s.strong and s.text[p.end:].strip(" .!?:"):
+                    # "**Klarna** keeps being the cautionary tale": a name set in bold to lead its item, as newsletters
+                    # set the names they are about; its capital is no sentence start's. (A line all in bold is a
+                    # heading.)
+                    p = replace(p, initial=False)
                 title = s.title or any(a <= p.start and p.end <= b for a, b in headline)
                 parts = [p]
                 listing = in_author_list(s.text[:p.start], s.text[p.end:])  # a list of names is no headline

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 # Sentinels mark link anchors and emphasised spans while markup is stripped; textfix already removed
 # every control character from bodies, so these cannot collide with the text.
-_A_OPEN, _A_CLOSE, _E_OPEN, _E_CLOSE = "\x01", "\x02", "\x03", "\x04"
-_SENTINELS = re.compile("[\x01-\x04]")
+_A_OPEN, _A_CLOSE, _E_OPEN, _E_CLOSE, _S_OPEN, _S_CLOSE = "\x01", "\x02", "\x03", "\x04", "\x05", "\x06"
+_SENTINELS = re.compile("[\x01-\x06]")
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Sentence:
     title: bool = False                     # headline-like context: capitals say little here
     anchors: tuple[tuple[int, int], ...] = ()
     emphasis: tuple[tuple[int, int], ...] = ()
+    strong: tuple[tuple[int, int], ...] = ()    # bold spans: a newsletter sets the names it is about in bold
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _clean_inline(text: str, is_word) -> str:
     if "&" in text:
         text = html.unescape(text)
     if "**" in text or "__" in text:
-        text = _BOLD.sub(r"\2", text)
+        text = _BOLD.sub(lambda m: _S_OPEN + m.group(2) + _S_CLOSE, text)
     if "*" in text or "_" in text:
         text = _ITALIC.sub(lambda m: _E_OPEN + (m.group(1) or m.group(2)) + _E_CLOSE, text)
     if not text.isascii():
@@ -123,11 +124,11 @@ def _clean_inline(text: str, is_word) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _spans(text: str) -> tuple[str, list[tuple[int, int]], list[tuple[int, int]]]:
-    """Remove sentinels; return the text and the anchor and emphasis spans in it."""
+def _spans(text: str) -> tuple[str, list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
+    """Remove sentinels; return the text and the anchor, emphasis and bold spans in it."""
     out: list[str] = []
-    anchors, emphasis = [], []
-    open_a = open_e = None
+    anchors, emphasis, strong = [], [], []
+    open_a = open_e = open_s = None
     pos = last = 0
     for m in _SENTINELS.finditer(text):
         out.append(text[last:m.start()])
@@ -142,11 +143,17 @@ def _spans(text: str) -> tuple[str, list[tuple[int, int]], list[tuple[int, int]]
             open_a = None
         elif ch == _E_OPEN:
             open_e = pos
-        elif open_e is not None:
-            emphasis.append((open_e, pos))
+        elif ch == _E_CLOSE:
+            if open_e is not None:
+                emphasis.append((open_e, pos))
             open_e = None
+        elif ch == _S_OPEN:
+            open_s = pos
+        elif open_s is not None:
+            strong.append((open_s, pos))
+            open_s = None
     out.append(text[last:])
-    return "".join(out), anchors, emphasis
+    return "".join(out), anchors, emphasis, strong
 
 
 _MINOR = frozenset("a an the and or nor but of for to in on at by with from as vs via into onto over per up".split())
@@ -180,7 +187,7 @@ def _split(text: str, anchors, emphasis) -> list[tuple[int, int]]:
 
 
 def _sentences(paragraph: str, section: int, is_word, heading: bool = False) -> list[Sentence]:
-    text, anchors, emphasis = _spans(_clean_inline(paragraph, is_word))
+    text, anchors, emphasis, strong = _spans(_clean_inline(paragraph, is_word))
     if not _WORD_CHAR.search(text):
         return []
     # A paragraph without a full stop (a pseudo-heading, a list of links, an ad's call to action) or
@@ -209,6 +216,7 @@ def _sentences(paragraph: str, section: int, is_word, heading: bool = False) -> 
             seg, section, title or (not _TERMINAL.search(seg) and title_case(seg_rest)),
             tuple((x - off, y - off) for x, y in anchors if x >= off and y <= off + len(seg)),
             tuple((x - off, y - off) for x, y in emphasis if x >= off and y <= off + len(seg)),
+            tuple((x - off, y - off) for x, y in strong if x >= off and y <= off + len(seg)),
         ))
     return out
 

@@ -41,7 +41,7 @@ class MarkdownReader:
                 warnings.append(f"{exc}; the frontmatter is kept as text in the note")
                 body = f"```yaml\n{fm_text.strip()}\n```\n\n{body}"
                 meta = frontmatter_io.salvage(fm_text)  # its plain `key: value` lines still give title and date
-        body = _JEKYLL_BREAK.sub("", body)
+        body = _unescaped(_JEKYLL_BREAK.sub("", body))
         meta = _fields(meta)
         title = _text(meta.get("title"))
         if title is None:
@@ -186,6 +186,37 @@ def _notion_blocks(body: str) -> str:
 
 def _callout(head: str, text: str) -> str:
     return "\n".join([head] + [f"> {line}".rstrip() for line in text.strip("\n").split("\n")])
+
+
+# Google Docs' Markdown: "## Vendor moves {#vendor-moves}", and a backslash before every sign ("Claude 4\.7",
+# "sales\-research", "Data \+ AI Summit") where Markdown needs none.
+_HEADING_ID = re.compile(r"^(#{1,6}[ \t].*?)[ \t]*\{#[^{}\n]*\}[ \t]*$", re.M)
+_ESCAPE = re.compile(r"\\([-.+=!_&#~])")
+# Where a backslash is the text's own: code blocks, and TeX ("\\sigma\\!\\left(" in $…$ or $$…$$).
+_VERBATIM = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$|\$\$.+?\$\$|\$[^$\n]+\$", re.M | re.S)
+
+
+def _unescaped(body: str) -> str:
+    """Heading ids gone, and each escape Markdown does not need undone (outside code blocks): a sign that would
+    start a list, a heading or an image, or make an entity or emphasis, keeps its backslash."""
+    if "{#" in body:
+        body = _HEADING_ID.sub(r"\1", body)
+    if "\\" not in body:
+        return body
+    kept = [m.span() for m in _VERBATIM.finditer(body)] if "``" in body or "~~" in body or "$" in body else []
+
+    def undo(m: re.Match) -> str:
+        at, sign = m.start(), m.group(1)
+        if any(a <= at < b for a, b in kept):
+            return m.group()
+        line = body[body.rfind("\n", 0, at) + 1:at]
+        after, opening = body[m.end():m.end() + 1], line.lstrip(" \t>")  # a quote's line starts after its ">"
+        needed = (sign in "-+=#" and not opening or sign == "." and opening.isdigit()
+                  or sign == "!" and after == "[" or sign == "~" and "~" in (after, line[-1:])
+                  or sign == "&" and re.match(r"#?\w+;", body[m.end():m.end() + 12])
+                  or sign == "_" and not (line[-1:].isalnum() and after.isalnum()))
+        return m.group() if needed else sign
+    return _ESCAPE.sub(undo, body)
 
 
 @hookimpl
