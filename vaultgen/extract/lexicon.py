@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +66,8 @@ class Lexicon:
         """(name as listed, kind) of a well-known name, in any case but one: a name listed in capitals is written so
         ("Mit dem AI Act…" names no MIT, "Who" no WHO)."""
         found = self.known.get(name.casefold())
+        if found is None and not name.isascii():  # "ETH Zürich" is the listed ETH Zurich
+            found = self.known.get(_without_accents(name.casefold()))
         if found is not None and found[0].isupper() and not name.isupper():
             return None
         return found
@@ -121,6 +124,10 @@ def _derived(word: str, words: frozenset[str]) -> bool:
             if len(stem) >= 4 and len(stem) > 1 and stem[-1] == stem[-2] and stem[:-1] in words:
                 return True       # "swapped" ← "swap"
     return False
+
+
+def _without_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 _LOWER_WORD = re.compile(r"[a-z]{3,}(?:-[a-z]+)*")

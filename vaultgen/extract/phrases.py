@@ -457,7 +457,8 @@ def _finish(text: str, run: list[Tok], lex: Lexicon) -> Phrase | None:
     # Leading generic acronyms ("AI researchers", "ML Research") describe; they do not name, and what they leave of
     # "NLP Newsletter" or "AI Researchers", one English word, names nothing either.
     described = False
-    while len(run) > 1 and run[0].generic and not _headed(run[1:], lex) and not _initials_of(run):
+    while len(run) > 1 and run[0].generic and not _headed(run[1:], lex) and not _initials_of(run) \
+            and not lex.well_known(text[run[0].start:run[-1].end]):  # "ETH Zurich", a listed name
         run, described = run[1:], True
     while described and len(run) > 1 and not run[0].cap:
         run = run[1:]                 # "IA da Meta": Meta, not "da Meta"
