@@ -1170,6 +1170,7 @@ def test_a_name_set_in_bold_to_lead_its_item_is_no_sentence_start_and_a_bold_lin
 
 
 def test_a_listed_name_opening_with_a_generic_acronym_or_written_with_accents_is_whole():
-    found = names_of(issue("Researchers at ETH Zurich did it, and the ETH Zürich group ran HMMT. AI Researchers cheered."))
+    found = names_of(issue("Researchers at ETH Zurich did it, and the ETH Zürich group ran HMMT. "
+                           "AI Researchers cheered."))
     assert {"ETH Zurich"} <= found.keys() and found["ETH Zurich"].kind == "organization"
     assert not {"Zurich", "Zürich", "AI Researchers"} & found.keys()

@@ -217,7 +217,8 @@ def work_out(share: IssueShare, gaz: Lookups, vetoed: frozenset[str], surfaces: 
         if c.confidence <= 0:
             continue
         base, versioned = base_name(c.name)
-        if len(base) < 2 and base not in ONE_LETTER_NAMES or not _LETTER.search(base) or gaz.is_banned(base) or gaz.is_banned(c.name) or _cut_short(base):
+        if len(base) < 2 and base not in ONE_LETTER_NAMES or not _LETTER.search(base) or gaz.is_banned(base) \
+                or gaz.is_banned(c.name) or _cut_short(base):
             continue
         entry = gaz.entry(base)
         if merge_key(base) in vetoed and not entry:

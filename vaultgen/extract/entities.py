@@ -11,8 +11,8 @@ from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
 from .context import context, funding_role, in_author_list
-from .names import (BILL, ONE_LETTER_NAMES, abbreviates, capitalises_nouns, clip, foreign, is_generic, self_names, shape_kind,
-                    tokens, trim_punct)
+from .names import (BILL, ONE_LETTER_NAMES, abbreviates, capitalises_nouns, clip, foreign, is_generic, self_names,
+                    shape_kind, tokens, trim_punct)
 from .phrases import (Phrase, cut_at, headline_words, opens_known_name, phrases, split_at, verb_between_names,
                       without_words)
 from .prose import Sentence, paper_headings, parse, title_case, title_spans
@@ -167,7 +167,8 @@ class TextEntityExtractor:
             name = trim_punct(name)
             fold = name.casefold()
             # A one-letter name comes from a pattern that knows what it is (_PLATFORM_X), never from a phrase.
-            if len(name) < 2 and not (name in ONE_LETTER_NAMES and kind) or len(name) > 120 or not _LETTER.search(name):
+            one_letter = len(name) < 2 and not (name in ONE_LETTER_NAMES and kind)
+            if one_letter or len(name) > 120 or not _LETTER.search(name):
                 return
             bare = _THE.sub("", fold) if fold.startswith("the") else fold
             if fold in banned or bare in banned or is_generic(

@@ -131,6 +131,7 @@ def _without_accents(text: str) -> str:
 
 
 _LOWER_WORD = re.compile(r"[a-z]{3,}(?:-[a-z]+)*")
+_JOINING = frozenset("of for and the on in at de del der des du la le von van y".split())
 
 
 def _has_lower_word(name: str, words: frozenset[str]) -> bool:
@@ -143,7 +144,6 @@ def _has_lower_word(name: str, words: frozenset[str]) -> bool:
     return any(_LOWER_WORD.fullmatch(w) and w not in _JOINING for w in parts)
 
 
-_JOINING = frozenset("of for and the on in at de del der des du la le von van y".split())
 _TITLE_ENDINGS = ("kommissar", "kommissarin", "minister", "ministerin", "chef", "chefin")
 
 
