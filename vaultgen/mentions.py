@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .extract.lexicon import lexicon
-from .extract.names import (BILL, MODEL_SIZE, ONE_LETTER_NAMES, PLURAL_ACRONYM, TOKEN, VERSION_NUMBER, abbreviates,
-                            initial)
+from .extract.names import (BILL_NUMBER, MODEL_SIZE, ONE_LETTER_NAMES, PLURAL_ACRONYM, TOKEN, VERSION_NUMBER,
+                            abbreviates, initial)
 from .gazetteer import Gazetteer
 from .gazetteer import entity_key as _entity_key
 from .model import Candidate, Entity, Mention
@@ -21,7 +21,6 @@ from .packed import content_digest
 _VERSIONED = re.compile(rf"^(.*?\S)(?:\s+(?:v(?:ersion)?\s*)?({VERSION_NUMBER})(?:\s+(?-i:{MODEL_SIZE}))?"
                         rf"|\s+(?-i:{MODEL_SIZE})|['’]\d\d)$", re.I)
 _DOMAIN = re.compile(r"\.(?:com|org|net)$", re.I)
-_BILL = re.compile(BILL)
 _DOTTED = re.compile(r"(?:^|\s)(?:[^\W\d_]\.){2,}$")
 # "iPhones", "iPads": the plural of an i-product is the product ("iOS" is no plural).
 _PLURAL_I_PRODUCT = re.compile(r"i[A-Z][a-z]*[a-rt-z]s")
@@ -80,7 +79,7 @@ def base_name(name: str) -> tuple[str, str | None]:
     if name.startswith("(") and ")" not in name:
         name = name.lstrip("(")
     name = _POSSESSIVE.sub("", name)
-    if _BILL.fullmatch(name):
+    if BILL_NUMBER.fullmatch(name):
         return name, None
     m = _VERSIONED.match(_without_tiers(name))  # "Claude 3.5 Sonnet" is Claude's, as "Claude 3.5" is
     if m and _TWO_LETTERS.search(m.group(1)) and not m.group(1).endswith(("-", "et al.")) \

@@ -63,14 +63,15 @@ def merge_sources(by_source: Mapping[str, Sequence[Sequence[Candidate]]], gazett
     the caller keeps them (the build state does). `stored`: each issue's share as worked out by an earlier build of
     the vault, and `whole` the entities of an earlier merge, taken again when every issue's candidates are the same
     (their salts must stand for the gazetteer given)."""
+    gazetteer, memo = gazetteer or Gazetteer.empty(), memo or MergeMemo(keep=False)
     with collector_paused():  # a third of a merge's time, else
         if whole is None:
-            return _merge(by_source, gazetteer or Gazetteer.empty(), memo or MergeMemo(keep=False), vetoes, stored)
+            return _merge(by_source, gazetteer, memo, vetoes, stored)
         sources = sorted(by_source)
         deps = whole.deps(sources, [by_source[s] for s in sources])
         entities = whole.get(deps)
         if entities is None:
-            entities = _merge(by_source, gazetteer or Gazetteer.empty(), memo or MergeMemo(keep=False), vetoes, stored)
+            entities = _merge(by_source, gazetteer, memo, vetoes, stored)
             whole.put(deps, entities)
         return entities
 

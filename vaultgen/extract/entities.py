@@ -11,8 +11,8 @@ from .anchors import C_LINK_TITLE, LinkEntityExtractor
 from .lexicon import Lexicon, lexicon
 from .names import NAME_HEADS as _NAME_HEADS
 from .context import context, funding_role, in_author_list
-from .names import (BILL, ONE_LETTER_NAMES, abbreviates, capitalises_nouns, clip, foreign, is_generic, self_names,
-                    shape_kind, tokens, trim_punct)
+from .names import (BILL_NUMBER, ONE_LETTER_NAMES, abbreviates, capitalises_nouns, clip, foreign, is_generic,
+                    self_names, shape_kind, tokens, trim_punct)
 from .phrases import (Phrase, cut_at, headline_words, opens_known_name, phrases, split_at, verb_between_names,
                       without_words)
 from .prose import Sentence, paper_headings, parse, title_case, title_spans
@@ -48,7 +48,6 @@ _HANDLE_AFTER = re.compile(rf"\s*\(\s*@({_HANDLE_NAME})\b")  # "Rita Monteiro (@
 # X", "@hannah_codes (X)", "X (formerly Twitter)"), never elsewhere ("Model X", "X-energy", "OpenGPT-X").
 _PLATFORM_X = re.compile(r"(?:\b(?:on|En|en|sur|auf)\s+|@[\w.-]+\s+\(|\b(?:on|En|en|sur|auf)\s+\()X(?![\w-])"
                          r"|(?<![\w@./-])X(?=\s*\(formerly Twitter)")
-_BILL = re.compile(rf"(?<![\w.])(?:{BILL})\b")
 _QUOTED_TITLE = re.compile(r"\b(titled|called|named|entitled)\s+[“\"]([^”\"]{3,150})[”\"]")
 _CALLED_LOWER = re.compile(r"\b(?:called|named|dubbed)\s+([a-z][\w.-]{3,})\b")
 _WORK_CUES = {"paper": "paper", "papers": "paper", "essay": "paper", "book": "paper", "report": "paper",
@@ -348,7 +347,7 @@ class TextEntityExtractor:
                      aliases=(m.group(),))
         for _ in _PLATFORM_X.finditer(text) if "X" in text else ():
             emit("X", s, C_KNOWN, "product")
-        for m in _BILL.finditer(text) if "B" in text or "H.R." in text else ():
+        for m in BILL_NUMBER.finditer(text) if "B" in text or "H.R." in text else ():
             emit(m.group(), s, C_KNOWN, "other")
         for m in lex.lower_known.finditer(text) if lex.lower_known else ():
             emit(m.group(), s, C_KNOWN, lex.known[m.group().casefold()][1])

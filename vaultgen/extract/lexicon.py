@@ -131,17 +131,17 @@ def _without_accents(text: str) -> str:
 
 
 _LOWER_WORD = re.compile(r"[a-z]{3,}(?:-[a-z]+)*")
-_JOINING = frozenset("of for and the on in at de del der des du la le von van y".split())
 
 
-def _has_lower_word(name: str, words: frozenset[str]) -> bool:
-    """A name with a word in lower case, other than a word that joins names ("of", "and"): "smolagents", "SK hynix".
+def _has_lower_word(name: str, words: frozenset[str], connectors: frozenset[str]) -> bool:
+    """A name with a word in lower case, other than a word that joins names (the lexicon's connectors: "of", "and"):
+    "smolagents", "SK hynix".
     A name of one ordinary word ("pandas") is not found where it is written in lower case; one with a digit or a dot
     is a token of its own ("word2vec", "llama.cpp")."""
     parts = name.split()
     if any(c.isdigit() or c == "." for c in name) or len(parts) == 1 and name in words:
         return False
-    return any(_LOWER_WORD.fullmatch(w) and w not in _JOINING for w in parts)
+    return any(_LOWER_WORD.fullmatch(w) and w not in connectors for w in parts)
 
 
 _TITLE_ENDINGS = ("kommissar", "kommissarin", "minister", "ministerin", "chef", "chefin")
@@ -162,7 +162,9 @@ def lexicon() -> Lexicon:
             known.setdefault(str(name).casefold(), (str(name), kind))
     heads = sorted(_folded(data.get("anchor_heads")), key=lambda h: (-len(h), h))
     words = frozenset(_lines(DATA / "english_words.txt.gz")) | _folded(data.get("extra_words"))
-    lower = sorted((name for name, _ in known.values() if _has_lower_word(name, words)), key=lambda n: (-len(n), n))
+    connectors = _folded(data.get("connectors"))
+    lower = sorted((name for name, _ in known.values() if _has_lower_word(name, words, connectors)),
+                   key=lambda n: (-len(n), n))
     return Lexicon(
         words=words,
         proper_common=frozenset(_lines(DATA / "proper_common.txt")),
@@ -178,7 +180,7 @@ def lexicon() -> Lexicon:
         titles=_folded(data.get("titles")),
         org_suffixes=_folded(data.get("org_suffixes")),
         of_heads=_folded(data.get("of_heads")),
-        connectors=_folded(data.get("connectors")),
+        connectors=connectors,
         cues=cues,
         url_kinds=tuple((k.casefold(), v) for k, v in (data.get("url_kinds") or {}).items()),
         platform_hosts=_folded(data.get("platform_hosts")),

@@ -20,7 +20,8 @@ VERSION_NUMBER = r"\d{1,4}(?:\.\d+)*(?:\.x)?"
 # A name is two letters or more, but for X, formerly Twitter (entities.py finds it only where the text says so).
 ONE_LETTER_NAMES = frozenset({"X"})
 # A bill by its number: "SB 1047", "AB 2839", "HB 149", "H.R. 1", "Senate Bill 53", "Bill C-27" (no version of "SB").
-BILL = r"(?:SB|AB|HB)\s?\d{1,4}|(?:Senate|Assembly|House) Bill \d{1,4}|Bill C-\d{1,3}|H\.R\.\s?\d{1,4}"
+BILL_NUMBER = re.compile(r"(?<![\w.])(?:(?:SB|AB|HB)\s?\d{1,4}|(?:Senate|Assembly|House) Bill \d{1,4}"
+                         r"|Bill C-\d{1,3}|H\.R\.\s?\d{1,4})\b")
 MODEL_SIZE = r"\d{1,4}(?:\.\d+)?[BMT](?:-A\d{1,3}(?:\.\d+)?B)?|\d{1,2}x\d{1,4}(?:\.\d+)?B"  # "397B-A17B": total, active
 _SIZE = re.compile(MODEL_SIZE)
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)?[A-Za-z]{1,4}")     # "1GW", "40GB", "20TWh": with a unit the lexicon knows

@@ -192,6 +192,7 @@ def _callout(head: str, text: str) -> str:
 # "sales\-research", "Data \+ AI Summit") where Markdown needs none.
 _HEADING_ID = re.compile(r"^(#{1,6}[ \t].*?)[ \t]*\{#[^{}\n]*\}[ \t]*$", re.M)
 _ESCAPE = re.compile(r"\\([-.+=!_&#~])")
+_ENTITY_REF = re.compile(r"#?\w+;")  # "&amp;", "&#38;": what an escaped "&" would start
 # Where a backslash is the text's own: code blocks, and TeX ("\\sigma\\!\\left(" in $…$ or $$…$$).
 _VERBATIM = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$|\$\$.+?\$\$|\$[^$\n]+\$", re.M | re.S)
 
@@ -213,7 +214,7 @@ def _unescaped(body: str) -> str:
         after, opening = body[m.end():m.end() + 1], line.lstrip(" \t>")  # a quote's line starts after its ">"
         needed = (sign in "-+=#" and not opening or sign == "." and opening.isdigit()
                   or sign == "!" and after == "[" or sign == "~" and "~" in (after, line[-1:])
-                  or sign == "&" and re.match(r"#?\w+;", body[m.end():m.end() + 12])
+                  or sign == "&" and _ENTITY_REF.match(body, m.end(), m.end() + 12)
                   or sign == "_" and not (line[-1:].isalnum() and after.isalnum()))
         return m.group() if needed else sign
     return _ESCAPE.sub(undo, body)
