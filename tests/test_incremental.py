@@ -643,7 +643,20 @@ def test_the_cyclic_collector_is_paused_while_notes_are_planned_and_written_and_
     reword(source)
     with pytest.raises(RuntimeError):
         build(Options(source, tmp_path / "vault"))
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_what_a_build_made_is_out_of_the_collectors_sight_until_its_session_closes(source, tmp_path):
+    """Re-enabled, the collector would first walk all that planning and writing made (80 ms at 1,000 issues)."""
+    import gc
+    assert gc.get_freeze_count() == 0
+    options = Options(source, tmp_path / "vault")
+    with Session(options) as session:
+        build(options, session)
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    build(options)
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_vetoes_of_an_issue_are_kept_with_its_candidates_not_worked_out_by_every_merge(source, tmp_path,

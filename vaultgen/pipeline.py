@@ -1,6 +1,7 @@
 """The whole build, stage by stage: scan → read (cached) → links → entities → names → render → write."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 import tempfile
@@ -195,6 +196,8 @@ class Session:
     def close(self) -> None:
         self.state.close()
         self.vault.close()
+        if not self.remember:
+            gc.unfreeze()  # what its builds froze (see _build) is the collector's again, as its oldest generation
 
     def __enter__(self) -> "Session":
         return self
@@ -275,7 +278,9 @@ def _build(options: Options, session: Session, changed: frozenset[str], warm: bo
             ahead = None  # files of the vault changed since the look
     located = ahead if ahead is not None else vault.locate()
     vault.pass_on(renamed, located)
-    with collector_paused():  # through writing: the collector would walk all that planning made, once more
+    # Through writing: the collector would walk all that planning made, once more; frozen after, until the session
+    # closes (a watcher's session, which pauses the collector itself, takes care of its heap: watch.Watcher._settle).
+    with collector_paused(then_frozen=True):
         t["linking"] = 0.0
         with _timed(t, "rendering"):
             edits = {p.issue.source: p.url_edits for p in parsed.values() if p.issue is not None}
