@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from vaultgen import linkify
 from vaultgen.extract import anchors, context, names, phrases
 from vaultgen.extract.lexicon import lexicon
-from vaultgen.readers import html as html_reader
+from vaultgen.readers import htmlpage as html_reader
 
 TARGETS = {
     "TensorFlow": "TensorFlow", "Google": "Google", "Google Brain": "Google Brain", "GPT-2": "GPT-2",
