@@ -147,6 +147,11 @@ class Lasting:
         self._changed = {}
 
 
+def _json_column(rows: list[tuple], column: int) -> list:
+    """The JSON values of a column of these rows, parsed at once."""
+    return json.loads("[" + ",".join(row[column] for row in rows) + "]")
+
+
 @dataclass
 class State:
     """The last build's state, loaded into memory; `commit` writes what changed in one transaction."""
@@ -187,12 +192,15 @@ class State:
                                    f"INSERT INTO meta VALUES ('schema', '{SCHEMA}'); COMMIT;")
             self.meta = {"schema": SCHEMA}
             return
-        for rel, sig, checked, dig, key in self._db.execute("SELECT rel, sig, checked_ns, digest, key FROM sources"):
-            self.sources[rel] = SourceRecord(tuple(json.loads(sig)), checked, dig, key, fetch=self._fetcher(rel))
+        # Each column's JSON values parsed in one call: a call each is most of the time of loading 10,000 rows.
+        rows = self._db.execute("SELECT rel, sig, checked_ns, digest, key FROM sources").fetchall()
+        for (rel, sig, checked, dig, key), signature in zip(rows, _json_column(rows, 1)):
+            self.sources[rel] = SourceRecord(tuple(signature), checked, dig, key, fetch=self._fetcher(rel))
             self._saved_sources[rel] = (sig, checked, key)
-        for nid, path, sig, checked, fdig, rkey, man, id_ok in self._db.execute("SELECT * FROM notes"):
-            self.notes[nid] = NoteRecord(path, tuple(json.loads(sig)), checked, fdig, rkey, json.loads(man),
-                                         bool(id_ok))
+        rows = self._db.execute("SELECT * FROM notes").fetchall()
+        for (nid, path, _, checked, fdig, rkey, _, id_ok), sig, man in zip(rows, _json_column(rows, 2),
+                                                                           _json_column(rows, 6)):
+            self.notes[nid] = NoteRecord(path, tuple(sig), checked, fdig, rkey, man, bool(id_ok))
         self._saved_notes = dict(self.notes)
         self.dirs = {p: (m, c, listing) for p, m, c, listing in self._db.execute("SELECT * FROM dirs")}
 

@@ -88,7 +88,7 @@ class TrackedVault(Vault):
                         continue
 
             walk(str(self.root), "")
-            found.sort(key=lambda item: item[0].parts)  # Path order, without Path comparisons
+            found.sort(key=lambda item: item[1].split("/"))  # Path order, without Paths (their parts are slow)
             self._listing, self._paths, self._links = found, paths, links
         return self._listing
 
