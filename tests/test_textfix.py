@@ -21,6 +21,20 @@ def test_clean_text_is_left_alone():
     assert repair(text) == text
 
 
+@pytest.mark.parametrize("text", [
+    "le Conseil d’État a tranché", "l’éducation nationale", "jusqu’à présent", "qu’à Paris", "l’Élysée",
+    "un député — élu en 2024", "d’Ève", "l’île", "l’œuvre", "aujourd’hui",
+])
+def test_french_apostrophes_and_dashes_before_accented_letters_are_not_mojibake(text):
+    """'’É' is the Mac Roman reading of the UTF-8 of one Armenian letter; in French text it is what it says."""
+    assert repair(text) == text
+    assert repair(f"I‚Äôm sure.\n{text}") == f"I’m sure.\n{text}"  # mojibake on another line is undone
+
+
+def test_mojibake_of_a_whole_cyrillic_word_is_still_undone():
+    assert repair("–ú–æ—Å–∫–≤–∞ and caf√©") == "Москва and café"
+
+
 def test_invisible_and_control_characters_go():
     assert repair("a\u200bb\x00c\x07d\r\ne") == "abcd\ne"
 

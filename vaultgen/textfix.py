@@ -62,9 +62,14 @@ def decode(data: bytes) -> tuple[str, list[str]]:
 def _redecode_mac_roman(match: re.Match) -> str:
     run = match.group(0)
     try:
-        return run.encode("mac_roman").decode("utf-8")
+        decoded = run.encode("mac_roman").decode("utf-8")
     except UnicodeError:
         return run
+    # French text is full of such pairs that are not mojibake: "d’État", "qu’à" and "—élu" would each become one
+    # Armenian or Cyrillic letter. A letter of those scripts alone is not taken: their mojibake comes as whole words.
+    if len(decoded) == 1 and "\u0180" <= decoded <= "\u07ff":
+        return run
+    return decoded
 
 
 # Every sequence ftfy's badness.is_bad looks for holds a character outside ASCII, with at most two ASCII characters
