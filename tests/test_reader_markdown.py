@@ -3,6 +3,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from vaultgen.metadata import to_date
 from vaultgen.model import SourceDoc
@@ -311,3 +312,66 @@ def test_a_name_with_an_ampersand_before_the_issues_number_is_whole():
     from vaultgen.metadata import complete
     issue = complete(read("subject: \"Weights & Measures #38: Qwen3.5, GLM-5, and AIME 2026\""), {})
     assert (issue.newsletter, issue.number) == ("Weights & Measures", 38)
+
+
+HUGO = '''+++
+title = "AI Infra Weekly #47: Computex hangover"
+date = 2026-06-08T07:15:00+02:00
+draft = false
+author = "Marcus Feld"
+tags = ["nvidia", "vllm"]
+series = ["AI Infra Weekly"]
++++
+
+Computex wrapped on Friday.
+
+{{< figure src="/img/rack.jpg" alt="rack photo" caption="A Vera Rubin rack on the Foxconn stand. Photo: Marcus Feld" >}}
+
+vLLM shipped 1.0:
+
+{{< tweet user="simon_mo_" id="1931466620140012345" >}}
+
+{{< highlight bash >}}
+pip install "vllm==1.0.0"
+{{< /highlight >}}
+
+{{% notice info %}}Kept: what a pair holds.{{% /notice %}} See [last week]({{< ref "posts/46.md" >}}).
+
+```go
+{{< not-a-shortcode-in-code >}}
+```
+'''
+
+
+def test_hugos_toml_frontmatter_gives_the_fields():
+    issue = MarkdownReader().read(SourceDoc(Path("/x/a.md"), "a.md", HUGO))
+    assert (issue.title, issue.newsletter, issue.number, issue.date) == (
+        "AI Infra Weekly #47: Computex hangover", "AI Infra Weekly", None, dt.date(2026, 6, 8))
+    assert issue.authors == ("Marcus Feld",) and issue.tags == ("nvidia", "vllm")
+    assert "+++" not in issue.body and "draft" not in issue.body
+    assert MarkdownReader().score(SourceDoc(Path("/x/a.txt"), "a.txt", HUGO)) == 0.9
+
+
+def test_hugos_shortcodes_become_what_they_show():
+    body = MarkdownReader().read(SourceDoc(Path("/x/a.md"), "a.md", HUGO)).body
+    assert "![rack photo](/img/rack.jpg)\n\nA Vera Rubin rack on the Foxconn stand. Photo: Marcus Feld" in body
+    assert "[@simon_mo_ on X](https://x.com/simon_mo_/status/1931466620140012345)" in body
+    assert '```bash\npip install "vllm==1.0.0"\n```' in body
+    assert "Kept: what a pair holds. See last week." in body  # a link to a page of the site leads nowhere here
+    assert "{{< not-a-shortcode-in-code >}}" in body and body.count("{{") == 1
+
+
+def test_broken_toml_frontmatter_is_kept_as_text_with_a_warning():
+    text = '+++\ntitle = "Unclosed\n+++\n\nBody text.\n'
+    issue = MarkdownReader().read(SourceDoc(Path("/x/a.md"), "a.md", text))
+    assert "not valid TOML" in issue.warnings[0]
+    assert issue.body.startswith('```toml\ntitle = "Unclosed\n```')
+
+
+@given(st.text(alphabet=st.sampled_from(list('{}<>%/"\'` =abx\n#`~')), max_size=80))
+def test_shortcodes_never_break_a_body(text):
+    from vaultgen.readers.shortcodes import hugo_shortcodes
+    out = hugo_shortcodes(text)
+    assert isinstance(out, str)
+    if "{{<" not in text and "{{%" not in text:
+        assert out == text

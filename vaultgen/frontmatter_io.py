@@ -75,6 +75,36 @@ def load(fm: str) -> dict[str, Any]:
     return data
 
 
+# Hugo's and Zola's TOML frontmatter, between '+++' lines.
+_TOML_BLOCK = re.compile(r"\A\ufeff?\+\+\+[ \t]*\r?\n(.*?)^\+\+\+[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+def split_toml(text: str) -> tuple[str | None, str]:
+    """(TOML frontmatter text or None, body): a '+++' block that opens on line 1."""
+    found = _TOML_BLOCK.match(text[:_MAX_FRONTMATTER + 64] if text.startswith(("+++", "\ufeff+++")) else "")
+    return (found.group(1), text[found.end():]) if found else (None, text)
+
+
+def load_toml(fm: str) -> dict[str, Any]:
+    """TOML frontmatter as load gives YAML's: strings (dates in ISO 8601), lists and mappings. Raises
+    FrontmatterError."""
+    import tomllib
+    try:
+        return _as_strings(tomllib.loads(fm))
+    except tomllib.TOMLDecodeError as exc:
+        raise FrontmatterError(f"frontmatter is not valid TOML: {exc}") from exc
+
+
+def _as_strings(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _as_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_strings(v) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.isoformat() if isinstance(value, (dt.date, dt.time)) else str(value)
+
+
 # --- dumping -------------------------------------------------------------------------------
 
 class _Dumper(yaml.SafeDumper):

@@ -11,6 +11,7 @@ from ..model import Issue, SourceDoc
 from ..textfix import clean_inline
 from .boilerplate import drop_markdown_chrome, markdown_web_version
 from .headings import story_headings
+from .shortcodes import hugo_shortcodes
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 _MD_SIGNS = re.compile(r"^#{1,6} \S|\]\([^)\s]+\)|^\s*[*-] \S|\*\*\S|^> ", re.M)
@@ -24,7 +25,7 @@ class MarkdownReader:
     def score(self, doc: SourceDoc) -> float:
         head = doc.text[:4000]
         fm, _ = frontmatter_io.split(head if "\n---" in head else doc.text)
-        if fm is not None:
+        if fm is not None or frontmatter_io.split_toml(doc.text)[0] is not None:
             return 0.9
         if len(_TAG_LIKE.findall(head)) > 8:
             return 0.2
@@ -32,16 +33,21 @@ class MarkdownReader:
 
     def read(self, doc: SourceDoc) -> Issue:
         fm_text, body = frontmatter_io.split(doc.text)
+        toml = False
+        if fm_text is None:  # Hugo's and Zola's '+++' block
+            fm_text, body = frontmatter_io.split_toml(doc.text)
+            toml = fm_text is not None
         meta: dict[str, Any] = {}
         warnings: list[str] = []
         if fm_text is not None:
             try:
-                meta = frontmatter_io.load(fm_text)
+                meta = frontmatter_io.load_toml(fm_text) if toml else frontmatter_io.load(fm_text)
             except frontmatter_io.FrontmatterError as exc:
                 warnings.append(f"{exc}; the frontmatter is kept as text in the note")
-                body = f"```yaml\n{fm_text.strip()}\n```\n\n{body}"
-                meta = frontmatter_io.salvage(fm_text)  # its plain `key: value` lines still give title and date
-        body = _unescaped(_JEKYLL_BREAK.sub("", body))
+                body = f"```{'toml' if toml else 'yaml'}\n{fm_text.strip()}\n```\n\n{body}"
+                # its plain `key: value` lines still give title and date
+                meta = {} if toml else frontmatter_io.salvage(fm_text)
+        body = _unescaped(hugo_shortcodes(_JEKYLL_BREAK.sub("", body)))
         meta = _fields(meta)
         title = _text(meta.get("title"))
         if title is None:
@@ -99,6 +105,8 @@ def _fields(meta: dict) -> dict[str, Any]:
     for field, names in _FIELD_NAMES.items():
         for name in names:
             value = folded.get(name)
+            if isinstance(value, list) and len(value) == 1:  # Hugo's `series = ["AI Infra Weekly"]`
+                value = value[0]
             if value is not None and value != "" and not isinstance(value, (dict, list)) \
                     and _fits(field, name, value):
                 out[field] = value
