@@ -46,7 +46,7 @@ def _markdown(match: re.Match) -> str:
         user, post = named.get("user", ""), named.get("id") or first
         if not post.isdigit():
             return ""
-        return f"[@{user} on X](https://x.com/{user}/status/{post})" if user else f"https://x.com/i/status/{post}"
+        return f"https://x.com/{user or 'i'}/status/{post}"  # bare: a handle as a link's text would read as a name
     if name in ("youtube", "vimeo"):
         video = named.get("id") or first
         host = "https://www.youtube.com/watch?v=" if name == "youtube" else "https://vimeo.com/"
