@@ -1174,3 +1174,23 @@ def test_a_listed_name_opening_with_a_generic_acronym_or_written_with_accents_is
                            "AI Researchers cheered."))
     assert {"ETH Zurich"} <= found.keys() and found["ETH Zurich"].kind == "organization"
     assert not {"Zurich", "Zürich", "AI Researchers"} & found.keys()
+
+
+def test_a_list_item_in_sentence_case_is_a_sentence_without_its_full_stop():
+    names = names_of(issue("""### Funding
+
+- **Reflection AI** raises $2B to train open frontier models
+- **Periodic Labs** raises another $200M for autonomous materials labs ([link](https://periodic.com/news))
+
+### Jobs
+
+- **Posit** — Senior Software Engineer, control plane (remote)
+"""))
+    assert {"Reflection AI", "Periodic Labs"} <= set(names)
+    assert "Software Engineer" not in names and "Senior Software Engineer" not in names
+
+
+def test_a_chapters_time_is_not_the_start_of_its_title():
+    names = names_of(issue("## Chapters\n\n- [00:00:00] Intro\n- [00:12:41] Why Mistral bet on open weights\n"
+                           "- [00:13:20] The R1 moment and the environment gold rush\n"))
+    assert "Why Mistral" not in names and "The R1" not in names and "R1" in names

@@ -39,6 +39,8 @@ _IMAGE_LINE = re.compile(r"^(!\[[^\]]*\]\([^)]*\)\s*)+$|^[_*]\(image:.*\)[_*]$",
 _ITALIC_LINE = re.compile(r"^([_*]).+\1$")
 _EMPHASIS_LINE = re.compile(r"^(\*{1,3}|_{1,3})[^*_].*?\1\W*$")
 _LIST_ITEM = re.compile(r"^([-*+•▪‣◦]|\d{1,3}[.)])\s+")
+# A chapter's or a transcript's time ("[00:12:41] Why Mistral bet on open weights"): the sentence starts after it.
+_TIMESTAMP = re.compile(r"^[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*(?:[-–—|:]\s+)?(?=\S)")
 _BOILERPLATE_HINTS = ("unsubscribe", "copyright", "rights reserved", "©", "preferences", "browser", "friend",
                       "receiving this", "subscription", "privacy policy", "contacts", "address book")
 # A footer's words; not "copyright" or "privacy policy" in a story ("sued OpenAI for copyright infringement").
@@ -164,10 +166,21 @@ def title_case(text: str) -> bool:
     words = [w for w in _TITLE_WORD.findall(text) if w.casefold() not in _MINOR]
     if len(words) < 2:
         return False
-    # A name written in lower case keeps its case in a headline: "vLLM", "llama.cpp" are no lower-case words.
-    caps = sum(1 for w in words if w[0].isupper() or "." in w or any(c.isupper() for c in w[1:]))
+    caps = len(words) - _lower_case(words)
     # Headlines have at most one lower-case content word; name-dense prose has several.
     return caps / len(words) >= 0.7 and len(words) - caps <= 1
+
+
+def _lower_case(words: list[str]) -> int:
+    """How many of these words are written in lower case. A name written in lower case keeps its case in a
+    headline: "vLLM", "llama.cpp" are no lower-case words."""
+    return sum(1 for w in words if not (w[0].isupper() or "." in w or any(c.isupper() for c in w[1:])))
+
+
+def _reads_as_prose(text: str) -> bool:
+    """Three lower-case words but the short function words: "Periodic Labs raises another $200M for labs", not a
+    job ("Software Engineer, control plane"), a chapter ("Intro") or a reference ("Adler et al. — NVIDIA")."""
+    return _lower_case([w for w in _TITLE_WORD.findall(text) if w.casefold() not in _MINOR]) >= 3
 
 
 def _split(text: str, anchors, emphasis) -> list[tuple[int, int]]:
@@ -186,7 +199,7 @@ def _split(text: str, anchors, emphasis) -> list[tuple[int, int]]:
     return bounds
 
 
-def _sentences(paragraph: str, section: int, is_word, heading: bool = False) -> list[Sentence]:
+def _sentences(paragraph: str, section: int, is_word, heading: bool = False, item: bool = False) -> list[Sentence]:
     text, anchors, emphasis, strong = _spans(_clean_inline(paragraph, is_word))
     if not _WORD_CHAR.search(text):
         return []
@@ -198,8 +211,9 @@ def _sentences(paragraph: str, section: int, is_word, heading: bool = False) -> 
     # Prose that ends like a sentence is prose, however many names it holds.
     # A short line is a headline unless it holds sentences ("… at Imperial College London! Dr. Tobi, everyone 🎉").
     bounds = _split(text, anchors, emphasis)
-    title = (heading or not _TERMINAL.search(text)) and (
-        title_case(rest) or words <= (6 if heading else 14) and (heading or len(bounds) == 1))
+    # A list item in sentence case is a sentence, full stop or not: "- **Periodic Labs** raises another $200M".
+    title = (heading or not _TERMINAL.search(text)) and (title_case(rest) or words <= (6 if heading else 14) and (
+        heading or len(bounds) == 1 and not (item and _reads_as_prose(rest))))
     if anchors and not _LETTER.search(rest):
         title = True  # nothing but links
     out = []
@@ -247,11 +261,12 @@ def parse(body: str, is_word) -> Prose:
     section = 0
     buffer: list[str] = []
     after_image = False
+    listed = False  # the buffer holds a list item
 
     def flush():
         nonlocal buffer
         if buffer:
-            sentences.extend(_sentences(" ".join(buffer), section, is_word))
+            sentences.extend(_sentences(" ".join(buffer), section, is_word, item=listed))
         buffer = []
 
     for raw in body.split("\n"):
@@ -287,6 +302,7 @@ def parse(body: str, is_word) -> Prose:
             continue
         if line.startswith("|"):
             flush()
+            listed = False
             for cell in line.strip("|").split("|"):
                 if cell.strip() and not set(cell.strip()) <= set("-: "):
                     buffer.append(cell.strip())
@@ -296,8 +312,11 @@ def parse(body: str, is_word) -> Prose:
         if item:
             flush()
             line = line[item.end():]
+        line = _TIMESTAMP.sub("", line)
         if buffer and not _TERMINAL.search(buffer[-1]) and len(buffer[-1]) < 60:
             flush()       # a short line without a full stop is a title over the next, not its first half
+        if not buffer:
+            listed = item is not None
         buffer.append(line)
         if _EMPHASIS_LINE.match(line):
             flush()       # "***Deep Learning with PyTorch***": a pseudo-heading, however it is spaced
