@@ -1194,3 +1194,11 @@ def test_a_chapters_time_is_not_the_start_of_its_title():
     names = names_of(issue("## Chapters\n\n- [00:00:00] Intro\n- [00:12:41] Why Mistral bet on open weights\n"
                            "- [00:13:20] The R1 moment and the environment gold rush\n"))
     assert "Why Mistral" not in names and "The R1" not in names and "R1" in names
+
+
+def test_an_article_or_an_elided_article_opening_a_sentence_in_another_language_is_no_part_of_the_name():
+    names = names_of(issue("Le GENCI a confirmé la date. L’INESIA publie son rapport. La CNIL veille. "
+                           "El CSIC y la UNAM firmaron. Le Monde a publié l’enquête. L'Oréal aussi."))
+    assert {"GENCI", "INESIA", "CNIL", "CSIC", "UNAM"} <= set(names)
+    assert not {"Le GENCI", "L’INESIA", "La CNIL", "El CSIC"} & set(names)
+    assert "Oréal" not in names   # a name, not an article, before a word that is not an acronym

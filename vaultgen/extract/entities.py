@@ -470,9 +470,10 @@ def _foreign_opener(p: Phrase, text: str, lex: Lexicon) -> bool:
     """A sentence of another language opens with an article before a head ("La Facultad de …"), or with a word the
     English dictionary lacks, no head of a name, joined by a particle to a name: "Investigadores de la École des Ponts
     ParisTech" ("Universidad de Buenos Aires" is one name, and so are "Le Monde" and "Los Angeles")."""
-    if p.initial and len(p.toks) >= 2 and p.toks[0].core in _OPENING_ARTICLES \
-            and p.toks[1].core.casefold() in lex.of_heads:
-        return True
+    if p.initial and len(p.toks) >= 2 and p.toks[0].core in _OPENING_ARTICLES and (
+            p.toks[1].core.casefold() in lex.of_heads
+            or (p.toks[1].acronym or lex.well_known(p.toks[1].core)) and not lex.well_known(p.name)):
+        return True  # and "Le GENCI a confirmé", "En France", "El CSIC y la UNAM", "Die DFG fördert"
     if not (p.initial and not p.the and len(p.toks) >= 3 and p.toks[0].strength == 2 and not p.toks[1].cap):
         return False
     first = p.toks[0].core.casefold()
@@ -480,7 +481,8 @@ def _foreign_opener(p: Phrase, text: str, lex: Lexicon) -> bool:
         and foreign(text, lex)
 
 
-_OPENING_ARTICLES = frozenset("El La Los Las Le Les Il Lo".split())
+# Articles (and "En") of French, Spanish, Italian, Portuguese, German and Dutch that open a sentence.
+_OPENING_ARTICLES = frozenset("El La Los Las Le Les Il Lo Gli Un Une Des Du Au Aux En Der Die Das Het".split())
 
 
 def _known_parts(p: Phrase, text: str, lex: Lexicon) -> list[Phrase]:

@@ -103,6 +103,8 @@ def tokens(text: str, lex: Lexicon) -> list[Tok]:
                 prefix.group() in _ELIDED_OF and out and out[-1].cap and text[out[-1].end:start] == " "
                 and raw[prefix.end():].casefold() not in lex.generic_acronyms):
             raw, start = raw[prefix.end():], start + prefix.end()   # "robo-Elton", "anti-Google": the name's part
+        elif raw[1:2] in _APOSTROPHES and raw[0] == "L" and raw[2:].isupper() and lex.well_known(raw) is None:
+            raw, start = raw[2:], start + 2   # a French sentence's "L’INESIA publie…", before an acronym only
         feats = cached(raw)
         if feats is None:
             if len(_CACHE) > 200_000:
@@ -120,6 +122,7 @@ _new_tuple = tuple.__new__
 # Italian: "d’Emmanuel Ameisen", "l'OpenAI", "dell'Università".
 _LOWER_PREFIX = re.compile(r"[a-z]{3,}-(?=[A-Z])|(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|dell|dall|nell|sull|all"
                            r"|coll|quell|un)['’](?=[A-Z])")
+_APOSTROPHES = ("'", "’")
 # "of", elided: within a name ("Université d'Helsinki") it stays.
 _ELIDED_OF = frozenset(f"{p}{q}" for p in ("d", "dell", "dall") for q in "'’")
 _CJK_RANGES = r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
