@@ -1202,3 +1202,10 @@ def test_an_article_or_an_elided_article_opening_a_sentence_in_another_language_
     assert {"GENCI", "INESIA", "CNIL", "CSIC", "UNAM"} <= set(names)
     assert not {"Le GENCI", "L’INESIA", "La CNIL", "El CSIC"} & set(names)
     assert "Oréal" not in names   # a name, not an article, before a word that is not an acronym
+
+
+def test_a_european_institution_written_with_one_capital_is_whole():
+    names = names_of(issue("La Commission européenne et le Parlement européen ont tranché; la Cour des comptes aussi. "
+                           "Le ministère de l’Éducation nationale suit."))
+    assert {"Commission européenne", "Parlement européen", "Cour des comptes"} <= set(names)
+    assert names["Commission européenne"].kind == "organization" and "l’Éducation" not in names

@@ -130,7 +130,7 @@ def _without_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
-_LOWER_WORD = re.compile(r"[a-z]{3,}(?:-[a-z]+)*")
+_LOWER_WORD = re.compile(r"[a-zß-öø-ÿ]{3,}(?:-[a-zß-öø-ÿ]+)*")
 
 
 def _has_lower_word(name: str, words: frozenset[str], connectors: frozenset[str]) -> bool:

@@ -121,7 +121,7 @@ _new_tuple = tuple.__new__
 # "t-SNE" or "k-NN", whose first letter is part of the name. And an elided article or preposition of French or
 # Italian: "d’Emmanuel Ameisen", "l'OpenAI", "dell'Università".
 _LOWER_PREFIX = re.compile(r"[a-z]{3,}-(?=[A-Z])|(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|dell|dall|nell|sull|all"
-                           r"|coll|quell|un)['’](?=[A-Z])")
+                           r"|coll|quell|un)['’](?=[A-ZÀ-ÖØ-Þ])")
 _APOSTROPHES = ("'", "’")
 # "of", elided: within a name ("Université d'Helsinki") it stays.
 _ELIDED_OF = frozenset(f"{p}{q}" for p in ("d", "dell", "dall") for q in "'’")
