@@ -731,3 +731,57 @@ def test_the_senders_newsletter_wins_over_what_the_file_name_spells(tmp_path):
     path.write_text(text, encoding="utf-8")
     issue = complete(READER.read(SourceDoc(path, path.name, text)), {})
     assert issue.newsletter == "Wet Lab, Dry Lab"
+
+
+FORWARDED_TWICE = """---------- Forwarded message ---------
+From: Dana Whitaker <dana@home.example>
+Date: Sun, Apr 26, 2026 at 10:41 PM
+Subject: Fwd: FW: The Gradient Roundup (April): ICLR goes to Rio
+To: Dana Whitaker <dana@work.example>
+
+
+for Monday's reading group: items 2 and 4.
+
+D.
+
+---------- Forwarded message ---------
+From: Dana Whitaker <dana@work.example>
+Date: Thu, Apr 23, 2026 at 7:58 AM
+Subject: FW: The Gradient Roundup (April): ICLR goes to Rio
+To: dana@home.example
+
+
+Sending to personal so I can read it on the train.
+
+---------- Forwarded message ---------
+From: The Gradient Roundup <editor@gradientroundup.example>
+Date: Tue, Apr 21, 2026 at 6:30 AM
+Subject: The Gradient Roundup (April): ICLR goes to Rio
+To: <dana@work.example>
+
+> THE GRADIENT ROUNDUP
+> April 2026 | Issue 31
+>
+> Hello from a rainy Lisbon. ICLR 2026 heads to Rio de Janeiro, and Ai2 puts
+> a ruler to the rulers.
+>
+> 1 / ICLR GOES TO RIO
+>
+> ICLR 2026 opens on Thursday at Riocentro, the first time the conference has
+> been held in South America.
+>
+> > Your March issue was wrong about benchmarks.
+> > -- Kwame Asante, Accra
+"""
+
+
+def test_a_newsletter_forwarded_on_and_on_is_read_as_it_was_sent_with_the_forwarders_notes_above():
+    issue = EmailReader().read(SourceDoc(Path("/x/a.txt"), "a.txt", FORWARDED_TWICE))
+    assert (issue.newsletter, issue.date, issue.title) == (
+        "The Gradient Roundup", dt.date(2026, 4, 21), "The Gradient Roundup (April): ICLR goes to Rio")
+    body = issue.body
+    assert body.startswith("> [!quote] Forwarded with a note\n> for Monday's reading group: items 2 and 4.\n>\n> D.")
+    assert "> Sending to personal so I can read it on the train." in body
+    assert "From:" not in body and "Forwarded message" not in body and "\\> Hello" not in body
+    assert "Hello from a rainy Lisbon. ICLR 2026 heads to Rio de Janeiro, and Ai2 puts a ruler to the rulers." in body
+    assert "\\> Your March issue was wrong about benchmarks." in body   # a quote within, as written

@@ -76,6 +76,11 @@ _PERIODICAL_NAME = re.compile(r"(?:The )?(?:[A-Z][\w’'&.-]*\s+){1,3}(?i:" + "|
 _CALENDAR_OPENER = re.compile(rf"(?:{_WEEKDAY}|{_MONTH})(?:['’]s)?\b")
 
 
+# What mail programs put before a subject they reply to or forward: "Re:", "Fwd:", "FW:", German "AW:" and "WG:",
+# French "TR:".
+REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|tr)\s*:\s*)+", re.I)
+
+
 def to_int(value: Any) -> int | None:
     if isinstance(value, bool) or value is None:
         return None

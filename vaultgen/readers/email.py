@@ -11,8 +11,8 @@ from ..errors import SourceError
 from ..links import BARE_URL
 from ..hookspecs import hookimpl
 from ..model import Issue, SourceDoc
-from ..metadata import (ISSUE_NUMBER, ISSUE_WORDS, copyright_holder, heading_text, parse_human_date, sender_author,
-                        to_date, with_sender)
+from ..metadata import (ISSUE_NUMBER, ISSUE_WORDS, REPLY_PREFIX, copyright_holder, heading_text, parse_human_date,
+                        sender_author, to_date, with_sender)
 from ..textfix import clean_inline
 from . import labels
 from .boilerplate import BUTTON, COUNTER, POSTAL, UNSUBSCRIBE_ABROAD, WEB_VERSION, web_version
@@ -94,6 +94,33 @@ def _norm_lines(text: str) -> list[str]:
 
 _CLOCK = re.compile(r"\s+at\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]\.?M\.?)?\s*$", re.I)
 _FORWARDED = re.compile(r"-{3,}\s*(?:Forwarded message|Original Message)\s*-{3,}|Begin forwarded message:", re.I)
+
+
+def _innermost(lines: list[str]) -> tuple[dict[str, str], list[str], list[str]]:
+    """(headers, lines, notes) of an e-mail that may have been forwarded on and on: the headers and the text of the
+    last message forwarded (the newsletter, as it was sent), and what the forwarders wrote around it, without their
+    header blocks. Forwarded text quoted line by line ("> ") loses one level of quotes."""
+    headers, rest = _split_headers(lines)
+    notes: list[str] = []
+    forwarded = any(_FORWARDED.match(line.strip()) for line in lines[:len(lines) - len(rest)])
+    while True:
+        at = next((i for i, line in enumerate(rest) if _FORWARDED.match(line.strip())), None)
+        if at is None:
+            break
+        inner, after = _split_headers(rest[at:])
+        if not inner:
+            break
+        notes += rest[:at]
+        headers, rest, forwarded = {**headers, **inner}, after, True
+    return headers, _unquoted(rest) if forwarded else rest, notes
+
+
+def _unquoted(lines: list[str]) -> list[str]:
+    """Lines nearly all quoted ("> "), one level of quotes off: a forwarded message as some mail programs send it."""
+    text = [line.lstrip() for line in lines if line.strip()]
+    if len(text) < 3 or sum(line.startswith(">") for line in text) < 0.8 * len(text):
+        return lines
+    return [re.sub(r"^\s*> ?", "", line) for line in lines]
 
 
 def _split_headers(lines: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -409,6 +436,17 @@ def _inert(text: str) -> str:
     return _NUMBERED_START.sub(r"\1\\\2", text)
 
 
+def _norm_notes(lines: list[str]) -> list[str]:
+    """A forwarder's note: its lines as prose, one blank line between paragraphs, none at the ends."""
+    out: list[str] = []
+    for line in lines:
+        if line.strip() or (out and out[-1]):
+            out.append(_inert(line.strip()) if line.strip() else "")
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
 def _heading_text(text: str) -> str:
     return heading_text(clean_inline(text)).strip(" -")  # Obsidian anchors break on # | ^ [ ] and ": "
 
@@ -529,7 +567,7 @@ class EmailReader:
     def read(self, doc: SourceDoc) -> Issue:
         if not doc.text.strip():
             raise SourceError(doc.rel, "empty file")
-        headers, lines = _split_headers(_norm_lines(doc.text))
+        headers, lines, notes = _innermost(_norm_lines(doc.text))
         lines, references = take_references(lines)
         lines, url = _web_version(lines, references)
         lines = [line for line in lines if not COUNTER.fullmatch(line.strip())]
@@ -557,8 +595,11 @@ class EmailReader:
         sent_by = parseaddr(headers.get("from", ""))[0]
         holder = None if newsletter else copyright_holder(footer_text)
         newsletter, guessed = with_sender(newsletter or holder, holder is not None, sent_by)
-        title = clean_inline(headers.get("subject", "")) or None
+        title = clean_inline(REPLY_PREFIX.sub("", headers.get("subject", ""))) or None
         body = link_references(_render(units, _roles(units)), references)
+        if any(line.strip() for line in notes):  # the forwarders' own words, kept above what they forwarded
+            said = "\n".join(f"> {line}".rstrip() for line in _norm_notes(notes))
+            body = f"> [!quote] Forwarded with a note\n{said}\n\n{body}"
         return Issue(source=doc.rel, body=body, title=title, url=url, newsletter=newsletter,
                      newsletter_guessed=guessed, number=number, date=date,
                      authors=sender_author(sent_by), reader=self.name,

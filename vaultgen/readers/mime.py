@@ -15,7 +15,7 @@ from email.utils import parseaddr
 
 from ..errors import SourceError
 from ..hookspecs import hookimpl
-from ..metadata import sender_author, with_sender
+from ..metadata import REPLY_PREFIX, sender_author, with_sender
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline, repair
 
@@ -23,7 +23,6 @@ from ..textfix import clean_inline, repair
 # it MIME is a MIME-Version or Content-Type field among them. "Title: x" metadata atop a Markdown file has neither.
 _FIELD = re.compile(r"[!-9;-~]+:")
 _MIME_FIELD = re.compile(r"(?:mime-version|content-type):", re.I)
-_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|tr)\s*:\s*)+", re.I)
 _HEADER_LINES = 200
 _UNDECODED = re.compile("[\udc80-\udcff]")
 
@@ -131,7 +130,7 @@ class MimeReader:
             raise SourceError(doc.rel, "e-mail message whose text is empty")
         inner = SourceDoc(doc.path, doc.rel, text, doc.hints)
         issue = choose_reader(inner, [r for r in readers() if r.name != self.name]).read(inner)
-        subject = clean_inline(_REPLY_PREFIX.sub("", _text(_header(message, "subject") or "")))
+        subject = clean_inline(REPLY_PREFIX.sub("", _text(_header(message, "subject") or "")))
         # The subject is the title the reader saw in their inbox; the page's own date and name, when it says them,
         # are the issue's, the sending date and the sender's name otherwise.
         sent_by = _sender(message)
