@@ -9,15 +9,17 @@ from __future__ import annotations
 import re
 import shlex
 
-_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)((?:[^\"'>%}]|\"(?:\\.|[^\"\\])*\"|'[^']*'|`[^`]*`)*?)\s*[>%]\}\}")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)", re.M)
+# {{< name params >}} or {{% name params %}}, or a pair's closing {{< /name >}}: (opening sign, "/", name, params).
+_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)([^{}]{0,600}?)\s*[>%]\}\}")  # bounded: hostile input
+# A fenced code block, kept as it is: (the block).
+_CODE = re.compile(r"(^ {0,3}(?:```|~~~).*?^ {0,3}(?:```|~~~)[ \t]*$)", re.S | re.M)
 
 
 def hugo_shortcodes(body: str) -> str:
     """body with Hugo's shortcodes made Markdown; code blocks are left as they are."""
     if "{{<" not in body and "{{%" not in body:
         return body
-    parts = re.split(r"(^ {0,3}(?:```|~~~).*?^ {0,3}(?:```|~~~)[ \t]*$)", body, flags=re.S | re.M)
+    parts = _CODE.split(body)
     return "".join(part if i % 2 else _SHORTCODE.sub(_markdown, part) for i, part in enumerate(parts))
 
 
