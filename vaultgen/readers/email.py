@@ -598,8 +598,8 @@ class EmailReader:
         title = clean_inline(REPLY_PREFIX.sub("", headers.get("subject", ""))) or None
         body = link_references(_render(units, _roles(units)), references)
         if any(line.strip() for line in notes):  # the forwarders' own words, kept above what they forwarded
-            said = "\n".join(f"> {line}".rstrip() for line in _norm_notes(notes))
-            body = f"> [!quote] Forwarded with a note\n{said}\n\n{body}"
+            said = labels.callout_block("> [!quote] Forwarded with a note", "\n".join(_norm_notes(notes)))
+            body = f"{said}\n\n{body}"
         return Issue(source=doc.rel, body=body, title=title, url=url, newsletter=newsletter,
                      newsletter_guessed=guessed, number=number, date=date,
                      authors=sender_author(sent_by), reader=self.name,

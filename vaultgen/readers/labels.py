@@ -55,9 +55,12 @@ def callout_type(label: str) -> str:
 
 def callout(label: str, title: str, body: str) -> str:
     """`> [!type] title` over the body's Markdown, every line quoted; `title` is `label` as Markdown."""
-    lines = [f"> [!{callout_type(label)}] {title}"]
-    lines += [f"> {line}".rstrip() if line.strip() else ">" for line in body.strip("\n").split("\n")]
-    return "\n".join(lines)
+    return callout_block(f"> [!{callout_type(label)}] {title}", body)
+
+
+def callout_block(head: str, body: str) -> str:
+    """`head` (`> [!type] title`) over the body's Markdown, every line quoted."""
+    return "\n".join([head] + [f"> {line}".rstrip() for line in body.strip("\n").split("\n")])
 
 
 _LABEL_CALLOUT = re.compile(r"> \[!\w+\] ")     # a labelled paragraph's callout (a folded one, `[!note]-`, is an ad)

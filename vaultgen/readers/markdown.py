@@ -9,6 +9,7 @@ from ..errors import SourceError
 from ..hookspecs import hookimpl
 from ..model import Issue, SourceDoc
 from ..textfix import clean_inline
+from . import labels
 from .boilerplate import drop_markdown_chrome, markdown_web_version
 from .headings import story_headings
 from .shortcodes import hugo_shortcodes
@@ -187,13 +188,9 @@ def _notion_blocks(body: str) -> str:
     """Notion's callouts and toggles as Obsidian's callouts (a toggle folded), its links to other pages as their
     text."""
     if "<aside>" in body or "<details>" in body:
-        body = _ASIDE.sub(lambda m: _callout("> [!note]", m.group(1)), body)
-        body = _DETAILS.sub(lambda m: _callout(f"> [!note]- {clean_inline(m.group(1))}", m.group(2)), body)
+        body = _ASIDE.sub(lambda m: labels.callout_block("> [!note]", m.group(1)), body)
+        body = _DETAILS.sub(lambda m: labels.callout_block(f"> [!note]- {clean_inline(m.group(1))}", m.group(2)), body)
     return _NOTION_DATE.sub("", _PAGE_LINK.sub(r"\1", body))
-
-
-def _callout(head: str, text: str) -> str:
-    return "\n".join([head] + [f"> {line}".rstrip() for line in text.strip("\n").split("\n")])
 
 
 # Google Docs' Markdown: "## Vendor moves {#vendor-moves}", and a backslash before every sign ("Claude 4\.7",
